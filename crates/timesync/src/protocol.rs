@@ -1,0 +1,102 @@
+//! The time protocol (DESIGN.md, "Time protocol"): the `GET /time` reply and the admin
+//! transport update. Shared by the server, the edge tests and every client.
+
+use serde::{Deserialize, Serialize};
+
+/// Whether the show runs. `paused` doubles as the emergency stop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    #[default]
+    Running,
+    Paused,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Running => "running",
+            Status::Paused => "paused",
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The body of `GET /time`.
+///
+/// `serverTime` is Unix ms. `eventStart` (Unix ms of the effective start, moved later by every
+/// pause) and `position` (show ms at `serverTime`, frozen while paused) are optional: a client
+/// that reads only the first three keys still works.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TimeResponse {
+    pub server_time: i64,
+    pub status: Status,
+    /// Always present in the JSON, `null` when there is no message.
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_start: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<i64>,
+}
+
+/// The body of `POST /admin/transport`: any subset of the keys.
+///
+/// `message` distinguishes absent (leave as is) from `null` (clear it).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TransportUpdate {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "double_option"
+    )]
+    pub message: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_start: Option<i64>,
+}
+
+fn double_option<'de, D>(de: D) -> Result<Option<Option<String>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    Option::<String>::deserialize(de).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reply_keeps_null_message_and_omits_unset_transport() {
+        let r = TimeResponse {
+            server_time: 1_704_067_200_000,
+            status: Status::Running,
+            message: None,
+            event_start: None,
+            position: None,
+        };
+        assert_eq!(
+            serde_json::to_string(&r).unwrap(),
+            r#"{"serverTime":1704067200000,"status":"running","message":null}"#
+        );
+    }
+
+    #[test]
+    fn update_tells_absent_message_from_null() {
+        let u: TransportUpdate = serde_json::from_str(r#"{"message":null}"#).unwrap();
+        assert_eq!(u.message, Some(None));
+        let u: TransportUpdate = serde_json::from_str(r#"{"status":"paused"}"#).unwrap();
+        assert_eq!(u.message, None);
+        assert_eq!(u.status, Some(Status::Paused));
+        assert!(serde_json::from_str::<TransportUpdate>(r#"{"stat":"paused"}"#).is_err());
+    }
+}

@@ -1,0 +1,1 @@
+//! Audio: decoding, the peaks pyramid, the player and its clock.

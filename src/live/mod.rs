@@ -1,0 +1,1 @@
+//! Live: following the time server, `clock` and `follow`.

@@ -1,0 +1,1 @@
+//! Effect preview (pure functions of show time) and the drift model.
