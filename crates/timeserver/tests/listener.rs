@@ -1,0 +1,144 @@
+//! Tests against a real listener on port 0: the fast path, restart persistence and the
+//! robustness limits (malformed HTTP, oversized heads, slow clients).
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
+
+use timeserver::{Config, spawn_background};
+
+fn config(state: Option<std::path::PathBuf>) -> Config {
+    Config {
+        listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        state_file: state,
+        admin_token: Some("tok".into()),
+        serve_dir: None,
+    }
+}
+
+/// Sends raw bytes, half-closes nothing, reads until the server closes or 5 s pass.
+fn raw(addr: SocketAddr, request: &[u8]) -> String {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    s.write_all(request).unwrap();
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn body_of(response: &str) -> &str {
+    response.split_once("\r\n\r\n").map_or("", |(_, b)| b)
+}
+
+fn post(addr: SocketAddr, json: &str) -> String {
+    raw(
+        addr,
+        format!(
+            "POST /admin/transport HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer tok\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{json}",
+            json.len()
+        )
+        .as_bytes(),
+    )
+}
+
+const GET_TIME: &[u8] = b"GET /time HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+
+#[test]
+fn real_listener_serves_time_with_protocol_headers() {
+    let server = spawn_background(config(None)).unwrap();
+    assert_ne!(server.addr.port(), 0);
+    let res = raw(server.addr, GET_TIME);
+    assert!(res.starts_with("HTTP/1.1 200 OK\r\n"), "{res}");
+    let lower = res.to_ascii_lowercase();
+    for h in [
+        "content-type: application/json",
+        "cache-control: no-store",
+        "access-control-allow-origin: *",
+    ] {
+        assert!(lower.contains(h), "missing {h} in {res}");
+    }
+    let v: serde_json::Value = serde_json::from_str(body_of(&res)).unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    assert!((v["serverTime"].as_i64().unwrap() - now).abs() < 2_000);
+    assert_eq!(v["status"], "running");
+    assert!(v["message"].is_null());
+    // Keep-alive: several requests on one connection.
+    let two = raw(
+        server.addr,
+        b"GET /time HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(two.matches("HTTP/1.1 200 OK").count(), 2, "{two}");
+    server.stop();
+}
+
+#[test]
+fn a_restart_keeps_the_transport() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    let server = spawn_background(config(Some(path.clone()))).unwrap();
+    let res = post(
+        server.addr,
+        r#"{"eventStart":1000,"status":"paused","message":"Hold on"}"#,
+    );
+    assert!(res.starts_with("HTTP/1.1 200"), "{res}");
+    let before: serde_json::Value =
+        serde_json::from_str(body_of(&raw(server.addr, GET_TIME))).unwrap();
+    drop(server);
+
+    let server = spawn_background(config(Some(path))).unwrap();
+    let after: serde_json::Value =
+        serde_json::from_str(body_of(&raw(server.addr, GET_TIME))).unwrap();
+    assert_eq!(after["status"], "paused");
+    assert_eq!(after["message"], "Hold on");
+    assert_eq!(after["eventStart"], 1000);
+    assert_eq!(
+        after["position"], before["position"],
+        "frozen across the restart"
+    );
+}
+
+#[test]
+fn a_taken_port_is_an_error() {
+    let server = spawn_background(config(None)).unwrap();
+    let mut second = config(None);
+    second.listen = server.addr;
+    let err = spawn_background(second).err().unwrap();
+    assert!(err.to_string().contains("cannot listen"), "{err}");
+}
+
+#[test]
+fn malformed_and_oversized_requests_are_refused_and_the_server_lives_on() {
+    let server = spawn_background(config(None)).unwrap();
+    let res = raw(server.addr, b"HELLO\x00\x01 nonsense\r\n\r\n");
+    assert!(res.is_empty() || res.starts_with("HTTP/1.1 400"), "{res}");
+    let huge = format!(
+        "GET /time HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
+        "a".repeat(64 * 1024)
+    );
+    let res = raw(server.addr, huge.as_bytes());
+    assert!(res.is_empty() || res.starts_with("HTTP/1.1 431"), "{res}");
+    let declared = "POST /admin/transport HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer tok\r\n\
+                    Content-Length: 10000000\r\nConnection: close\r\n\r\n{";
+    let res = raw(server.addr, declared.as_bytes());
+    assert!(res.starts_with("HTTP/1.1 413"), "{res}");
+    assert!(raw(server.addr, GET_TIME).starts_with("HTTP/1.1 200"));
+}
+
+#[test]
+fn a_half_sent_request_does_not_block_others() {
+    let server = spawn_background(config(None)).unwrap();
+    // Slowloris-style clients that never finish their heads.
+    let slow: Vec<TcpStream> = (0..50)
+        .map(|_| {
+            let mut s = TcpStream::connect(server.addr).unwrap();
+            s.write_all(b"GET /time HTTP/1.1\r\nHost: x\r\n").unwrap();
+            s
+        })
+        .collect();
+    assert!(raw(server.addr, GET_TIME).starts_with("HTTP/1.1 200"));
+    drop(slow);
+}
