@@ -1,7 +1,398 @@
-//! The command line: `cuestudio [SHOW]` opens the editor; subcommands for pipelines.
+//! The command line: `cuestudio [SHOW]` opens the editor; subcommands serve pipelines and
+//! operators.
+//!
+//! Exit codes: 0 ok, 1 invalid input (or lint findings), 2 usage or I/O error. Problems go to
+//! stderr as `FILE: location: message`, one line each.
 
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use clap::{Parser, Subcommand, ValueEnum};
+use cuesheet::{Cue, Document, ExportFormat, Location, ParseError};
+
+/// `println!` that never panics: a closed pipe (`cuestudio lint … | head`) ends the output
+/// quietly instead.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, $($arg)*);
+    }};
+}
+
+const EXIT_INVALID: u8 = 1;
+const EXIT_IO: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "cuestudio",
+    version,
+    about = "Author and run large synchronized viewing events",
+    long_about = "Cuestudio authors cue sheets against the show's audio, checks them for drift \
+                  risk, exports CDN-ready JSON and follows the live time server.\n\n\
+                  Without a subcommand it opens the editor on SHOW (or the last show).",
+    args_conflicts_with_subcommands = true,
+    after_help = "Examples:\n  cuestudio sample_shows/hoshizora.cueshow.json\n  \
+                  cuestudio validate show.cueshow.json cues.json\n  \
+                  cuestudio export show.cueshow.json -o cues.json --format seed"
+)]
+pub struct Cli {
+    /// The show to open in the editor (`*.cueshow.json`, or a CDN cue sheet to import).
+    pub show: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    Validate(ValidateArgs),
+    Export(ExportArgs),
+    Info(InfoArgs),
+    Lint(LintArgs),
+    Waveform(crate::audio::cli::WaveformArgs),
+}
+
+/// Check show documents and CDN cue sheets; print every problem with its location.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Exit status: 0 all valid, 1 a file is invalid, 2 a file cannot be read.\n\n\
+                        Examples:\n  cuestudio validate show.cueshow.json\n  \
+                        cuestudio validate dist/*.json"
+)]
+pub struct ValidateArgs {
+    /// Files to check; each may be a show (`*.cueshow.json`) or a CDN cue sheet.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Also run the lint (drift risk, overlaps, …); findings make the exit status 1.
+    #[arg(long)]
+    pub lint: bool,
+}
+
+/// Check a show for drift risks and timing mistakes (codes in docs/lint.md).
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Exit status: 0 no findings, 1 findings, 2 the file is unreadable or invalid.\n\n\
+                        Examples:\n  cuestudio lint show.cueshow.json\n  \
+                        cuestudio lint show.cueshow.json --json | jq '.[] | select(.code==\"drift-risk\")'"
+)]
+pub struct LintArgs {
+    /// A show (`*.cueshow.json`) or a CDN cue sheet (linted with the default catalog).
+    pub file: PathBuf,
+    /// Print the findings as a JSON array of {"code","severity","cue","time","message"}.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// time, action, and tolerance, duration, params when set
+    Extended,
+    /// only time and action
+    Seed,
+}
+
+/// Write the CDN cue sheet: sorted by time, deterministic bytes, UTF-8.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  cuestudio export show.cueshow.json -o dist/cues.json\n  \
+                        cuestudio export show.cueshow.json --format seed --pretty\n  \
+                        cuestudio export old-cues.json -o cues.json   # normalise a sheet"
+)]
+pub struct ExportArgs {
+    /// A show (`*.cueshow.json`) or a CDN cue sheet.
+    pub input: PathBuf,
+    /// Where to write (atomically); standard output when absent.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// Which keys each cue keeps.
+    #[arg(long, value_enum, default_value_t = FormatArg::Extended)]
+    pub format: FormatArg,
+    /// Indent the JSON for people; the default is compact.
+    #[arg(long)]
+    pub pretty: bool,
+}
+
+/// Summarise a show or cue sheet: title, cue count, time span, actions with counts.
+#[derive(clap::Args, Debug)]
+#[command(after_help = "Example:\n  cuestudio info sample_shows/hoshizora.cueshow.json")]
+pub struct InfoArgs {
+    pub file: PathBuf,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
 pub fn main() -> ExitCode {
+    init_tracing();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(EXIT_IO)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match cli.command {
+        None => crate::app::run(cli.show),
+        Some(Command::Validate(a)) => validate(&a),
+        Some(Command::Export(a)) => export(&a),
+        Some(Command::Info(a)) => info(&a),
+        Some(Command::Lint(a)) => lint(&a),
+        Some(Command::Waveform(a)) => crate::audio::cli::waveform(&a),
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// Why a file could not be used.
+pub enum LoadError {
+    Io(String),
+    Invalid(ParseError),
+}
+
+/// Reads and parses `path` as either format.
+pub fn load_document(path: &Path) -> Result<Document, LoadError> {
+    let bytes = std::fs::read(path).map_err(|e| LoadError::Io(e.to_string()))?;
+    cuesheet::parse(&bytes).map_err(LoadError::Invalid)
+}
+
+/// `FILE: location: message`, one line per problem.
+pub fn problem_lines(path: &Path, err: &ParseError) -> Vec<String> {
+    err.problems
+        .iter()
+        .map(|p| match &p.location {
+            Location::LineColumn { line, column } => {
+                format!("{}: {line}:{column}: {}", path.display(), p.message)
+            }
+            Location::Path(at) => format!("{}: {at}: {}", path.display(), p.message),
+            Location::Whole => format!("{}: {}", path.display(), p.message),
+        })
+        .collect()
+}
+
+/// Loads a document or reports why not on stderr, returning the exit code to use.
+fn load_or_report(path: &Path) -> Result<Document, u8> {
+    match load_document(path) {
+        Ok(doc) => Ok(doc),
+        Err(LoadError::Io(e)) => {
+            eprintln!("{}: {e}", path.display());
+            Err(EXIT_IO)
+        }
+        Err(LoadError::Invalid(err)) => {
+            for line in problem_lines(path, &err) {
+                eprintln!("{line}");
+            }
+            Err(EXIT_INVALID)
+        }
+    }
+}
+
+fn validate(args: &ValidateArgs) -> ExitCode {
+    let mut worst = 0u8;
+    for path in &args.files {
+        match load_or_report(path) {
+            Ok(doc) => {
+                let (kind, n) = match &doc {
+                    Document::Show(s) => ("show", s.cues.len()),
+                    Document::Sheet(c) => ("cue sheet", c.len()),
+                };
+                if args.lint {
+                    match lint_document(path, doc) {
+                        Ok(findings) if findings.is_empty() => {}
+                        Ok(findings) => {
+                            for f in &findings {
+                                eprintln!("{}", finding_line(path, f));
+                            }
+                            worst = worst.max(EXIT_INVALID);
+                            continue;
+                        }
+                        Err(code) => {
+                            worst = worst.max(code);
+                            continue;
+                        }
+                    }
+                }
+                outln!("{}: ok ({kind}, {n} cues)", path.display());
+            }
+            Err(code) => worst = worst.max(code),
+        }
+    }
+    ExitCode::from(worst)
+}
+
+/// `FILE: cues[3]: warning drift-risk: message` (or without the cue for show-wide findings).
+fn finding_line(path: &Path, f: &cuesheet::lint::Finding) -> String {
+    match f.cue {
+        Some(i) => format!(
+            "{}: cues[{i}]: {} {}: {}",
+            path.display(),
+            f.severity,
+            f.code,
+            f.message
+        ),
+        None => format!(
+            "{}: {} {}: {}",
+            path.display(),
+            f.severity,
+            f.code,
+            f.message
+        ),
+    }
+}
+
+/// Lints a parsed document with the built-in catalog and the show's overrides; the audio's
+/// end comes from the show's audio file when it can be read.
+fn lint_document(path: &Path, doc: Document) -> Result<Vec<cuesheet::lint::Finding>, u8> {
+    let show = match doc {
+        Document::Show(s) => s,
+        Document::Sheet(cues) => cuesheet::show_from_sheet(cues),
+    };
+    let builtin = cuesheet::catalog::Catalog::builtin();
+    let catalog = match &show.effects {
+        Some(over) => match builtin.with_overrides(over) {
+            Ok(c) => c,
+            Err(e) => {
+                for line in problem_lines(path, &e) {
+                    eprintln!("{line}");
+                }
+                return Err(EXIT_INVALID);
+            }
+        },
+        None => builtin,
+    };
+    let audio_end = show.audio.as_deref().and_then(|a| {
+        let audio = path.parent().unwrap_or(Path::new(".")).join(a);
+        match crate::audio::load::probe_duration_ms(&audio) {
+            Ok(ms) => Some(ms),
+            Err(e) => {
+                eprintln!("{}: note: audio not checked: {e}", path.display());
+                None
+            }
+        }
+    });
+    Ok(cuesheet::lint::lint(&show, &catalog, audio_end))
+}
+
+fn lint(args: &LintArgs) -> ExitCode {
+    let doc = match load_or_report(&args.file) {
+        Ok(d) => d,
+        Err(_) => return ExitCode::from(EXIT_IO),
+    };
+    let findings = match lint_document(&args.file, doc) {
+        Ok(f) => f,
+        Err(_) => return ExitCode::from(EXIT_IO),
+    };
+    if args.json {
+        outln!("{}", cuesheet::lint::findings_to_json(&findings));
+    } else {
+        for f in &findings {
+            outln!("{}", finding_line(&args.file, f));
+        }
+        if findings.is_empty() {
+            outln!("{}: no findings", args.file.display());
+        }
+    }
+    ExitCode::from(if findings.is_empty() { 0 } else { EXIT_INVALID })
+}
+
+fn cues_of(doc: Document) -> Vec<Cue> {
+    match doc {
+        Document::Show(s) => s.cues,
+        Document::Sheet(c) => c,
+    }
+}
+
+fn export(args: &ExportArgs) -> ExitCode {
+    let doc = match load_or_report(&args.input) {
+        Ok(d) => d,
+        Err(code) => return ExitCode::from(code),
+    };
+    let format = match args.format {
+        FormatArg::Extended => ExportFormat::Extended,
+        FormatArg::Seed => ExportFormat::Seed,
+    };
+    let text = cuesheet::export_sheet(&cues_of(doc), format, args.pretty);
+    match &args.output {
+        Some(out) => {
+            if let Err(e) = cuesheet::write_atomic(out, text.as_bytes()) {
+                eprintln!("{}: {e}", out.display());
+                return ExitCode::from(EXIT_IO);
+            }
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            if let Err(e) = stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+            {
+                eprintln!("<stdout>: {e}");
+                return ExitCode::from(EXIT_IO);
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn info(args: &InfoArgs) -> ExitCode {
+    let doc = match load_or_report(&args.file) {
+        Ok(d) => d,
+        Err(code) => return ExitCode::from(code),
+    };
+    let (kind, title, cues) = match doc {
+        Document::Show(s) => ("show", s.title, s.cues),
+        Document::Sheet(c) => ("cue sheet", None, c),
+    };
+    let mut actions: BTreeMap<&str, usize> = BTreeMap::new();
+    for c in &cues {
+        *actions.entry(c.action.as_str()).or_default() += 1;
+    }
+    let first = cues.iter().map(|c| c.time).min();
+    let last = cues
+        .iter()
+        .map(|c| c.time.saturating_add(c.duration.unwrap_or(0)))
+        .max();
+    if args.json {
+        let v = serde_json::json!({
+            "kind": kind,
+            "title": title,
+            "cues": cues.len(),
+            "firstMs": first,
+            "endMs": last,
+            "actions": actions,
+        });
+        outln!("{v}");
+        return ExitCode::SUCCESS;
+    }
+    outln!("file:    {}", args.file.display());
+    outln!("kind:    {kind}");
+    if let Some(t) = &title {
+        outln!("title:   {t}");
+    }
+    outln!("cues:    {}", cues.len());
+    match (first, last) {
+        (Some(a), Some(b)) => outln!(
+            "span:    {} – {} ({} ms)",
+            cuesheet::format_time_ms(a),
+            cuesheet::format_time_ms(b),
+            b - a
+        ),
+        _ => outln!("span:    (no cues)"),
+    }
+    outln!("actions:");
+    let width = actions.keys().map(|a| a.chars().count()).max().unwrap_or(0);
+    for (action, n) in &actions {
+        outln!("  {action:<width$}  {n}");
+    }
     ExitCode::SUCCESS
 }

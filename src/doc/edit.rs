@@ -1,0 +1,211 @@
+//! The edits a panel can ask for. Each is applied by [`apply`], the only code that changes
+//! a [`Document`]'s show.
+
+use cuesheet::{Cue, Marker};
+use serde_json::{Map, Value};
+
+use super::{CueId, Document};
+
+/// Fields to set on every targeted cue. `None` leaves a field alone; for optional fields,
+/// `Some(None)` clears it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CuePatch {
+    pub time: Option<i64>,
+    pub action: Option<String>,
+    pub duration: Option<Option<i64>>,
+    pub tolerance: Option<Option<i64>>,
+    pub lane: Option<Option<String>>,
+    pub note: Option<Option<String>>,
+    pub params: Option<Option<Map<String, Value>>>,
+}
+
+impl CuePatch {
+    fn apply_to(&self, cue: &mut Cue) {
+        if let Some(t) = self.time {
+            cue.time = t.max(0);
+        }
+        if let Some(a) = &self.action {
+            cue.action.clone_from(a);
+        }
+        if let Some(d) = self.duration {
+            cue.duration = d.map(|d| d.max(0));
+        }
+        if let Some(t) = self.tolerance {
+            cue.tolerance = t.map(|t| t.max(0));
+        }
+        if let Some(l) = &self.lane {
+            cue.lane = l.clone().filter(|l| !l.is_empty());
+        }
+        if let Some(n) = &self.note {
+            cue.note = n.clone().filter(|n| !n.is_empty());
+        }
+        if let Some(p) = &self.params {
+            cue.params = p.clone();
+        }
+    }
+}
+
+/// A change to the document. `merge` keys let a gesture (a drag, typing in one field) form
+/// one undo step: consecutive edits with the same `Some(key)` merge.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Edit {
+    AddCues {
+        cues: Vec<Cue>,
+    },
+    DeleteCues {
+        ids: Vec<CueId>,
+    },
+    /// Move by `delta_ms`; no cue goes below 0 (the whole group stops at 0 together).
+    MoveCues {
+        ids: Vec<CueId>,
+        delta_ms: i64,
+        merge: Option<u64>,
+    },
+    PatchCues {
+        ids: Vec<CueId>,
+        patch: CuePatch,
+        merge: Option<u64>,
+    },
+    AddMarker {
+        marker: Marker,
+    },
+    DeleteMarker {
+        index: usize,
+    },
+    SetTitle {
+        title: Option<String>,
+        merge: Option<u64>,
+    },
+    SetExpectedDrift {
+        ms: Option<i64>,
+        merge: Option<u64>,
+    },
+    SetTimeServer {
+        url: Option<String>,
+        merge: Option<u64>,
+    },
+    SetAudio {
+        audio: Option<String>,
+    },
+    SetEffects {
+        effects: Option<Map<String, Value>>,
+    },
+    /// Replace all cues (import of a CDN cue sheet).
+    ReplaceCues {
+        cues: Vec<Cue>,
+    },
+}
+
+impl Edit {
+    /// The undo history's name for this edit.
+    pub fn label(&self) -> String {
+        fn n(count: usize, one: &str, many: &str) -> String {
+            if count == 1 {
+                one.to_owned()
+            } else {
+                format!("{many} ({count})")
+            }
+        }
+        match self {
+            Edit::AddCues { cues } => n(cues.len(), "Add cue", "Add cues"),
+            Edit::DeleteCues { ids } => n(ids.len(), "Delete cue", "Delete cues"),
+            Edit::MoveCues { ids, .. } => n(ids.len(), "Move cue", "Move cues"),
+            Edit::PatchCues { ids, .. } => n(ids.len(), "Edit cue", "Edit cues"),
+            Edit::AddMarker { .. } => "Add marker".to_owned(),
+            Edit::DeleteMarker { .. } => "Delete marker".to_owned(),
+            Edit::SetTitle { .. } => "Set title".to_owned(),
+            Edit::SetExpectedDrift { .. } => "Set expected drift".to_owned(),
+            Edit::SetTimeServer { .. } => "Set time server".to_owned(),
+            Edit::SetAudio { .. } => "Set audio".to_owned(),
+            Edit::SetEffects { .. } => "Edit effect catalog".to_owned(),
+            Edit::ReplaceCues { .. } => "Import cue sheet".to_owned(),
+        }
+    }
+
+    pub fn merge_key(&self) -> Option<u64> {
+        match self {
+            Edit::MoveCues { merge, .. }
+            | Edit::PatchCues { merge, .. }
+            | Edit::SetTitle { merge, .. }
+            | Edit::SetExpectedDrift { merge, .. }
+            | Edit::SetTimeServer { merge, .. } => *merge,
+            _ => None,
+        }
+    }
+}
+
+/// Applies `edit` to `doc`'s show; returns the ids of created cues.
+pub(super) fn apply(doc: &mut Document, edit: Edit) -> Vec<CueId> {
+    let mut created = Vec::new();
+    match edit {
+        Edit::AddCues { cues } => {
+            for mut cue in cues {
+                cue.time = cue.time.max(0);
+                let id = doc.fresh_id();
+                doc.show.cues.push(cue);
+                doc.ids.push(id);
+                created.push(id);
+            }
+        }
+        Edit::DeleteCues { ids } => {
+            let mut i = 0;
+            while i < doc.ids.len() {
+                if ids.contains(&doc.ids[i]) {
+                    doc.ids.remove(i);
+                    doc.show.cues.remove(i);
+                } else {
+                    i += 1;
+                }
+            }
+        }
+        Edit::MoveCues { ids, delta_ms, .. } => {
+            let idx: Vec<usize> = ids.iter().filter_map(|&id| doc.index_of(id)).collect();
+            let earliest = idx
+                .iter()
+                .filter_map(|&i| doc.show.cues.get(i).map(|c| c.time))
+                .min()
+                .unwrap_or(0);
+            let delta = delta_ms.max(-earliest);
+            for i in idx {
+                if let Some(cue) = doc.show.cues.get_mut(i) {
+                    cue.time = cue.time.saturating_add(delta).max(0);
+                }
+            }
+        }
+        Edit::PatchCues { ids, patch, .. } => {
+            for id in ids {
+                if let Some(i) = doc.index_of(id)
+                    && let Some(cue) = doc.show.cues.get_mut(i)
+                {
+                    patch.apply_to(cue);
+                }
+            }
+        }
+        Edit::AddMarker { mut marker } => {
+            marker.time = marker.time.max(0);
+            let at = doc.show.markers.partition_point(|m| m.time <= marker.time);
+            doc.show.markers.insert(at, marker);
+        }
+        Edit::DeleteMarker { index } => {
+            if index < doc.show.markers.len() {
+                doc.show.markers.remove(index);
+            }
+        }
+        Edit::SetTitle { title, .. } => doc.show.title = title.filter(|t| !t.is_empty()),
+        Edit::SetExpectedDrift { ms, .. } => doc.show.expected_drift = ms.map(|m| m.max(0)),
+        Edit::SetTimeServer { url, .. } => doc.show.time_server = url.filter(|u| !u.is_empty()),
+        Edit::SetAudio { audio } => doc.show.audio = audio,
+        Edit::SetEffects { effects } => doc.show.effects = effects,
+        Edit::ReplaceCues { cues } => {
+            doc.show.cues.clear();
+            doc.ids.clear();
+            for cue in cues {
+                let id = doc.fresh_id();
+                doc.show.cues.push(cue);
+                doc.ids.push(id);
+                created.push(id);
+            }
+        }
+    }
+    created
+}

@@ -1,0 +1,242 @@
+//! The open show: the document, the edits that change it, undo history and autosave.
+//!
+//! Nothing here knows egui. Panels emit [`Edit`]s; [`Document::apply`] is the one place
+//! that changes the show, and it records undo steps. Consecutive edits that carry the same
+//! `merge` key (one drag, one typed field) form a single undo step.
+
+pub mod autosave;
+mod edit;
+mod history;
+
+use std::path::{Path, PathBuf};
+
+use cuesheet::{Cue, Marker, Show};
+
+pub use edit::{CuePatch, Edit};
+use history::History;
+
+/// A cue's identity for the lifetime of an open document (not saved).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CueId(pub u64);
+
+/// The open show with its file, undo history and cue identities.
+pub struct Document {
+    show: Show,
+    /// `ids[i]` names `show.cues[i]`.
+    ids: Vec<CueId>,
+    next_id: u64,
+    path: Option<PathBuf>,
+    history: History,
+    /// Changes with every change (including undo and redo); unique across documents, so
+    /// caches keyed by it never mix two documents up.
+    revision: u64,
+    saved_revision: u64,
+}
+
+impl Default for Document {
+    fn default() -> Self {
+        Self::new(Show::default(), None)
+    }
+}
+
+impl Document {
+    pub fn new(show: Show, path: Option<PathBuf>) -> Self {
+        let ids = (0..show.cues.len() as u64).map(CueId).collect();
+        let next_id = show.cues.len() as u64;
+        let revision = next_revision();
+        Self {
+            show,
+            ids,
+            next_id,
+            path,
+            history: History::default(),
+            revision,
+            saved_revision: revision,
+        }
+    }
+
+    pub fn show(&self) -> &Show {
+        &self.show
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    pub fn set_path(&mut self, path: Option<PathBuf>) {
+        self.path = path;
+    }
+
+    /// The show's title, else the file name, else "Untitled".
+    pub fn display_name(&self) -> String {
+        if let Some(t) = self.show.title.as_deref().filter(|t| !t.trim().is_empty()) {
+            return t.to_owned();
+        }
+        self.path
+            .as_deref()
+            .and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "Untitled".to_owned())
+    }
+
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.revision != self.saved_revision
+    }
+
+    /// Call after the document was written to `path`.
+    pub fn mark_saved(&mut self, path: PathBuf, revision: u64) {
+        self.path = Some(path);
+        self.saved_revision = revision;
+    }
+
+    /// Mark the document as modified without an undo step (e.g. restored from autosave).
+    pub fn mark_dirty(&mut self) {
+        self.revision = next_revision();
+    }
+
+    pub fn cue_ids(&self) -> &[CueId] {
+        &self.ids
+    }
+
+    pub fn index_of(&self, id: CueId) -> Option<usize> {
+        self.ids.iter().position(|&i| i == id)
+    }
+
+    pub fn cue(&self, id: CueId) -> Option<&Cue> {
+        self.index_of(id).and_then(|i| self.show.cues.get(i))
+    }
+
+    /// Cues with their ids, in document order.
+    pub fn cues(&self) -> impl Iterator<Item = (CueId, &Cue)> {
+        self.ids.iter().copied().zip(self.show.cues.iter())
+    }
+
+    pub fn markers(&self) -> &[Marker] {
+        &self.show.markers
+    }
+
+    /// The lanes in order of first appearance; cues without a lane are in lane "".
+    pub fn lanes(&self) -> Vec<String> {
+        let mut lanes: Vec<String> = Vec::new();
+        for cue in &self.show.cues {
+            let lane = cue.lane.clone().unwrap_or_default();
+            if !lanes.contains(&lane) {
+                lanes.push(lane);
+            }
+        }
+        if lanes.is_empty() {
+            lanes.push(String::new());
+        }
+        lanes
+    }
+
+    /// The end of the last cue or marker (time + duration), at least 0.
+    pub fn content_end_ms(&self) -> i64 {
+        let cues = self
+            .show
+            .cues
+            .iter()
+            .map(|c| c.time.saturating_add(c.duration.unwrap_or(0)));
+        let markers = self.show.markers.iter().map(|m| m.time);
+        cues.chain(markers).max().unwrap_or(0).max(0)
+    }
+
+    pub fn can_undo(&self) -> bool {
+        self.history.can_undo()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        self.history.can_redo()
+    }
+
+    /// Labels of the undo steps, oldest first, and how many of them are applied.
+    pub fn history_labels(&self) -> (Vec<&str>, usize) {
+        self.history.labels()
+    }
+
+    /// Apply one edit, recording an undo step (or merging into the last one).
+    /// Returns the ids of cues the edit created (for selecting them).
+    pub fn apply(&mut self, edit: Edit) -> Vec<CueId> {
+        let snapshot = Snapshot {
+            show: self.show.clone(),
+            ids: self.ids.clone(),
+        };
+        let label = edit.label();
+        let merge = edit.merge_key();
+        let created = edit::apply(self, edit);
+        self.history.record(label, merge, snapshot);
+        self.revision = next_revision();
+        created
+    }
+
+    pub fn undo(&mut self) -> bool {
+        let current = Snapshot {
+            show: self.show.clone(),
+            ids: self.ids.clone(),
+        };
+        match self.history.undo(current) {
+            Some(s) => {
+                self.restore(s);
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn redo(&mut self) -> bool {
+        let current = Snapshot {
+            show: self.show.clone(),
+            ids: self.ids.clone(),
+        };
+        match self.history.redo(current) {
+            Some(s) => {
+                self.restore(s);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Ends any merging: the next edit starts a new undo step even with the same merge key.
+    pub fn seal_history(&mut self) {
+        self.history.seal();
+    }
+
+    fn restore(&mut self, s: Snapshot) {
+        self.show = s.show;
+        self.ids = s.ids;
+        self.revision = next_revision();
+    }
+
+    fn fresh_id(&mut self) -> CueId {
+        let id = CueId(self.next_id);
+        self.next_id += 1;
+        id
+    }
+}
+
+fn next_revision() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// The state an undo step returns to.
+#[derive(Clone)]
+struct Snapshot {
+    show: Show,
+    ids: Vec<CueId>,
+}
+
+impl Snapshot {
+    /// A rough size, for bounding the history's memory.
+    fn weight(&self) -> usize {
+        self.show.cues.len() + self.show.markers.len() + 1
+    }
+}
+
+#[cfg(test)]
+mod tests;

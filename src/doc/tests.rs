@@ -1,0 +1,223 @@
+use super::autosave::{self, Autosaver};
+use super::*;
+
+fn cue(time: i64, action: &str) -> Cue {
+    Cue {
+        time,
+        action: action.to_owned(),
+        ..Cue::default()
+    }
+}
+
+fn doc_with(times: &[i64]) -> Document {
+    let show = Show {
+        cues: times.iter().map(|&t| cue(t, "flash")).collect(),
+        ..Show::default()
+    };
+    Document::new(show, None)
+}
+
+fn times(doc: &Document) -> Vec<i64> {
+    doc.show().cues.iter().map(|c| c.time).collect()
+}
+
+#[test]
+fn add_then_undo_redo_restores_each_state() {
+    let mut doc = doc_with(&[100]);
+    assert!(!doc.is_dirty());
+    let ids = doc.apply(Edit::AddCues {
+        cues: vec![cue(500, "showParticles")],
+    });
+    assert_eq!(ids.len(), 1);
+    assert_eq!(
+        doc.cue(ids[0]).map(|c| c.action.as_str()),
+        Some("showParticles")
+    );
+    assert!(doc.is_dirty());
+    assert!(doc.undo());
+    assert_eq!(times(&doc), vec![100]);
+    assert!(doc.redo());
+    assert_eq!(times(&doc), vec![100, 500]);
+    // The id survives undo/redo, so a selection stays valid.
+    assert_eq!(doc.cue(ids[0]).map(|c| c.time), Some(500));
+    assert!(!doc.redo());
+}
+
+#[test]
+fn a_drag_is_one_undo_step() {
+    let mut doc = doc_with(&[1000, 2000]);
+    let ids = doc.cue_ids().to_vec();
+    for _ in 0..10 {
+        doc.apply(Edit::MoveCues {
+            ids: ids.clone(),
+            delta_ms: 10,
+            merge: Some(7),
+        });
+    }
+    assert_eq!(times(&doc), vec![1100, 2100]);
+    doc.seal_history();
+    doc.apply(Edit::MoveCues {
+        ids: ids.clone(),
+        delta_ms: 10,
+        merge: Some(7),
+    });
+    assert_eq!(doc.history_labels().0.len(), 2);
+    doc.undo();
+    assert_eq!(times(&doc), vec![1100, 2100]);
+    doc.undo();
+    assert_eq!(times(&doc), vec![1000, 2000]);
+    assert!(!doc.can_undo());
+}
+
+#[test]
+fn moving_a_group_left_stops_at_zero_together() {
+    let mut doc = doc_with(&[300, 1000]);
+    let ids = doc.cue_ids().to_vec();
+    doc.apply(Edit::MoveCues {
+        ids,
+        delta_ms: -500,
+        merge: None,
+    });
+    assert_eq!(times(&doc), vec![0, 700]);
+}
+
+#[test]
+fn patch_sets_and_clears_fields_on_many_cues() {
+    let mut doc = doc_with(&[0, 10, 20]);
+    let ids = doc.cue_ids()[..2].to_vec();
+    doc.apply(Edit::PatchCues {
+        ids: ids.clone(),
+        patch: CuePatch {
+            tolerance: Some(Some(1500)),
+            lane: Some(Some("Lights".into())),
+            ..CuePatch::default()
+        },
+        merge: None,
+    });
+    let tol: Vec<_> = doc.show().cues.iter().map(|c| c.tolerance).collect();
+    assert_eq!(tol, vec![Some(1500), Some(1500), None]);
+    doc.apply(Edit::PatchCues {
+        ids,
+        patch: CuePatch {
+            tolerance: Some(None),
+            lane: Some(Some(String::new())),
+            ..CuePatch::default()
+        },
+        merge: None,
+    });
+    assert!(doc.show().cues.iter().all(|c| c.tolerance.is_none()));
+    assert!(doc.show().cues.iter().all(|c| c.lane.is_none()));
+}
+
+#[test]
+fn delete_removes_only_the_named_cues() {
+    let mut doc = doc_with(&[0, 10, 20, 30]);
+    let ids = doc.cue_ids().to_vec();
+    doc.apply(Edit::DeleteCues {
+        ids: vec![ids[1], ids[3]],
+    });
+    assert_eq!(times(&doc), vec![0, 20]);
+    assert_eq!(doc.cue_ids(), &[ids[0], ids[2]]);
+    doc.undo();
+    assert_eq!(doc.cue_ids(), ids.as_slice());
+}
+
+#[test]
+fn markers_stay_sorted() {
+    let mut doc = doc_with(&[]);
+    for t in [5000, 1000, 3000] {
+        doc.apply(Edit::AddMarker {
+            marker: Marker {
+                time: t,
+                label: format!("m{t}"),
+            },
+        });
+    }
+    let t: Vec<_> = doc.markers().iter().map(|m| m.time).collect();
+    assert_eq!(t, vec![1000, 3000, 5000]);
+}
+
+#[test]
+fn saving_clears_dirty_and_new_edits_set_it() {
+    let mut doc = doc_with(&[0]);
+    doc.apply(Edit::SetTitle {
+        title: Some("星空".into()),
+        merge: None,
+    });
+    let rev = doc.revision();
+    doc.mark_saved(PathBuf::from("/tmp/x.cueshow.json"), rev);
+    assert!(!doc.is_dirty());
+    assert_eq!(doc.display_name(), "星空");
+    doc.undo();
+    assert!(doc.is_dirty());
+}
+
+#[test]
+fn new_edit_after_undo_drops_redo() {
+    let mut doc = doc_with(&[0]);
+    doc.apply(Edit::AddCues {
+        cues: vec![cue(1, "a")],
+    });
+    doc.undo();
+    assert!(doc.can_redo());
+    doc.apply(Edit::AddCues {
+        cues: vec![cue(2, "b")],
+    });
+    assert!(!doc.can_redo());
+    let (labels, applied) = doc.history_labels();
+    assert_eq!((labels, applied), (vec!["Add cue"], 1));
+}
+
+#[test]
+fn autosave_recovery_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let show = Show {
+        title: Some("冬のライブ".into()),
+        cues: vec![cue(560, "startSong1")],
+        ..Show::default()
+    };
+    let original = dir.path().join("winter.cueshow.json");
+    autosave::write_recovery(dir.path(), Some(&original), &show).unwrap();
+    autosave::write_recovery(dir.path(), None, &Show::default()).unwrap();
+    let found = autosave::list_recoveries(dir.path());
+    assert_eq!(found.len(), 2);
+    let mine = found
+        .iter()
+        .find(|r| r.original.as_deref() == Some(original.as_path()))
+        .unwrap();
+    assert_eq!(mine.load().unwrap(), show);
+    autosave::remove_recovery(dir.path(), Some(&original));
+    let left = autosave::list_recoveries(dir.path());
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].original, None);
+}
+
+#[test]
+fn corrupt_recovery_reports_an_error_instead_of_panicking() {
+    let dir = tempfile::tempdir().unwrap();
+    autosave::write_recovery(dir.path(), None, &Show::default()).unwrap();
+    let r = &autosave::list_recoveries(dir.path())[0];
+    std::fs::write(&r.show_file, b"{ not json").unwrap();
+    let err = r.load().unwrap_err().to_string();
+    assert!(err.contains("untitled.cueshow.json"), "{err}");
+}
+
+#[test]
+fn autosaver_waits_for_the_interval_and_a_new_revision() {
+    let t0 = std::time::Instant::now();
+    let mut a = Autosaver::default();
+    a.reset(t0);
+    assert!(!a.due(t0, 1, true));
+    let later = t0 + autosave::INTERVAL;
+    assert!(a.due(later, 1, true));
+    assert!(
+        !a.due(later, 1, false),
+        "a saved document needs no autosave"
+    );
+    a.done(later, 1);
+    assert!(!a.due(later + autosave::INTERVAL, 1, true), "nothing new");
+    assert!(!a.due(later + Duration::from_secs(5), 2, true), "too soon");
+    assert!(a.due(later + autosave::INTERVAL, 2, true));
+}
+
+use std::time::Duration;

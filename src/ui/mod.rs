@@ -1,0 +1,61 @@
+//! Panels: they draw the document and the editor state, and ask for changes by pushing
+//! [`Action`]s, which the app applies once, at the end of the frame.
+
+pub mod command;
+pub mod cue_list;
+pub mod inspector;
+pub mod stage;
+pub mod time_map;
+pub mod timeline;
+
+use std::collections::BTreeSet;
+
+use crate::doc::{CueId, Edit};
+pub use command::UiCommand;
+pub use time_map::{TimeMapping, TimeView};
+
+/// What a panel asks the app to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    Edit(Edit),
+    Command(UiCommand),
+    /// Move the playhead.
+    Seek(i64),
+    /// Move the playhead while dragging it: plays a short snippet.
+    Scrub(i64),
+    /// A gesture ended: the next edit starts a new undo step.
+    SealHistory,
+}
+
+/// View state shared by the panels; not part of the document and never undone.
+#[derive(Default)]
+pub struct EditorState {
+    pub selection: BTreeSet<CueId>,
+    pub view: TimeView,
+    /// Set by "zoom to fit" and on opening; applied by the timeline once it knows its width.
+    pub fit_pending: bool,
+    pub timeline: timeline::TimelineState,
+    pub inspector: inspector::InspectorState,
+    pub cue_list: cue_list::CueListState,
+    /// Source of merge keys for gestures (drags, typed fields).
+    next_gesture: u64,
+}
+
+impl EditorState {
+    /// A fresh merge key for one gesture.
+    pub fn gesture_key(&mut self) -> u64 {
+        self.next_gesture += 1;
+        self.next_gesture
+    }
+}
+
+/// Parses `#rrggbb` into a colour; anything else is grey.
+pub fn color_from_hex(hex: &str) -> egui::Color32 {
+    let h = hex.trim_start_matches('#');
+    if h.len() == 6
+        && let Ok(v) = u32::from_str_radix(h, 16)
+    {
+        return egui::Color32::from_rgb((v >> 16) as u8, (v >> 8) as u8, v as u8);
+    }
+    egui::Color32::GRAY
+}

@@ -1,0 +1,232 @@
+//! The timeline's view (what time range is visible) and its per-frame mapping between
+//! show time and screen x. Both are plain values: zoom and pan return a new view.
+
+/// What part of the show the timeline shows. Persisted with the window layout.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TimeView {
+    /// Show time at the left edge.
+    pub start_ms: i64,
+    /// Zoom: milliseconds per point.
+    pub ms_per_px: f64,
+}
+
+/// Zoom limits: 0.1 ms per point (sample-level) to 60 s per point (a 10-hour show in 600 px).
+pub const MIN_MS_PER_PX: f64 = 0.1;
+pub const MAX_MS_PER_PX: f64 = 60_000.0;
+
+impl Default for TimeView {
+    fn default() -> Self {
+        Self {
+            start_ms: 0,
+            ms_per_px: 50.0,
+        }
+    }
+}
+
+impl TimeView {
+    /// A view that shows `[0, end_ms]` (plus a small margin) in `width` points.
+    pub fn fit(end_ms: i64, width: f32) -> Self {
+        let span = (end_ms.max(1000) as f64) * 1.03;
+        Self {
+            start_ms: 0,
+            ms_per_px: (span / f64::from(width.max(1.0))).clamp(MIN_MS_PER_PX, MAX_MS_PER_PX),
+        }
+    }
+
+    /// Zoom by `factor` (> 1 zooms in) keeping the time under `anchor_ms` in place.
+    pub fn zoomed(self, factor: f64, anchor_ms: i64) -> Self {
+        let ms_per_px = (self.ms_per_px / factor).clamp(MIN_MS_PER_PX, MAX_MS_PER_PX);
+        let offset_px = (anchor_ms - self.start_ms) as f64 / self.ms_per_px;
+        let start_ms = anchor_ms - (offset_px * ms_per_px).round() as i64;
+        Self {
+            start_ms: start_ms.max(0),
+            ms_per_px,
+        }
+    }
+
+    /// Pan by `dx` points (positive moves later).
+    pub fn panned(self, dx: f32) -> Self {
+        let start_ms = self.start_ms + (f64::from(dx) * self.ms_per_px).round() as i64;
+        Self {
+            start_ms: start_ms.max(0),
+            ..self
+        }
+    }
+
+    /// The visible span in ms for a given width.
+    pub fn span_ms(self, width: f32) -> i64 {
+        (f64::from(width) * self.ms_per_px).round() as i64
+    }
+
+    /// While playing: when `t` leaves the visible range (or its last 10 %), page so that `t`
+    /// sits at 10 % from the left.
+    pub fn following(self, t: i64, width: f32) -> Self {
+        let span = self.span_ms(width);
+        let end = self.start_ms + span - span / 10;
+        if t < self.start_ms || t > end {
+            Self {
+                start_ms: (t - span / 10).max(0),
+                ..self
+            }
+        } else {
+            self
+        }
+    }
+
+    pub fn mapping(self, left_x: f32, width: f32) -> TimeMapping {
+        TimeMapping {
+            start_ms: self.start_ms,
+            ms_per_px: self.ms_per_px,
+            left_x,
+            width,
+        }
+    }
+}
+
+/// Built every frame from the view and the widget's rect.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TimeMapping {
+    pub start_ms: i64,
+    pub ms_per_px: f64,
+    pub left_x: f32,
+    pub width: f32,
+}
+
+impl TimeMapping {
+    pub fn x_from_time(&self, t_ms: i64) -> f32 {
+        self.left_x + ((t_ms - self.start_ms) as f64 / self.ms_per_px) as f32
+    }
+
+    pub fn time_from_x(&self, x: f32) -> i64 {
+        self.start_ms + (f64::from(x - self.left_x) * self.ms_per_px).round() as i64
+    }
+
+    /// A duration in ms as a width in points.
+    pub fn px_from_ms(&self, ms: i64) -> f32 {
+        (ms as f64 / self.ms_per_px) as f32
+    }
+
+    pub fn end_ms(&self) -> i64 {
+        self.time_from_x(self.left_x + self.width)
+    }
+
+    /// Ruler tick spacing: the smallest "nice" step at least `min_px` apart, and its label
+    /// step (every 5th or 2nd minor tick).
+    pub fn tick_steps(&self, min_px: f32) -> (i64, i64) {
+        const STEPS: &[i64] = &[
+            1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 15_000, 30_000,
+            60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000,
+        ];
+        let min_ms = f64::from(min_px) * self.ms_per_px;
+        let minor = STEPS
+            .iter()
+            .copied()
+            .find(|&s| s as f64 >= min_ms)
+            .unwrap_or(3_600_000);
+        let major = STEPS
+            .iter()
+            .copied()
+            .find(|&s| s >= minor * 5 && s % minor == 0)
+            .unwrap_or(minor * 5);
+        (minor, major)
+    }
+}
+
+/// Snap `t` to the nearest candidate within `threshold_ms`, else to the grid (when `grid_ms`
+/// > 0 and the grid point is within the threshold), else leave it. `candidates` need not be
+/// sorted.
+pub fn snap(t: i64, candidates: &[i64], grid_ms: i64, threshold_ms: i64) -> i64 {
+    let best = candidates
+        .iter()
+        .copied()
+        .min_by_key(|&c| (c - t).abs())
+        .filter(|&c| (c - t).abs() <= threshold_ms);
+    if let Some(c) = best {
+        return c;
+    }
+    if grid_ms > 0 {
+        let g = ((t as f64 / grid_ms as f64).round() as i64) * grid_ms;
+        if (g - t).abs() <= threshold_ms {
+            return g;
+        }
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn x_and_time_round_trip() {
+        let m = TimeView {
+            start_ms: 10_000,
+            ms_per_px: 20.0,
+        }
+        .mapping(100.0, 800.0);
+        assert_eq!(m.x_from_time(10_000), 100.0);
+        assert_eq!(m.x_from_time(12_000), 200.0);
+        assert_eq!(m.time_from_x(200.0), 12_000);
+        for t in [10_000, 10_020, 15_555, 25_980] {
+            let back = m.time_from_x(m.x_from_time(t));
+            assert!((back - t).abs() <= 10, "{t} -> {back}");
+        }
+        assert_eq!(m.end_ms(), 26_000);
+    }
+
+    #[test]
+    fn zoom_keeps_the_anchor_under_the_pointer() {
+        let v = TimeView {
+            start_ms: 0,
+            ms_per_px: 100.0,
+        };
+        let m = v.mapping(0.0, 1000.0);
+        let x = m.x_from_time(30_000);
+        let z = v.zoomed(2.0, 30_000);
+        assert_eq!(z.ms_per_px, 50.0);
+        assert!((z.mapping(0.0, 1000.0).x_from_time(30_000) - x).abs() < 0.5);
+        // Never scrolls before 0 and stays within the zoom limits.
+        let out = v.zoomed(1e-9, 0);
+        assert_eq!(out.ms_per_px, MAX_MS_PER_PX);
+        assert_eq!(out.start_ms, 0);
+    }
+
+    #[test]
+    fn fit_shows_the_whole_show() {
+        let v = TimeView::fit(3 * 3_600_000, 1000.0);
+        assert!(v.mapping(0.0, 1000.0).end_ms() >= 3 * 3_600_000);
+        assert_eq!(v.start_ms, 0);
+    }
+
+    #[test]
+    fn following_pages_when_the_playhead_leaves() {
+        let v = TimeView {
+            start_ms: 0,
+            ms_per_px: 10.0,
+        }; // 10 s visible in 1000 px
+        assert_eq!(v.following(5_000, 1000.0), v);
+        let paged = v.following(9_500, 1000.0);
+        assert_eq!(paged.start_ms, 8_500);
+    }
+
+    #[test]
+    fn ticks_are_nice_and_far_enough_apart() {
+        let m = TimeView {
+            start_ms: 0,
+            ms_per_px: 10.0,
+        }
+        .mapping(0.0, 1000.0);
+        let (minor, major) = m.tick_steps(60.0);
+        assert_eq!(minor, 1_000);
+        assert_eq!(major, 5_000);
+        assert!(m.px_from_ms(minor) >= 60.0);
+    }
+
+    #[test]
+    fn snapping_prefers_candidates_then_grid() {
+        assert_eq!(snap(1_030, &[1_000, 5_000], 250, 50), 1_000);
+        assert_eq!(snap(1_260, &[1_000], 250, 20), 1_250);
+        assert_eq!(snap(1_120, &[1_000], 250, 20), 1_120);
+        assert_eq!(snap(1_120, &[], 0, 20), 1_120);
+    }
+}

@@ -1,0 +1,739 @@
+//! The timeline: ruler, waveform lane, markers lane and one lane per cue `lane`.
+//!
+//! Drawing is culled: a time-sorted index of the cues (rebuilt when the document changes)
+//! is binary-searched for the visible range, so a frame costs what is visible, not the
+//! size of the show.
+
+use std::collections::BTreeSet;
+
+use cuesheet::catalog::Catalog;
+use egui::{Align2, Color32, CornerRadius, FontId, Pos2, Rect, Sense, Stroke, StrokeKind, Vec2};
+
+use super::{Action, EditorState, TimeMapping, TimeView, color_from_hex, time_map};
+use crate::audio::peaks::Peaks;
+use crate::doc::{CueId, Document, Edit};
+
+pub const RULER_H: f32 = 24.0;
+pub const WAVE_H: f32 = 96.0;
+pub const MARKERS_H: f32 = 22.0;
+pub const LANE_H: f32 = 38.0;
+pub const GUTTER_W: f32 = 96.0;
+/// How close (in points) a drag must come to a snap target to snap.
+const SNAP_PX: f32 = 8.0;
+
+/// Everything the timeline reads for one frame.
+pub struct TimelineInput<'a> {
+    pub doc: &'a Document,
+    pub catalog: &'a Catalog,
+    pub peaks: Option<&'a Peaks>,
+    /// The audio's length when known (decoded so far while loading).
+    pub audio_ms: Option<i64>,
+    pub playhead_ms: i64,
+    pub playing: bool,
+    pub loop_range: Option<(i64, i64)>,
+    /// While live, the document cannot be edited.
+    pub read_only: bool,
+    /// Cue indices (document order) with lint findings, for badges.
+    pub flagged: &'a BTreeSet<usize>,
+    /// Show default for cues whose tolerance comes from nowhere else.
+    pub expected_drift_ms: i64,
+}
+
+#[derive(Clone, Debug)]
+enum Drag {
+    /// Moving the selection; `anchor` is the grabbed cue, `origin_ms` its time at the start.
+    Cues {
+        anchor: CueId,
+        origin_ms: i64,
+        merge: u64,
+    },
+    /// Rubber-band selection from this point.
+    Select { from: Pos2, additive: bool },
+    /// Scrubbing on the ruler.
+    Scrub,
+}
+
+/// The timeline's own view state.
+pub struct TimelineState {
+    drag: Option<Drag>,
+    /// Cue indices sorted by time, for `revision`.
+    order: Vec<usize>,
+    order_revision: Option<u64>,
+    /// The longest (duration or tolerance) extent of any cue, to cull from the left.
+    max_extent_ms: i64,
+    pub snapping: bool,
+    pub grid_ms: i64,
+    pub follow_playhead: bool,
+    /// The action given to cues added by double-click or tap.
+    pub new_action: String,
+    /// Last pointer time over the timeline, shown in the status bar.
+    pub hover_ms: Option<i64>,
+    /// Where the timeline was drawn last frame (for tests and tools).
+    pub last_rect: Rect,
+}
+
+impl Default for TimelineState {
+    fn default() -> Self {
+        Self {
+            drag: None,
+            order: Vec::new(),
+            order_revision: None,
+            max_extent_ms: 0,
+            snapping: true,
+            grid_ms: 250,
+            follow_playhead: true,
+            new_action: "flash".to_owned(),
+            hover_ms: None,
+            last_rect: Rect::NOTHING,
+        }
+    }
+}
+
+impl TimelineState {
+    fn refresh_index(&mut self, doc: &Document) {
+        if self.order_revision == Some(doc.revision()) {
+            return;
+        }
+        let cues = &doc.show().cues;
+        self.order = (0..cues.len()).collect();
+        self.order.sort_by_key(|&i| (cues[i].time, i));
+        self.max_extent_ms = cues
+            .iter()
+            .map(|c| c.duration.unwrap_or(0).max(c.tolerance.unwrap_or(0)))
+            .max()
+            .unwrap_or(0);
+        self.order_revision = Some(doc.revision());
+    }
+
+    /// Indices of cues that may be visible in `[start, end]`, in time order.
+    fn visible(&self, doc: &Document, start: i64, end: i64) -> &[usize] {
+        let cues = &doc.show().cues;
+        let from = start.saturating_sub(self.max_extent_ms);
+        let a = self.order.partition_point(|&i| cues[i].time < from);
+        let b = self.order.partition_point(|&i| cues[i].time <= end);
+        &self.order[a..b.max(a)]
+    }
+}
+
+/// Lane geometry for one frame.
+struct Layout {
+    ruler: Rect,
+    wave: Rect,
+    markers: Rect,
+    lanes: Vec<(String, Rect)>,
+    body: Rect,
+}
+
+fn layout(rect: Rect, lanes: Vec<String>) -> Layout {
+    let x0 = rect.left() + GUTTER_W;
+    let row = |y: f32, h: f32| Rect::from_min_max(Pos2::new(x0, y), Pos2::new(rect.right(), y + h));
+    let ruler = row(rect.top(), RULER_H);
+    let wave = row(ruler.bottom(), WAVE_H);
+    let markers = row(wave.bottom(), MARKERS_H);
+    let avail = (rect.bottom() - markers.bottom()).max(0.0);
+    let lane_h = if lanes.is_empty() {
+        LANE_H
+    } else {
+        (avail / lanes.len() as f32).clamp(22.0, LANE_H)
+    };
+    let lanes = lanes
+        .into_iter()
+        .enumerate()
+        .map(|(i, name)| (name, row(markers.bottom() + i as f32 * lane_h, lane_h)))
+        .collect();
+    let body = Rect::from_min_max(Pos2::new(x0, markers.bottom()), rect.right_bottom());
+    Layout {
+        ruler,
+        wave,
+        markers,
+        lanes,
+        body,
+    }
+}
+
+/// Draws the timeline into the available space and handles its mouse input.
+pub fn timeline_ui(
+    ui: &mut egui::Ui,
+    state: &mut EditorState,
+    input: &TimelineInput<'_>,
+    actions: &mut Vec<Action>,
+) {
+    let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
+    state.timeline.last_rect = rect;
+    let lane_names = input.doc.lanes();
+    let lay = layout(rect, lane_names);
+    let width = lay.ruler.width();
+    let end_ms = input.doc.content_end_ms().max(input.audio_ms.unwrap_or(0));
+
+    if state.fit_pending && width > 10.0 {
+        state.view = TimeView::fit(end_ms, width);
+        state.fit_pending = false;
+    }
+    if input.playing && state.timeline.follow_playhead && state.timeline.drag.is_none() {
+        state.view = state.view.following(input.playhead_ms, width);
+    }
+    handle_zoom_and_pan(ui, &response, state, &lay);
+    let map = state.view.mapping(lay.ruler.left(), width);
+    state.timeline.refresh_index(input.doc);
+
+    let painter = ui.painter_at(rect);
+    let visuals = ui.visuals().clone();
+    painter.rect_filled(rect, 0.0, visuals.extreme_bg_color);
+    draw_gutter(&painter, &lay, rect, &visuals);
+    draw_ruler(&painter, &lay, &map, &visuals);
+    draw_wave(&painter, &lay, &map, input, &visuals);
+    draw_markers(&painter, &lay, &map, input.doc, &visuals);
+    let hits = draw_cues(&painter, &lay, &map, state, input, &visuals);
+
+    if let Some((a, b)) = input.loop_range {
+        let r = Rect::from_x_y_ranges(map.x_from_time(a)..=map.x_from_time(b), lay.ruler.y_range());
+        painter.rect_filled(r, 0.0, Color32::from_rgba_unmultiplied(80, 160, 255, 60));
+    }
+    // Playhead.
+    let px = map.x_from_time(input.playhead_ms);
+    if px >= lay.ruler.left() {
+        painter.line_segment(
+            [Pos2::new(px, rect.top()), Pos2::new(px, rect.bottom())],
+            Stroke::new(1.5, Color32::from_rgb(255, 80, 80)),
+        );
+    }
+
+    state.timeline.hover_ms = response
+        .hover_pos()
+        .filter(|p| p.x >= lay.ruler.left())
+        .map(|p| map.time_from_x(p.x));
+    handle_pointer(ui, &response, state, input, &lay, &map, &hits, actions);
+    draw_scrollbar(ui, &lay, rect, state, end_ms);
+}
+
+fn handle_zoom_and_pan(
+    ui: &egui::Ui,
+    response: &egui::Response,
+    state: &mut EditorState,
+    lay: &Layout,
+) {
+    if !response.hovered() {
+        return;
+    }
+    let (scroll, zoom, pointer) =
+        ui.input(|i| (i.smooth_scroll_delta, i.zoom_delta(), i.pointer.hover_pos()));
+    let width = lay.ruler.width();
+    let map = state.view.mapping(lay.ruler.left(), width);
+    let anchor = pointer.map_or(state.view.start_ms, |p| map.time_from_x(p.x));
+    if zoom != 1.0 {
+        state.view = state.view.zoomed(f64::from(zoom), anchor);
+    } else if scroll != Vec2::ZERO {
+        // The wheel (vertical or horizontal) pans; up/left goes earlier.
+        let d = if scroll.x.abs() > scroll.y.abs() {
+            scroll.x
+        } else {
+            scroll.y
+        };
+        state.view = state.view.panned(-d);
+    }
+}
+
+fn draw_gutter(painter: &egui::Painter, lay: &Layout, rect: Rect, visuals: &egui::Visuals) {
+    let gutter = Rect::from_min_max(rect.left_top(), Pos2::new(lay.ruler.left(), rect.bottom()));
+    painter.rect_filled(gutter, 0.0, visuals.faint_bg_color);
+    let font = FontId::proportional(12.0);
+    let text = visuals.text_color();
+    let label = |r: &Rect, s: &str| {
+        painter.text(
+            Pos2::new(gutter.left() + 6.0, r.center().y),
+            Align2::LEFT_CENTER,
+            s,
+            font.clone(),
+            text,
+        );
+    };
+    label(&lay.ruler, "Time");
+    label(&lay.wave, "Audio");
+    label(&lay.markers, "Markers");
+    for (name, r) in &lay.lanes {
+        let shown = if name.is_empty() { "(no lane)" } else { name };
+        label(r, shown);
+        painter.line_segment(
+            [
+                Pos2::new(rect.left(), r.bottom()),
+                Pos2::new(rect.right(), r.bottom()),
+            ],
+            Stroke::new(1.0, visuals.faint_bg_color),
+        );
+    }
+}
+
+fn draw_ruler(painter: &egui::Painter, lay: &Layout, map: &TimeMapping, visuals: &egui::Visuals) {
+    painter.rect_filled(lay.ruler, 0.0, visuals.window_fill);
+    let (minor, major) = map.tick_steps(12.0);
+    let start = map.start_ms.max(0) / minor * minor;
+    let end = map.end_ms();
+    let color = visuals.weak_text_color();
+    let mut t = start;
+    while t <= end {
+        let x = map.x_from_time(t);
+        let is_major = t % major == 0;
+        let h = if is_major { 10.0 } else { 4.0 };
+        painter.line_segment(
+            [
+                Pos2::new(x, lay.ruler.bottom() - h),
+                Pos2::new(x, lay.ruler.bottom()),
+            ],
+            Stroke::new(1.0, color),
+        );
+        if is_major {
+            painter.text(
+                Pos2::new(x + 3.0, lay.ruler.top() + 2.0),
+                Align2::LEFT_TOP,
+                cuesheet::format_time_ms(t),
+                FontId::monospace(10.5),
+                visuals.text_color(),
+            );
+            painter.line_segment(
+                [
+                    Pos2::new(x, lay.ruler.bottom()),
+                    Pos2::new(x, lay.body.bottom()),
+                ],
+                Stroke::new(1.0, visuals.faint_bg_color),
+            );
+        }
+        t += minor;
+    }
+}
+
+fn draw_wave(
+    painter: &egui::Painter,
+    lay: &Layout,
+    map: &TimeMapping,
+    input: &TimelineInput<'_>,
+    visuals: &egui::Visuals,
+) {
+    let r = lay.wave;
+    painter.rect_filled(r, 0.0, visuals.faint_bg_color);
+    let Some(peaks) = input.peaks else {
+        painter.text(
+            r.center(),
+            Align2::CENTER_CENTER,
+            "No audio",
+            FontId::proportional(12.0),
+            visuals.weak_text_color(),
+        );
+        return;
+    };
+    let cols = r.width().max(1.0) as usize;
+    let start = map.start_ms;
+    let end = map.time_from_x(r.left() + cols as f32);
+    let mid = r.center().y;
+    let half = r.height() * 0.46;
+    let color = Color32::from_rgb(90, 170, 230);
+    let mut mesh = egui::Mesh::default();
+    for (i, col) in peaks.columns(start, end, cols).into_iter().enumerate() {
+        let Some((lo, hi)) = col else { continue };
+        let x = r.left() + i as f32;
+        let top = mid - hi.clamp(-1.0, 1.0) * half;
+        let bottom = (mid - lo.clamp(-1.0, 1.0) * half).max(top + 1.0);
+        mesh.add_colored_rect(
+            Rect::from_min_max(Pos2::new(x, top), Pos2::new(x + 1.0, bottom)),
+            color,
+        );
+    }
+    painter.add(egui::Shape::mesh(mesh));
+    painter.line_segment(
+        [Pos2::new(r.left(), mid), Pos2::new(r.right(), mid)],
+        Stroke::new(1.0, visuals.weak_text_color().gamma_multiply(0.4)),
+    );
+}
+
+fn draw_markers(
+    painter: &egui::Painter,
+    lay: &Layout,
+    map: &TimeMapping,
+    doc: &Document,
+    visuals: &egui::Visuals,
+) {
+    let r = lay.markers;
+    let start = map.start_ms;
+    let end = map.end_ms();
+    let markers = doc.markers();
+    let a = markers.partition_point(|m| m.time < start - 60_000);
+    for m in markers[a..].iter().take_while(|m| m.time <= end) {
+        let x = map.x_from_time(m.time);
+        let color = Color32::from_rgb(255, 200, 80);
+        painter.line_segment(
+            [Pos2::new(x, r.top()), Pos2::new(x, lay.body.bottom())],
+            Stroke::new(1.0, color.gamma_multiply(0.5)),
+        );
+        painter.add(egui::Shape::convex_polygon(
+            vec![
+                Pos2::new(x, r.bottom() - 2.0),
+                Pos2::new(x - 5.0, r.top() + 4.0),
+                Pos2::new(x + 5.0, r.top() + 4.0),
+            ],
+            color,
+            Stroke::NONE,
+        ));
+        painter.text(
+            Pos2::new(x + 7.0, r.center().y),
+            Align2::LEFT_CENTER,
+            &m.label,
+            FontId::proportional(11.5),
+            visuals.text_color(),
+        );
+    }
+}
+
+/// Where each drawn cue is, for hit testing (in draw order; later wins).
+struct Hit {
+    id: CueId,
+    rect: Rect,
+}
+
+fn draw_cues(
+    painter: &egui::Painter,
+    lay: &Layout,
+    map: &TimeMapping,
+    state: &EditorState,
+    input: &TimelineInput<'_>,
+    visuals: &egui::Visuals,
+) -> Vec<Hit> {
+    let doc = input.doc;
+    let cues = &doc.show().cues;
+    let ids = doc.cue_ids();
+    let mut hits = Vec::new();
+    let body_clip = painter.with_clip_rect(lay.body);
+    let visible = state.timeline.visible(doc, map.start_ms, map.end_ms());
+    let font = FontId::proportional(11.0);
+    for &i in visible {
+        let (Some(cue), Some(&id)) = (cues.get(i), ids.get(i)) else {
+            continue;
+        };
+        let lane = cue.lane.as_deref().unwrap_or("");
+        let Some((_, lane_rect)) = lay.lanes.iter().find(|(n, _)| n == lane) else {
+            continue;
+        };
+        let entry = input.catalog.get(&cue.action);
+        let base = entry.map_or(Color32::GRAY, |e| color_from_hex(&e.color));
+        let tolerance = input.catalog.effective_tolerance(cue);
+        let x = map.x_from_time(cue.time);
+        let top = lane_rect.top() + 3.0;
+        let bottom = lane_rect.bottom() - 3.0;
+        // Tolerance: a shaded span after the cue.
+        if tolerance > 0 {
+            let tx = map.x_from_time(cue.time + tolerance);
+            body_clip.rect_filled(
+                Rect::from_min_max(
+                    Pos2::new(x, bottom - 6.0),
+                    Pos2::new(tx.max(x + 1.0), bottom),
+                ),
+                0.0,
+                base.gamma_multiply(0.25),
+            );
+        }
+        // Duration: a bar.
+        let dur_w = cue.duration.map_or(0.0, |d| map.px_from_ms(d));
+        let head_w = 6.0_f32;
+        let body = Rect::from_min_max(
+            Pos2::new(x, top),
+            Pos2::new(x + dur_w.max(head_w), bottom - 7.0),
+        );
+        body_clip.rect_filled(body, CornerRadius::same(2), base.gamma_multiply(0.55));
+        let head = Rect::from_min_max(Pos2::new(x - 1.0, top), Pos2::new(x + 2.0, bottom));
+        body_clip.rect_filled(head, 0.0, base);
+        let selected = state.selection.contains(&id);
+        if selected {
+            body_clip.rect_stroke(
+                body.expand(1.0),
+                CornerRadius::same(2),
+                Stroke::new(2.0, Color32::WHITE),
+                StrokeKind::Outside,
+            );
+        }
+        // Label, when there is room before the next cue.
+        if map.px_from_ms(1) > 0.0 {
+            let label = entry.map_or(cue.action.as_str(), |e| e.label.as_str());
+            let label = if label.is_empty() {
+                cue.action.as_str()
+            } else {
+                label
+            };
+            body_clip.text(
+                Pos2::new(x + 4.0, top + 1.0),
+                Align2::LEFT_TOP,
+                label,
+                font.clone(),
+                if selected {
+                    Color32::WHITE
+                } else {
+                    visuals.strong_text_color()
+                },
+            );
+        }
+        // Drift badge: a dot coloured by tier, red ring when the lint flagged it.
+        let tier_color = tier_color(tolerance, input.expected_drift_ms);
+        let dot = Pos2::new(x + 4.0, bottom - 3.0);
+        body_clip.circle_filled(dot, 3.0, tier_color);
+        if input.flagged.contains(&i) {
+            body_clip.circle_stroke(dot, 5.0, Stroke::new(1.5, Color32::from_rgb(255, 90, 90)));
+        }
+        hits.push(Hit {
+            id,
+            rect: Rect::from_min_max(
+                Pos2::new(x - 3.0, top),
+                Pos2::new(
+                    x + dur_w.max(head_w + 30.0_f32.min(dur_w.max(10.0))),
+                    bottom,
+                ),
+            ),
+        });
+    }
+    hits
+}
+
+/// Good (>= 1000 ms) green, Fair amber, Poor (< 250 ms) red; a tolerance below the show's
+/// expected drift is never shown as green.
+pub fn tier_color(tolerance_ms: i64, expected_drift_ms: i64) -> Color32 {
+    let good = tolerance_ms >= 1000 && tolerance_ms >= expected_drift_ms;
+    if good {
+        Color32::from_rgb(90, 200, 120)
+    } else if tolerance_ms >= 250 {
+        Color32::from_rgb(240, 180, 60)
+    } else {
+        Color32::from_rgb(235, 80, 80)
+    }
+}
+
+fn lane_at(lay: &Layout, y: f32) -> Option<&str> {
+    lay.lanes
+        .iter()
+        .find(|(_, r)| r.y_range().contains(y))
+        .map(|(n, _)| n.as_str())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn handle_pointer(
+    ui: &egui::Ui,
+    response: &egui::Response,
+    state: &mut EditorState,
+    input: &TimelineInput<'_>,
+    lay: &Layout,
+    map: &TimeMapping,
+    hits: &[Hit],
+    actions: &mut Vec<Action>,
+) {
+    let modifiers = ui.input(|i| i.modifiers);
+    let hit_at = |p: Pos2| hits.iter().rev().find(|h| h.rect.contains(p)).map(|h| h.id);
+
+    if response.double_clicked()
+        && !input.read_only
+        && let Some(p) = response.interact_pointer_pos()
+        && p.y > lay.markers.bottom()
+        && hit_at(p).is_none()
+        && let Some(lane) = lane_at(lay, p.y)
+    {
+        let time = map.time_from_x(p.x).max(0);
+        let cue = cuesheet::Cue {
+            time,
+            action: state.timeline.new_action.clone(),
+            lane: (!lane.is_empty()).then(|| lane.to_owned()),
+            ..cuesheet::Cue::default()
+        };
+        actions.push(Action::Edit(Edit::AddCues { cues: vec![cue] }));
+        return;
+    }
+
+    if response.clicked()
+        && let Some(p) = response.interact_pointer_pos()
+    {
+        if lay.ruler.contains(p) || lay.wave.contains(p) || lay.markers.contains(p) {
+            actions.push(Action::Seek(map.time_from_x(p.x).max(0)));
+        } else if let Some(id) = hit_at(p) {
+            select_click(&mut state.selection, id, modifiers);
+        } else if !(modifiers.shift || modifiers.command) {
+            state.selection.clear();
+        }
+    }
+
+    if response.drag_started()
+        && let Some(p) = response.interact_pointer_pos()
+    {
+        let grabbed = hit_at(p);
+        state.timeline.drag = if lay.ruler.contains(p) || lay.wave.contains(p) {
+            Some(Drag::Scrub)
+        } else if let Some(id) = grabbed.filter(|_| !input.read_only) {
+            if !state.selection.contains(&id) {
+                if !(modifiers.shift || modifiers.command) {
+                    state.selection.clear();
+                }
+                state.selection.insert(id);
+            }
+            input.doc.cue(id).map(|c| Drag::Cues {
+                anchor: id,
+                origin_ms: c.time,
+                merge: state.gesture_key(),
+            })
+        } else if p.y > lay.markers.bottom() {
+            Some(Drag::Select {
+                from: p,
+                additive: modifiers.shift || modifiers.command,
+            })
+        } else {
+            None
+        };
+    }
+
+    let pointer = response.interact_pointer_pos().or(response.hover_pos());
+    match (state.timeline.drag.clone(), pointer) {
+        (Some(Drag::Scrub), Some(p)) if response.dragged() => {
+            actions.push(Action::Scrub(map.time_from_x(p.x).max(0)));
+        }
+        (
+            Some(Drag::Cues {
+                anchor,
+                origin_ms,
+                merge,
+            }),
+            Some(_),
+        ) if response.dragged() => {
+            let total = ui.input(|i| i.pointer.press_origin().zip(i.pointer.latest_pos()));
+            if let (Some((from, to)), Some(cur)) = (total, input.doc.cue(anchor).map(|c| c.time)) {
+                let raw = origin_ms + (f64::from(to.x - from.x) * map.ms_per_px).round() as i64;
+                let target = if state.timeline.snapping && !modifiers.alt {
+                    let candidates =
+                        snap_candidates(input, &state.selection, map, input.playhead_ms);
+                    time_map::snap(
+                        raw,
+                        &candidates,
+                        state.timeline.grid_ms,
+                        (f64::from(SNAP_PX) * map.ms_per_px).round() as i64,
+                    )
+                } else {
+                    raw
+                };
+                let delta = target.max(0) - cur;
+                if delta != 0 {
+                    actions.push(Action::Edit(Edit::MoveCues {
+                        ids: state.selection.iter().copied().collect(),
+                        delta_ms: delta,
+                        merge: Some(merge),
+                    }));
+                }
+            }
+        }
+        (Some(Drag::Select { from, .. }), Some(p)) if response.dragged() => {
+            let r = Rect::from_two_pos(from, p);
+            ui.painter().rect(
+                r,
+                0.0,
+                Color32::from_rgba_unmultiplied(120, 170, 255, 30),
+                Stroke::new(1.0, Color32::from_rgb(120, 170, 255)),
+                StrokeKind::Inside,
+            );
+        }
+        _ => {}
+    }
+
+    if response.drag_stopped() {
+        match state.timeline.drag.take() {
+            Some(Drag::Cues { .. }) => actions.push(Action::SealHistory),
+            Some(Drag::Select { from, additive }) => {
+                if let Some(p) = pointer {
+                    let r = Rect::from_two_pos(from, p);
+                    if !additive {
+                        state.selection.clear();
+                    }
+                    state
+                        .selection
+                        .extend(hits.iter().filter(|h| h.rect.intersects(r)).map(|h| h.id));
+                }
+            }
+            Some(Drag::Scrub) => {
+                if let Some(p) = pointer {
+                    actions.push(Action::Seek(map.time_from_x(p.x).max(0)));
+                }
+            }
+            None => {}
+        }
+    }
+}
+
+/// Click selection: plain click selects one; Shift or Ctrl toggles the cue in the selection.
+pub fn select_click(selection: &mut BTreeSet<CueId>, id: CueId, modifiers: egui::Modifiers) {
+    if modifiers.shift || modifiers.command {
+        if !selection.remove(&id) {
+            selection.insert(id);
+        }
+    } else {
+        selection.clear();
+        selection.insert(id);
+    }
+}
+
+/// Snap targets for a drag: markers, the playhead and unselected cues near the view.
+fn snap_candidates(
+    input: &TimelineInput<'_>,
+    selection: &BTreeSet<CueId>,
+    map: &TimeMapping,
+    playhead: i64,
+) -> Vec<i64> {
+    let (start, end) = (map.start_ms, map.end_ms());
+    let mut c: Vec<i64> = input
+        .doc
+        .markers()
+        .iter()
+        .map(|m| m.time)
+        .filter(|t| (start..=end).contains(t))
+        .collect();
+    c.push(playhead);
+    c.extend(
+        input
+            .doc
+            .cues()
+            .filter(|(id, cue)| !selection.contains(id) && (start..=end).contains(&cue.time))
+            .map(|(_, cue)| cue.time)
+            .take(2000),
+    );
+    c
+}
+
+fn draw_scrollbar(
+    ui: &mut egui::Ui,
+    lay: &Layout,
+    rect: Rect,
+    state: &mut EditorState,
+    end_ms: i64,
+) {
+    let width = lay.ruler.width();
+    let span = state.view.span_ms(width).max(1);
+    let total = end_ms.max(span).max(1) as f32;
+    let track = Rect::from_min_max(
+        Pos2::new(lay.ruler.left(), rect.bottom() - 8.0),
+        Pos2::new(rect.right(), rect.bottom()),
+    );
+    let thumb_w = (track.width() * span as f32 / total).clamp(16.0, track.width());
+    let thumb_x = track.left()
+        + (track.width() - thumb_w)
+            * (state.view.start_ms as f32 / (total - span as f32).max(1.0)).clamp(0.0, 1.0);
+    let thumb = Rect::from_min_size(
+        Pos2::new(thumb_x, track.top() + 1.0),
+        Vec2::new(thumb_w, 6.0),
+    );
+    let resp = ui.interact(
+        track,
+        ui.scope_id().with("timeline-scroll"),
+        Sense::click_and_drag(),
+    );
+    let painter = ui.painter();
+    painter.rect_filled(track, 3.0, ui.visuals().faint_bg_color);
+    let fill = if resp.hovered() || resp.dragged() {
+        ui.visuals().widgets.hovered.bg_fill
+    } else {
+        ui.visuals().widgets.inactive.bg_fill
+    };
+    painter.rect_filled(thumb, 3.0, fill);
+    if resp.dragged() {
+        let ms_per_track_px = f64::from(total) / f64::from(track.width());
+        let start =
+            state.view.start_ms + (f64::from(resp.drag_delta().x) * ms_per_track_px).round() as i64;
+        state.view.start_ms = start.clamp(0, (end_ms - span).max(0));
+    }
+}

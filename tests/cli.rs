@@ -1,0 +1,225 @@
+//! The `cuestudio` binary as pipelines use it: exit codes, stdout and stderr.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn cuestudio(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cuestudio"))
+        .args(args)
+        .env("RUST_LOG", "off")
+        .output()
+        .expect("run cuestudio")
+}
+
+fn sample() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_shows/hoshizora.cueshow.json")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn write(dir: &Path, name: &str, body: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, body).unwrap();
+    p.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn validate_accepts_the_sample_show_and_a_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = write(dir.path(), "s.json", r#"[{"time": 0, "action": "a"}]"#);
+    let out = cuestudio(&["validate", sample().to_str().unwrap(), &sheet]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("ok (show, "), "{stdout}");
+    assert!(stdout.contains("ok (cue sheet, 1 cues)"), "{stdout}");
+}
+
+#[test]
+fn validate_names_file_and_location_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write(
+        dir.path(),
+        "bad.json",
+        r#"[{"time": 0, "action": "a"}, {"time": -5, "action": ""}]"#,
+    );
+    let syntax = write(dir.path(), "syntax.json", "[\n  {\"time\": 1,}\n]");
+    let out = cuestudio(&["validate", &bad, &syntax]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    let lines: Vec<&str> = err.lines().collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with(&format!("{bad}: [1].time: ")) && l.contains("-5")),
+        "{err}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with(&format!("{bad}: [1].action: "))),
+        "{err}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with(&format!("{syntax}: 2:"))),
+        "syntax errors carry line:column: {err}"
+    );
+}
+
+#[test]
+fn unreadable_file_exits_2() {
+    let out = cuestudio(&["validate", "/nonexistent/x.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).starts_with("/nonexistent/x.json: "));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = cuestudio(&["export"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = cuestudio(&["export", "x.json", "--format", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn export_sorts_and_chooses_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = write(
+        dir.path(),
+        "s.json",
+        r#"[{"time":5,"action":"b","tolerance":9},{"time":1,"action":"a"},{"time":5,"action":"c"}]"#,
+    );
+    let out = cuestudio(&["export", &sheet]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!([
+            {"time":1,"action":"a"},
+            {"time":5,"action":"b","tolerance":9},
+            {"time":5,"action":"c"}
+        ])
+    );
+    let o = dir.path().join("seed.json");
+    let out = cuestudio(&[
+        "export",
+        &sheet,
+        "--format",
+        "seed",
+        "-o",
+        o.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&o).unwrap()).unwrap();
+    assert_eq!(v[1], serde_json::json!({"time":5,"action":"b"}));
+}
+
+#[test]
+fn export_is_deterministic_and_drops_editor_only_keys() {
+    let a = cuestudio(&["export", sample().to_str().unwrap(), "--pretty"]);
+    let b = cuestudio(&["export", sample().to_str().unwrap(), "--pretty"]);
+    assert_eq!(a.status.code(), Some(0));
+    assert_eq!(a.stdout, b.stdout);
+    let s = text(&a.stdout);
+    assert!(!s.contains("\"lane\"") && !s.contains("\"note\""));
+    assert!(s.ends_with("]\n"));
+    assert!(s.contains("\n  {"), "pretty output is indented");
+}
+
+#[test]
+fn export_of_an_invalid_show_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write(
+        dir.path(),
+        "bad.json",
+        r#"[{"time": "soon", "action": "a"}]"#,
+    );
+    let o = dir.path().join("out.json");
+    let out = cuestudio(&["export", &bad, "-o", o.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!o.exists());
+}
+
+#[test]
+fn info_summarises_the_sample() {
+    let out = cuestudio(&["info", sample().to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let show = cuesheet::parse_show(&std::fs::read(sample()).unwrap()).unwrap();
+    assert_eq!(v["cues"], show.cues.len());
+    assert_eq!(v["kind"], "show");
+    let counted: u64 = v["actions"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|n| n.as_u64().unwrap())
+        .sum();
+    assert_eq!(counted as usize, show.cues.len());
+    assert_eq!(v["actions"]["showOpening"], 1);
+    let out = cuestudio(&["info", sample().to_str().unwrap()]);
+    let s = text(&out.stdout);
+    assert!(s.contains("title:   星空ライブ"), "{s}");
+    assert!(s.contains("span:    00:00.000"), "{s}");
+}
+
+#[test]
+fn every_subcommand_has_help_with_examples() {
+    for sub in ["validate", "export", "info"] {
+        let out = cuestudio(&[sub, "--help"]);
+        assert_eq!(out.status.code(), Some(0));
+        assert!(
+            text(&out.stdout).contains("Example"),
+            "{sub} --help lacks examples"
+        );
+    }
+}
+
+#[test]
+fn lint_reports_findings_with_exit_1_and_json_shape() {
+    let out = cuestudio(&["lint", sample().to_str().unwrap(), "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = v.as_array().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(if findings.is_empty() { 0 } else { 1 })
+    );
+    for f in findings {
+        let keys: Vec<&str> = f.as_object().unwrap().keys().map(String::as_str).collect();
+        for k in ["code", "severity", "cue", "time", "message"] {
+            assert!(keys.contains(&k), "{f}");
+        }
+    }
+}
+
+#[test]
+fn lint_and_validate_lint_on_a_risky_and_a_clean_show() {
+    let dir = tempfile::tempdir().unwrap();
+    let risky = write(
+        dir.path(),
+        "risky.cueshow.json",
+        r#"{"cuestudio":1,"expectedDrift":1500,"cues":[{"time":1000,"action":"fireworks","tolerance":100}]}"#,
+    );
+    let clean = write(
+        dir.path(),
+        "clean.cueshow.json",
+        r#"{"cuestudio":1,"expectedDrift":200,"cues":[{"time":1000,"action":"colorWash","tolerance":3000}]}"#,
+    );
+    let out = cuestudio(&["lint", &risky]);
+    assert_eq!(out.status.code(), Some(1));
+    let s = text(&out.stdout);
+    assert!(
+        s.contains(&format!("{risky}: cues[0]: warning drift-risk:")),
+        "{s}"
+    );
+    let out = cuestudio(&["validate", "--lint", &risky]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("drift-risk"));
+    let out = cuestudio(&["lint", &clean]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let out = cuestudio(&["validate", "--lint", &clean]);
+    assert_eq!(out.status.code(), Some(0));
+}
