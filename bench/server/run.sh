@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Requests/s and latency on GET /time: cuestudio-timeserver against nginx returning the same
+# body with `return 200`, side by side in one run, 127.0.0.1 only, a few seconds each.
+# Usage: bash bench/server/run.sh [SECONDS]   (needs wrk, nginx, a release build)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+bin="${TIMESERVER_BIN:-${CARGO_TARGET_DIR:-$root/target}/release/cuestudio-timeserver}"
+secs="${1:-5}"
+work="$(mktemp -d)"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+ulimit -n 20000 2>/dev/null || true
+
+rust=127.0.0.1:18801 nginx=127.0.0.1:18802
+RUST_LOG=warn "$bin" --listen "$rust" >"$work/rust.log" 2>&1 &
+pids+=($!)
+sleep 0.5
+body="$(curl -s "http://$rust/time")"
+cat >"$work/nginx.conf" <<CONF
+worker_processes auto;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 20000; }
+http {
+  access_log off;
+  server {
+    listen $nginx reuseport;
+    location = /time {
+      default_type application/json;
+      add_header Cache-Control no-store;
+      add_header Access-Control-Allow-Origin *;
+      return 200 '$body';
+    }
+  }
+}
+CONF
+nginx -c "$work/nginx.conf" -g 'daemon off;' &
+pids+=($!)
+sleep 0.5
+echo "body: $body"
+echo "nginx: $(curl -s "http://$nginx/time")"
+
+run() { # name addr connections
+  local out
+  out="$(wrk -t2 -c"$3" -d"${secs}s" --latency "http://$2/time")"
+  printf '%-22s c=%-5s %12s req/s  p50 %8s  p99 %8s\n' "$1" "$3" \
+    "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" \
+    "$(awk '$1=="50%" {print $2}' <<<"$out")" "$(awk '$1=="99%" {print $2}' <<<"$out")"
+}
+for c in 100 1000; do
+  run nginx "$nginx" "$c"
+  run cuestudio-timeserver "$rust" "$c"
+done
