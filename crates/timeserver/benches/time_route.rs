@@ -11,6 +11,7 @@ use tower::ServiceExt;
 
 fn time_route(c: &mut Criterion) {
     let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
         .build()
         .unwrap();
     let state = AppState::new(
