@@ -4,6 +4,7 @@
 # audio), python3-jsonschema (independent schema check), curl, node (edge + article client).
 set -euo pipefail
 pkgs=(pkg-config libasound2-dev sox libsox-fmt-all ffmpeg curl python3 python3-pip)
+command -v node >/dev/null && command -v npm >/dev/null || pkgs+=(nodejs npm)
 [ "${1:-}" = "--gui" ] && pkgs+=(fonts-noto-cjk libgl1-mesa-dri libegl1 libxkbcommon-x11-0)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
-# The test command: sets up what is missing, then runs every test of the workspace.
+# The test command: sets up what is missing, then runs every test: the time-server protocol
+# conformance suite (Rust server and edge Worker in workerd), the article client on the
+# sample show, and the workspace's Rust tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+cargo build --workspace --bins
+(cd edge && npm ci --no-audit --no-fund --loglevel=error)
+bash tests/conformance/run.sh
+bash tests/conformance/sample_show.sh
 cargo test --workspace

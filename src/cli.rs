@@ -51,6 +51,7 @@ pub enum Command {
     Info(InfoArgs),
     Lint(LintArgs),
     Waveform(crate::audio::cli::WaveformArgs),
+    Clock(crate::live::ClockArgs),
 }
 
 /// Check show documents and CDN cue sheets; print every problem with its location.
@@ -143,6 +144,7 @@ pub fn main() -> ExitCode {
         Some(Command::Info(a)) => info(&a),
         Some(Command::Lint(a)) => lint(&a),
         Some(Command::Waveform(a)) => crate::audio::cli::waveform(&a),
+        Some(Command::Clock(a)) => crate::live::clock(&a),
     }
 }
 

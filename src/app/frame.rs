@@ -228,11 +228,10 @@ impl CuestudioApp {
             ui.checkbox(&mut self.editor.timeline.snapping, "Snap");
             ui.separator();
             ui.label("New cue action");
-            let known = ui::inspector::known_actions(&self.doc, &self.catalog);
             egui::ComboBox::from_id_salt("new-action")
                 .selected_text(self.editor.timeline.new_action.clone())
                 .show_ui(ui, |ui| {
-                    for a in known {
+                    for a in ui::inspector::known_actions(&self.doc, &self.catalog) {
                         ui.selectable_value(&mut self.editor.timeline.new_action, a.clone(), a);
                     }
                 });

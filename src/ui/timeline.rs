@@ -56,8 +56,13 @@ enum Drag {
 /// The timeline's own view state.
 pub struct TimelineState {
     drag: Option<Drag>,
-    /// Cue indices sorted by time, for `revision`.
-    order: Vec<usize>,
+    /// Per lane (in `Document::lanes` order), cue indices sorted by time, for `revision`.
+    lane_orders: Vec<Vec<usize>>,
+    /// Colour and effective tolerance per cue (document order), for `order_revision`.
+    cue_looks: Vec<CueLook>,
+    /// `Document::lanes` and `Document::content_end_ms` for `order_revision`.
+    lanes: Vec<String>,
+    content_end_ms: i64,
     order_revision: Option<u64>,
     /// The longest (duration or tolerance) extent of any cue, to cull from the left.
     max_extent_ms: i64,
@@ -76,7 +81,10 @@ impl Default for TimelineState {
     fn default() -> Self {
         Self {
             drag: None,
-            order: Vec::new(),
+            lane_orders: Vec::new(),
+            lanes: Vec::new(),
+            content_end_ms: 0,
+            cue_looks: Vec::new(),
             order_revision: None,
             max_extent_ms: 0,
             snapping: true,
@@ -90,13 +98,36 @@ impl Default for TimelineState {
 }
 
 impl TimelineState {
-    fn refresh_index(&mut self, doc: &Document) {
+    fn refresh_index(&mut self, doc: &Document, catalog: &Catalog) {
         if self.order_revision == Some(doc.revision()) {
             return;
         }
+        self.cue_looks = doc
+            .show()
+            .cues
+            .iter()
+            .map(|c| CueLook {
+                color: catalog
+                    .get(&c.action)
+                    .map_or(Color32::GRAY, |e| color_from_hex(&e.color)),
+                tolerance: catalog.effective_tolerance(c),
+            })
+            .collect();
         let cues = &doc.show().cues;
-        self.order = (0..cues.len()).collect();
-        self.order.sort_by_key(|&i| (cues[i].time, i));
+        let lanes = doc.lanes();
+        let mut orders: Vec<Vec<usize>> = vec![Vec::new(); lanes.len()];
+        for (i, cue) in cues.iter().enumerate() {
+            let lane = cue.lane.as_deref().unwrap_or("");
+            if let Some(li) = lanes.iter().position(|l| l == lane) {
+                orders[li].push(i);
+            }
+        }
+        for order in &mut orders {
+            order.sort_by_key(|&i| (cues[i].time, i));
+        }
+        self.lane_orders = orders;
+        self.lanes = lanes;
+        self.content_end_ms = doc.content_end_ms();
         self.max_extent_ms = cues
             .iter()
             .map(|c| c.duration.unwrap_or(0).max(c.tolerance.unwrap_or(0)))
@@ -104,15 +135,13 @@ impl TimelineState {
             .unwrap_or(0);
         self.order_revision = Some(doc.revision());
     }
+}
 
-    /// Indices of cues that may be visible in `[start, end]`, in time order.
-    fn visible(&self, doc: &Document, start: i64, end: i64) -> &[usize] {
-        let cues = &doc.show().cues;
-        let from = start.saturating_sub(self.max_extent_ms);
-        let a = self.order.partition_point(|&i| cues[i].time < from);
-        let b = self.order.partition_point(|&i| cues[i].time <= end);
-        &self.order[a..b.max(a)]
-    }
+/// How a cue is drawn, derived from the catalog once per document revision.
+#[derive(Clone, Copy)]
+struct CueLook {
+    color: Color32,
+    tolerance: i64,
 }
 
 /// Lane geometry for one frame.
@@ -160,10 +189,13 @@ pub fn timeline_ui(
 ) {
     let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
     state.timeline.last_rect = rect;
-    let lane_names = input.doc.lanes();
-    let lay = layout(rect, lane_names);
+    state.timeline.refresh_index(input.doc, input.catalog);
+    let lay = layout(rect, state.timeline.lanes.clone());
     let width = lay.ruler.width();
-    let end_ms = input.doc.content_end_ms().max(input.audio_ms.unwrap_or(0));
+    let end_ms = state
+        .timeline
+        .content_end_ms
+        .max(input.audio_ms.unwrap_or(0));
 
     if state.fit_pending && width > 10.0 {
         state.view = TimeView::fit(end_ms, width);
@@ -174,7 +206,6 @@ pub fn timeline_ui(
     }
     handle_zoom_and_pan(ui, &response, state, &lay);
     let map = state.view.mapping(lay.ruler.left(), width);
-    state.timeline.refresh_index(input.doc);
 
     let painter = ui.painter_at(rect);
     let visuals = ui.visuals().clone();
@@ -398,95 +429,162 @@ fn draw_cues(
 ) -> Vec<Hit> {
     let doc = input.doc;
     let cues = &doc.show().cues;
-    let ids = doc.cue_ids();
     let mut hits = Vec::new();
     let body_clip = painter.with_clip_rect(lay.body);
-    let visible = state.timeline.visible(doc, map.start_ms, map.end_ms());
-    let font = FontId::proportional(11.0);
-    for &i in visible {
-        let (Some(cue), Some(&id)) = (cues.get(i), ids.get(i)) else {
-            continue;
-        };
-        let lane = cue.lane.as_deref().unwrap_or("");
-        let Some((_, lane_rect)) = lay.lanes.iter().find(|(n, _)| n == lane) else {
-            continue;
-        };
-        let entry = input.catalog.get(&cue.action);
-        let base = entry.map_or(Color32::GRAY, |e| color_from_hex(&e.color));
-        let tolerance = input.catalog.effective_tolerance(cue);
-        let x = map.x_from_time(cue.time);
-        let top = lane_rect.top() + 3.0;
-        let bottom = lane_rect.bottom() - 3.0;
-        // Tolerance: a shaded span after the cue.
-        if tolerance > 0 {
-            let tx = map.x_from_time(cue.time + tolerance);
-            body_clip.rect_filled(
-                Rect::from_min_max(
-                    Pos2::new(x, bottom - 6.0),
-                    Pos2::new(tx.max(x + 1.0), bottom),
-                ),
-                0.0,
-                base.gamma_multiply(0.25),
+    let from = map.start_ms.saturating_sub(state.timeline.max_extent_ms);
+    let end = map.end_ms();
+    // Level of detail: after drawing a cue, skip to the first cue at least this far to its
+    // right. Work per frame is bounded by pixels, not by the number of cues.
+    let min_gap_ms = (f64::from(MIN_CUE_GAP_PX) * map.ms_per_px).ceil() as i64;
+    let mut mesh = egui::Mesh::default();
+    for ((_, lane_rect), order) in lay.lanes.iter().zip(&state.timeline.lane_orders) {
+        let mut k = order.partition_point(|&i| cues[i].time < from);
+        while let Some(&i) = order.get(k) {
+            let Some(cue) = cues.get(i) else { break };
+            if cue.time > end {
+                break;
+            }
+            draw_cue(
+                &body_clip, &mut mesh, lane_rect, map, state, input, visuals, i, &mut hits,
             );
+            let next = cue.time.saturating_add(min_gap_ms.max(1));
+            k = order.partition_point(|&j| cues[j].time < next).max(k + 1);
         }
-        // Duration: a bar.
-        let dur_w = cue.duration.map_or(0.0, |d| map.px_from_ms(d));
-        let head_w = 6.0_f32;
-        let body = Rect::from_min_max(
-            Pos2::new(x, top),
-            Pos2::new(x + dur_w.max(head_w), bottom - 7.0),
-        );
-        body_clip.rect_filled(body, CornerRadius::same(2), base.gamma_multiply(0.55));
-        let head = Rect::from_min_max(Pos2::new(x - 1.0, top), Pos2::new(x + 2.0, bottom));
-        body_clip.rect_filled(head, 0.0, base);
-        let selected = state.selection.contains(&id);
-        if selected {
-            body_clip.rect_stroke(
-                body.expand(1.0),
-                CornerRadius::same(2),
-                Stroke::new(2.0, Color32::WHITE),
-                StrokeKind::Outside,
-            );
-        }
-        // Label, when there is room before the next cue.
-        if map.px_from_ms(1) > 0.0 {
-            let label = entry.map_or(cue.action.as_str(), |e| e.label.as_str());
-            let label = if label.is_empty() {
-                cue.action.as_str()
-            } else {
-                label
+    }
+    // Every cue's rectangles go into one mesh, drawn under the labels and outlines.
+    body_clip.add(egui::Shape::mesh(mesh));
+    // Selected cues hidden by the level of detail still show their outline.
+    if state.selection.len() <= 500 {
+        let ids = doc.cue_ids();
+        for (li, order) in state.timeline.lane_orders.iter().enumerate() {
+            let Some((_, lane_rect)) = lay.lanes.get(li) else {
+                continue;
             };
-            body_clip.text(
-                Pos2::new(x + 4.0, top + 1.0),
-                Align2::LEFT_TOP,
-                label,
-                font.clone(),
-                if selected {
-                    Color32::WHITE
-                } else {
-                    visuals.strong_text_color()
-                },
-            );
+            let a = order.partition_point(|&i| cues[i].time < map.start_ms);
+            let b = order.partition_point(|&i| cues[i].time <= end);
+            if b.saturating_sub(a) > 5_000 {
+                continue;
+            }
+            for &i in &order[a..b.max(a)] {
+                if ids.get(i).is_some_and(|id| state.selection.contains(id)) {
+                    let x = map.x_from_time(cues[i].time);
+                    let r = Rect::from_min_max(
+                        Pos2::new(x - 1.0, lane_rect.top() + 3.0),
+                        Pos2::new(x + 5.0, lane_rect.bottom() - 3.0),
+                    );
+                    body_clip.rect_stroke(
+                        r,
+                        1.0,
+                        Stroke::new(2.0, Color32::WHITE),
+                        StrokeKind::Outside,
+                    );
+                }
+            }
         }
-        // Drift badge: a dot coloured by tier, red ring when the lint flagged it.
-        let tier_color = tier_color(tolerance, input.expected_drift_ms);
-        let dot = Pos2::new(x + 4.0, bottom - 3.0);
-        body_clip.circle_filled(dot, 3.0, tier_color);
-        if input.flagged.contains(&i) {
-            body_clip.circle_stroke(dot, 5.0, Stroke::new(1.5, Color32::from_rgb(255, 90, 90)));
-        }
-        hits.push(Hit {
-            id,
-            rect: Rect::from_min_max(
-                Pos2::new(x - 3.0, top),
-                Pos2::new(
-                    x + dur_w.max(head_w + 30.0_f32.min(dur_w.max(10.0))),
-                    bottom,
-                ),
-            ),
-        });
     }
     hits
+}
+
+/// The closest two drawn cues on one lane may be, in points.
+const MIN_CUE_GAP_PX: f32 = 4.0;
+
+#[allow(clippy::too_many_arguments)]
+fn draw_cue(
+    body_clip: &egui::Painter,
+    mesh: &mut egui::Mesh,
+    lane_rect: &Rect,
+    map: &TimeMapping,
+    state: &EditorState,
+    input: &TimelineInput<'_>,
+    visuals: &egui::Visuals,
+    i: usize,
+    hits: &mut Vec<Hit>,
+) {
+    let (Some(cue), Some(&id)) = (input.doc.show().cues.get(i), input.doc.cue_ids().get(i)) else {
+        return;
+    };
+    let Some(&CueLook {
+        color: base,
+        tolerance,
+    }) = state.timeline.cue_looks.get(i)
+    else {
+        return;
+    };
+    let x = map.x_from_time(cue.time);
+    let top = lane_rect.top() + 3.0;
+    let bottom = lane_rect.bottom() - 3.0;
+    // Tolerance: a shaded span after the cue.
+    if tolerance > 0 {
+        let tx = map.x_from_time(cue.time + tolerance);
+        mesh.add_colored_rect(
+            Rect::from_min_max(
+                Pos2::new(x, bottom - 6.0),
+                Pos2::new(tx.max(x + 1.0), bottom),
+            ),
+            base.gamma_multiply(0.25),
+        );
+    }
+    // Duration: a bar; the head marks the instant.
+    let dur_w = cue.duration.map_or(0.0, |d| map.px_from_ms(d));
+    let head_w = 6.0_f32;
+    let body = Rect::from_min_max(
+        Pos2::new(x, top),
+        Pos2::new(x + dur_w.max(head_w), bottom - 7.0),
+    );
+    mesh.add_colored_rect(body, base.gamma_multiply(0.55));
+    mesh.add_colored_rect(
+        Rect::from_min_max(Pos2::new(x - 1.0, top), Pos2::new(x + 2.0, bottom)),
+        base,
+    );
+    // Drift badge: a square coloured by tier, ringed in red when the lint flagged the cue.
+    let dot = Pos2::new(x + 4.5, bottom - 3.0);
+    mesh.add_colored_rect(
+        Rect::from_center_size(dot, Vec2::splat(5.0)),
+        tier_color(tolerance, input.expected_drift_ms),
+    );
+    if input.flagged.contains(&i) {
+        body_clip.circle_stroke(dot, 5.0, Stroke::new(1.5, Color32::from_rgb(255, 90, 90)));
+    }
+    let selected = state.selection.contains(&id);
+    if selected {
+        body_clip.rect_stroke(
+            body.expand(1.0),
+            CornerRadius::same(2),
+            Stroke::new(2.0, Color32::WHITE),
+            StrokeKind::Outside,
+        );
+    }
+    // Label, when there is room for a few letters.
+    if dur_w >= 24.0 || map.ms_per_px <= 20.0 {
+        let label = input
+            .catalog
+            .get(&cue.action)
+            .map(|e| e.label.as_str())
+            .filter(|l| !l.is_empty())
+            .unwrap_or(cue.action.as_str());
+        let text_clip = body_clip.with_clip_rect(
+            Rect::from_min_max(Pos2::new(x, top), Pos2::new(x + dur_w.max(90.0), bottom))
+                .intersect(body_clip.clip_rect()),
+        );
+        text_clip.text(
+            Pos2::new(x + 4.0, top + 1.0),
+            Align2::LEFT_TOP,
+            label,
+            FontId::proportional(11.0),
+            if selected {
+                Color32::WHITE
+            } else {
+                visuals.strong_text_color()
+            },
+        );
+    }
+    hits.push(Hit {
+        id,
+        rect: Rect::from_min_max(
+            Pos2::new(x - 3.0, top),
+            Pos2::new(x + dur_w.max(head_w + 4.0), bottom),
+        ),
+    });
 }
 
 /// Good (>= 1000 ms) green, Fair amber, Poor (< 250 ms) red; a tolerance below the show's
@@ -641,9 +739,24 @@ fn handle_pointer(
                     if !additive {
                         state.selection.clear();
                     }
-                    state
-                        .selection
-                        .extend(hits.iter().filter(|h| h.rect.intersects(r)).map(|h| h.id));
+                    // By time and lane, so cues merged by the level of detail are included.
+                    let (t0, t1) = (map.time_from_x(r.left()), map.time_from_x(r.right()));
+                    let lanes: Vec<&str> = lay
+                        .lanes
+                        .iter()
+                        .filter(|(_, lr)| lr.intersects(r))
+                        .map(|(n, _)| n.as_str())
+                        .collect();
+                    state.selection.extend(
+                        input
+                            .doc
+                            .cues()
+                            .filter(|(_, c)| {
+                                (t0..=t1).contains(&c.time)
+                                    && lanes.contains(&c.lane.as_deref().unwrap_or(""))
+                            })
+                            .map(|(id, _)| id),
+                    );
                 }
             }
             Some(Drag::Scrub) => {

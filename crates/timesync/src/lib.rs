@@ -2,6 +2,10 @@
 //!
 //! Sign convention, used everywhere: `serverNow = localNow + offset`.
 
+#[cfg(feature = "client")]
+pub mod client;
+pub mod estimator;
 pub mod protocol;
 
+pub use estimator::{Estimate, Estimator, Sample};
 pub use protocol::{Status, TimeResponse, TransportUpdate};

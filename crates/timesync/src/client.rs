@@ -1,0 +1,153 @@
+//! The HTTP side (feature `client`): one sample is one `GET /time` timed on the monotonic
+//! clock. Errors say what went wrong with which URL; nothing here panics on a bad reply.
+
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use crate::estimator::{Estimator, Sample};
+use crate::protocol::TimeResponse;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("{url}: {}", chain(source))]
+    Http {
+        url: String,
+        #[source]
+        source: reqwest::Error,
+    },
+    #[error("{url}: HTTP {status}")]
+    Status { url: String, status: u16 },
+    #[error("{url}: not a time reply: {reason}")]
+    Garbage { url: String, reason: String },
+}
+
+/// An error with its causes, e.g. "error sending request: connection refused".
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        cur = c.source();
+    }
+    s
+}
+
+/// A monotonic clock in ms since the client was made, with the wall clock beside it.
+pub struct Clocks {
+    origin: Instant,
+}
+
+impl Default for Clocks {
+    fn default() -> Self {
+        Self {
+            origin: Instant::now(),
+        }
+    }
+}
+
+impl Clocks {
+    pub fn mono_ms(&self) -> i64 {
+        i64::try_from(self.origin.elapsed().as_millis()).unwrap_or(i64::MAX)
+    }
+
+    pub fn wall_ms(&self) -> i64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0)
+    }
+}
+
+/// Talks to one time server.
+pub struct TimeClient {
+    url: String,
+    http: reqwest::blocking::Client,
+    pub clocks: Clocks,
+}
+
+impl TimeClient {
+    /// `timeout` bounds each request (a reply after it counts as a failure).
+    pub fn new(url: &str, timeout: Duration) -> Result<Self, ClientError> {
+        let http = reqwest::blocking::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .build()
+            .map_err(|source| ClientError::Http {
+                url: url.to_owned(),
+                source,
+            })?;
+        Ok(Self {
+            url: url.to_owned(),
+            http,
+            clocks: Clocks::default(),
+        })
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// One timed `GET`.
+    pub fn sample(&self) -> Result<(Sample, TimeResponse), ClientError> {
+        let sent_mono = self.clocks.mono_ms();
+        let resp = self
+            .http
+            .get(&self.url)
+            .header("Cache-Control", "no-store")
+            .send()
+            .map_err(|source| ClientError::Http {
+                url: self.url.clone(),
+                source,
+            })?;
+        let status = resp.status();
+        let body = resp.bytes().map_err(|source| ClientError::Http {
+            url: self.url.clone(),
+            source,
+        })?;
+        let recv_mono = self.clocks.mono_ms();
+        let recv_wall = self.clocks.wall_ms();
+        if !status.is_success() {
+            return Err(ClientError::Status {
+                url: self.url.clone(),
+                status: status.as_u16(),
+            });
+        }
+        let reply: TimeResponse =
+            serde_json::from_slice(&body).map_err(|e| ClientError::Garbage {
+                url: self.url.clone(),
+                reason: e.to_string(),
+            })?;
+        Ok((
+            Sample {
+                sent_mono,
+                recv_mono,
+                recv_wall,
+                server_time: reply.server_time,
+            },
+            reply,
+        ))
+    }
+
+    /// A burst of `n` samples into `est`; returns the last reply. Fails only when every
+    /// sample failed (with the last error).
+    pub fn burst(&self, est: &mut Estimator, n: usize) -> Result<TimeResponse, ClientError> {
+        let mut last_ok = None;
+        let mut last_err = None;
+        for _ in 0..n.max(1) {
+            match self.sample() {
+                Ok((s, r)) => {
+                    est.add(s);
+                    last_ok = Some(r);
+                }
+                Err(e) => last_err = Some(e),
+            }
+        }
+        est.end_burst();
+        last_ok.ok_or_else(|| {
+            last_err.unwrap_or_else(|| ClientError::Garbage {
+                url: self.url.clone(),
+                reason: "no sample was taken".to_owned(),
+            })
+        })
+    }
+}
