@@ -52,6 +52,7 @@ pub enum Command {
     Lint(LintArgs),
     Waveform(crate::audio::cli::WaveformArgs),
     Clock(crate::live::ClockArgs),
+    Follow(crate::live::FollowArgs),
 }
 
 /// Check show documents and CDN cue sheets; print every problem with its location.
@@ -145,6 +146,7 @@ pub fn main() -> ExitCode {
         Some(Command::Lint(a)) => lint(&a),
         Some(Command::Waveform(a)) => crate::audio::cli::waveform(&a),
         Some(Command::Clock(a)) => crate::live::clock(&a),
+        Some(Command::Follow(a)) => crate::live::follow(&a),
     }
 }
 

@@ -1,4 +1,9 @@
-//! Live: following the time server. `cuestudio clock` measures the offset to a server.
+//! Live: following the time server. `cuestudio clock` measures the offset to a server;
+//! `cuestudio follow` fires the cues as the live show passes them.
+
+pub mod follow;
+
+pub use follow::{FollowArgs, follow};
 
 use std::process::ExitCode;
 use std::time::Duration;
