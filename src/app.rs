@@ -18,6 +18,9 @@ use crate::doc::{CueId, Document, Edit};
 use crate::ui::{self, Action, EditorState, UiCommand};
 
 mod frame;
+mod live;
+
+pub use live::{LiveUi, PendingAdmin};
 
 /// Opens the editor window. `show` is a show or cue sheet to open; else the last show, else
 /// the bundled sample show.
@@ -143,6 +146,7 @@ enum Modal {
     Path { purpose: Purpose, text: String },
     Recover(Vec<Recovery>),
     Shortcuts,
+    ConfirmAdmin(PendingAdmin),
 }
 
 enum AudioStatus {
@@ -187,6 +191,7 @@ pub struct CuestudioApp {
     pub native_dialogs: bool,
     /// Where autosaves go; `None` disables autosave (tests set their own folder).
     pub recovery_dir: Option<PathBuf>,
+    pub live: LiveUi,
 }
 
 impl CuestudioApp {
@@ -242,6 +247,7 @@ impl CuestudioApp {
             ctx,
             native_dialogs: true,
             recovery_dir: autosave::recovery_dir(),
+            live: LiveUi::default(),
         }
     }
 
@@ -681,8 +687,18 @@ impl CuestudioApp {
         }
     }
 
+    /// The playhead (the player's audible position).
+    pub fn playhead_ms(&self) -> i64 {
+        self.player.position_ms()
+    }
+
+    pub fn is_playing(&self) -> bool {
+        self.player.is_playing()
+    }
+
+    /// While live the document cannot change.
     fn read_only(&self) -> bool {
-        false
+        self.is_live()
     }
 
     fn selected_ids(&self) -> Vec<CueId> {
@@ -781,6 +797,8 @@ impl CuestudioApp {
             UiCommand::SelectAll => {
                 self.editor.selection = self.doc.cue_ids().iter().copied().collect();
             }
+            // While live the server's clock drives the transport.
+            UiCommand::PlayPause | UiCommand::JumpStart | UiCommand::JumpEnd if self.is_live() => {}
             UiCommand::PlayPause => self.player.toggle(),
             UiCommand::JumpStart => self.player.seek(0),
             UiCommand::JumpEnd => {
@@ -872,6 +890,7 @@ impl CuestudioApp {
             match action {
                 Action::Edit(e) => self.apply_edit(e),
                 Action::Command(c) => self.execute(c),
+                Action::Seek(_) | Action::Scrub(_) if self.is_live() => {}
                 Action::Seek(t) => self.player.seek(t),
                 Action::Scrub(t) => {
                     self.player.seek(t);

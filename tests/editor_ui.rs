@@ -304,3 +304,83 @@ fn save_and_reload_keeps_the_edit() {
     let bytes = std::fs::read(&path).unwrap();
     assert!(cuesheet::parse_show(&bytes).is_ok());
 }
+
+#[test]
+fn live_mode_follows_the_server_and_locks_the_document() {
+    let server = timeserver::spawn_background(timeserver::Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        state_file: None,
+        admin_token: Some("tok".into()),
+        serve_dir: None,
+    })
+    .unwrap();
+    let mut ed = editor();
+    ed.open(sample());
+    let url = format!("http://{}/time", server.addr);
+    ed.harness.state_mut().connect_live(url);
+    ed.run_until("the first sync", |app| {
+        app.live
+            .session
+            .as_ref()
+            .is_some_and(|s| s.snapshot().connected)
+    });
+    // The show started 10 s ago on the server.
+    let now = cuestudio::doc::autosave::now_unix_ms();
+    ed.harness.state().live.session.as_ref().unwrap().admin(
+        "tok",
+        timesync::TransportUpdate {
+            event_start: Some(now - 10_000),
+            ..Default::default()
+        },
+    );
+    ed.run_until("the playhead to follow", |app| {
+        app.live
+            .session
+            .as_ref()
+            .and_then(|s| s.snapshot().show_position_ms)
+            .is_some_and(|p| p >= 10_000)
+    });
+    ed.harness.run_steps(2);
+    let pos = ed
+        .harness
+        .state()
+        .live
+        .session
+        .as_ref()
+        .unwrap()
+        .snapshot()
+        .show_position_ms
+        .unwrap();
+    let (playhead, playing) = {
+        let app = ed.harness.state_mut();
+        (app.playhead_ms(), app.is_playing())
+    };
+    assert!(playing, "the audio clock runs while the show runs");
+    // The test player's clock is manual (it stands still), so the follower re-seeks whenever
+    // it falls more than 50 ms behind; allow that plus the time since the last frame.
+    assert!(
+        (playhead - pos).abs() <= 120,
+        "playhead {playhead} vs server {pos}"
+    );
+    // Read-only: tapping a cue changes nothing.
+    let n = ed.harness.state().doc.show().cues.len();
+    ed.harness.key_press(Key::T);
+    ed.harness.step();
+    assert_eq!(ed.harness.state().doc.show().cues.len(), n);
+    // Pause from the operator controls' path: the playhead stops.
+    ed.harness.state().live.session.as_ref().unwrap().admin(
+        "tok",
+        timesync::TransportUpdate {
+            status: Some(timesync::Status::Paused),
+            ..Default::default()
+        },
+    );
+    ed.run_until("the pause", |app| !app.is_playing());
+    let a = ed.harness.state().playhead_ms();
+    std::thread::sleep(Duration::from_millis(300));
+    ed.harness.run_steps(3);
+    assert!(
+        (ed.harness.state().playhead_ms() - a).abs() <= 5,
+        "frozen while paused"
+    );
+}

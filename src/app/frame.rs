@@ -15,6 +15,7 @@ impl eframe::App for CuestudioApp {
         self.poll_jobs();
         self.poll_audio();
         self.player.update();
+        self.follow_live();
         self.refresh_derived();
         self.maybe_autosave();
         if self.player.is_playing() || matches!(self.audio_status, AudioStatus::Loading { .. }) {
@@ -45,6 +46,7 @@ impl eframe::App for CuestudioApp {
             .min_size(260.0)
             .show(ui, |ui| self.side_ui(ui));
         egui::CentralPanel::default().show(ui, |ui| {
+            self.live_banner_ui(ui);
             egui::Panel::top("stage")
                 .resizable(true)
                 .default_size(300.0)
@@ -336,6 +338,9 @@ impl CuestudioApp {
             egui::CollapsingHeader::new(format!("Drift & lint ({n})"))
                 .default_open(true)
                 .show(ui, |ui| self.findings_ui(ui));
+            egui::CollapsingHeader::new("Live")
+                .default_open(self.is_live())
+                .show(ui, |ui| self.live_panel_ui(ui));
             if let Some(e) = &self.catalog_error {
                 ui.colored_label(
                     ui.visuals().error_fg_color,
@@ -549,6 +554,26 @@ impl CuestudioApp {
                     });
                 });
                 Modal::Recover(list)
+            }
+            Modal::ConfirmAdmin(pending) => {
+                egui::Modal::new(egui::Id::unique("confirm-admin")).show(ctx, |ui| {
+                    ui.heading("Confirm");
+                    ui.label(&pending.what);
+                    ui.label(RichText::new(format!("Server: {}", self.live.url)).weak());
+                    ui.horizontal(|ui| {
+                        if ui.button("Confirm").clicked() {
+                            keep = false;
+                            let p = pending.clone();
+                            next = Some(Box::new(move |app: &mut Self| app.send_admin(p)));
+                        }
+                        if ui.button("Cancel").clicked()
+                            || ui.input(|i| i.key_pressed(egui::Key::Escape))
+                        {
+                            keep = false;
+                        }
+                    });
+                });
+                Modal::ConfirmAdmin(pending)
             }
             Modal::Shortcuts => {
                 egui::Modal::new(egui::Id::unique("shortcuts")).show(ctx, |ui| {

@@ -2,6 +2,7 @@
 //! `cuestudio follow` fires the cues as the live show passes them.
 
 pub mod follow;
+pub mod session;
 
 pub use follow::{FollowArgs, follow};
 

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::estimator::{Estimator, Sample};
-use crate::protocol::TimeResponse;
+use crate::protocol::{TimeResponse, TransportUpdate};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
@@ -126,6 +126,53 @@ impl TimeClient {
             },
             reply,
         ))
+    }
+
+    /// The admin URL next to the time URL: `…/time` → `…/admin/transport`.
+    pub fn admin_url(&self) -> String {
+        let base = self
+            .url
+            .strip_suffix("/time")
+            .unwrap_or(self.url.trim_end_matches('/'));
+        format!("{base}/admin/transport")
+    }
+
+    /// `POST /admin/transport` with a bearer token; the server's new state on success.
+    pub fn admin(
+        &self,
+        token: &str,
+        update: &TransportUpdate,
+    ) -> Result<TimeResponse, ClientError> {
+        let url = self.admin_url();
+        let resp = self
+            .http
+            .post(&url)
+            .bearer_auth(token)
+            .json(update)
+            .send()
+            .map_err(|source| ClientError::Http {
+                url: url.clone(),
+                source,
+            })?;
+        let status = resp.status();
+        let body = resp.bytes().map_err(|source| ClientError::Http {
+            url: url.clone(),
+            source,
+        })?;
+        if !status.is_success() {
+            let detail = String::from_utf8_lossy(&body)
+                .chars()
+                .take(300)
+                .collect::<String>();
+            return Err(ClientError::Garbage {
+                url,
+                reason: format!("HTTP {}: {detail}", status.as_u16()),
+            });
+        }
+        serde_json::from_slice(&body).map_err(|e| ClientError::Garbage {
+            url,
+            reason: e.to_string(),
+        })
     }
 
     /// A burst of `n` samples into `est`; returns the last reply. Fails only when every

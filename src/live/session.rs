@@ -1,0 +1,201 @@
+//! The editor's live session: a background thread keeps the clock estimate and the
+//! server's transport fresh; the UI reads a cheap [`LiveSnapshot`] every frame and sends
+//! operator changes through [`LiveSession::admin`]. Dropping the session stops the thread.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use timesync::client::TimeClient;
+use timesync::estimator::{self, Estimator};
+use timesync::{Status, TimeResponse, TransportUpdate};
+
+/// How often the status is polled (each poll is also a clock sample).
+const POLL_MS: i64 = 500;
+
+/// What the UI shows, as of the moment it was taken.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LiveSnapshot {
+    pub url: String,
+    pub connected: bool,
+    pub offset_ms: Option<i64>,
+    pub error_bound_ms: Option<i64>,
+    pub rtt_ms: Option<i64>,
+    pub last_sync_age_ms: Option<i64>,
+    pub stale: bool,
+    pub status: Status,
+    pub message: Option<String>,
+    pub server_event_start: Option<i64>,
+    pub server_now_ms: Option<i64>,
+    /// Show time now: from the server's transport (frozen while paused).
+    pub show_position_ms: Option<i64>,
+    pub last_error: Option<String>,
+    pub last_admin_result: Option<Result<String, String>>,
+}
+
+struct Shared {
+    est: Estimator,
+    reply: Option<TimeResponse>,
+    /// Monotonic ms of the last good reply.
+    last_ok_mono: Option<i64>,
+    last_error: Option<String>,
+    admin_result: Option<Result<String, String>>,
+}
+
+pub struct LiveSession {
+    url: String,
+    shared: Arc<Mutex<Shared>>,
+    clock: Arc<TimeClient>,
+    stop: Arc<AtomicBool>,
+    admin_tx: Sender<(String, TransportUpdate)>,
+}
+
+impl LiveSession {
+    /// Starts following `url` (a `/time` URL); `repaint` is called whenever news arrives.
+    pub fn connect(url: &str, repaint: Box<dyn Fn() + Send + Sync>) -> Result<Self, String> {
+        let client =
+            Arc::new(TimeClient::new(url, Duration::from_secs(5)).map_err(|e| e.to_string())?);
+        let shared = Arc::new(Mutex::new(Shared {
+            est: Estimator::new(),
+            reply: None,
+            last_ok_mono: None,
+            last_error: None,
+            admin_result: None,
+        }));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (admin_tx, admin_rx) = channel();
+        {
+            let (client, shared, stop) = (client.clone(), shared.clone(), stop.clone());
+            std::thread::Builder::new()
+                .name("live-sync".into())
+                .spawn(move || sync_loop(&client, &shared, &stop, &admin_rx, &*repaint))
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(Self {
+            url: url.to_owned(),
+            shared,
+            clock: client,
+            stop,
+            admin_tx,
+        })
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub fn snapshot(&self) -> LiveSnapshot {
+        let now_mono = self.clock.clocks.mono_ms();
+        let now_wall = self.clock.clocks.wall_ms();
+        let Ok(s) = self.shared.lock() else {
+            return LiveSnapshot::default();
+        };
+        let est = s.est.estimate(now_mono, now_wall);
+        let server_now = s.est.server_now(now_mono);
+        let reply = s.reply.as_ref();
+        let status = reply.map_or(Status::Running, |r| r.status);
+        let position = reply.and_then(|r| match (r.status, r.event_start, r.position) {
+            (Status::Paused, _, Some(p)) => Some(p),
+            (_, Some(es), _) => server_now.map(|n| n - es),
+            _ => None,
+        });
+        LiveSnapshot {
+            url: self.url.clone(),
+            connected: reply.is_some(),
+            offset_ms: est.map(|e| e.offset_ms),
+            error_bound_ms: est.map(|e| e.error_bound_ms),
+            rtt_ms: est.map(|e| e.rtt_ms),
+            last_sync_age_ms: s.last_ok_mono.map(|m| now_mono - m),
+            stale: s.est.is_stale(now_mono),
+            status,
+            message: reply.and_then(|r| r.message.clone()),
+            server_event_start: reply.and_then(|r| r.event_start),
+            server_now_ms: server_now,
+            show_position_ms: position,
+            last_error: s.last_error.clone(),
+            last_admin_result: s.admin_result.clone(),
+        }
+    }
+
+    /// Sends a transport change with the operator's token (in the background); the result
+    /// shows in a later snapshot's `last_admin_result`.
+    pub fn admin(&self, token: &str, update: TransportUpdate) {
+        let _ = self.admin_tx.send((token.to_owned(), update));
+    }
+}
+
+impl Drop for LiveSession {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+fn sync_loop(
+    client: &TimeClient,
+    shared: &Mutex<Shared>,
+    stop: &AtomicBool,
+    admin_rx: &Receiver<(String, TransportUpdate)>,
+    repaint: &(dyn Fn() + Send + Sync),
+) {
+    let mut failures = 0u32;
+    let mut next_poll = 0i64;
+    let mut need_burst = true;
+    while !stop.load(Ordering::Relaxed) {
+        while let Ok((token, update)) = admin_rx.try_recv() {
+            let result = client.admin(&token, &update).map_err(|e| e.to_string());
+            if let Ok(mut s) = shared.lock() {
+                if let Ok(reply) = &result {
+                    s.reply = Some(reply.clone());
+                }
+                s.admin_result = Some(result.map(|r| format!("now {}", r.status)));
+            }
+            next_poll = 0;
+            repaint();
+        }
+        let now = client.clocks.mono_ms();
+        if now >= next_poll {
+            let (stepped, resync) = shared.lock().map_or((false, true), |s| {
+                (
+                    s.est.clock_stepped(now, client.clocks.wall_ms(), 1_000),
+                    s.est.resync_due(now),
+                )
+            });
+            need_burst |= stepped || resync;
+            let result = if need_burst {
+                let mut est = shared.lock().map(|s| s.est.clone()).unwrap_or_default();
+                client
+                    .burst(&mut est, estimator::BURST)
+                    .map(|r| (r, Some(est), None))
+            } else {
+                client.sample().map(|(smp, r)| (r, None, Some(smp)))
+            };
+            if let Ok(mut s) = shared.lock() {
+                match result {
+                    Ok((reply, est, sample)) => {
+                        if let Some(est) = est {
+                            s.est = est;
+                        }
+                        if let Some(smp) = sample {
+                            s.est.add(smp);
+                        }
+                        s.reply = Some(reply);
+                        s.last_ok_mono = Some(client.clocks.mono_ms());
+                        s.last_error = None;
+                        failures = 0;
+                        need_burst = false;
+                        next_poll = now + POLL_MS;
+                    }
+                    Err(e) => {
+                        failures += 1;
+                        s.last_error = Some(e.to_string());
+                        let jitter = f64::from(now.rem_euclid(1000) as u32) / 1000.0;
+                        next_poll = now + estimator::backoff_ms(failures, jitter);
+                    }
+                }
+            }
+            repaint();
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
