@@ -28,6 +28,10 @@ impl eframe::App for CuestudioApp {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
+        if ctx.cumulative_pass_nr() == 0 {
+            // Without a window manager nothing gives the new window the keyboard.
+            ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
+        }
         self.handle_keys(&ctx);
         self.title_ui(&ctx);
         egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
@@ -64,6 +68,9 @@ impl eframe::App for CuestudioApp {
         eframe::set_value(storage, SETTINGS_KEY, &self.settings);
     }
 }
+
+/// What a modal asks to run once it has closed.
+type Then = Box<dyn FnOnce(&mut CuestudioApp)>;
 
 impl CuestudioApp {
     fn title_ui(&self, ctx: &egui::Context) {
@@ -448,7 +455,7 @@ impl CuestudioApp {
             return;
         };
         let mut keep = true;
-        let mut next: Option<Box<dyn FnOnce(&mut Self)>> = None;
+        let mut next: Option<Then> = None;
         let modal = match modal {
             Modal::Unsaved(pending) => {
                 egui::Modal::new(egui::Id::unique("unsaved")).show(ctx, |ui| {

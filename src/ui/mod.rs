@@ -15,6 +15,8 @@ pub use command::UiCommand;
 pub use time_map::{TimeMapping, TimeView};
 
 /// What a panel asks the app to do.
+// A handful per frame, applied at once: boxing the edit would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     Edit(Edit),

@@ -132,9 +132,9 @@ impl TimeMapping {
     }
 }
 
-/// Snap `t` to the nearest candidate within `threshold_ms`, else to the grid (when `grid_ms`
-/// > 0 and the grid point is within the threshold), else leave it. `candidates` need not be
-/// sorted.
+/// Snap `t` to the nearest candidate within `threshold_ms`; else to the grid, when there
+/// is one (`grid_ms` above zero) and its nearest point is within the threshold; else leave
+/// it. `candidates` need not be sorted.
 pub fn snap(t: i64, candidates: &[i64], grid_ms: i64, threshold_ms: i64) -> i64 {
     let best = candidates
         .iter()

@@ -1,1 +1,31 @@
+//! Cuestudio formats: the show document (`*.cueshow.json`, the editor's file) and the
+//! CDN cue sheet (the JSON array the event page reads).
+//!
+//! - [`parse`] tells the two apart by shape; [`parse_show`] and [`parse_sheet`] want one.
+//!   Every error says what and where ([`Problem`]): `line:column` for JSON syntax, a path
+//!   such as `cues[12].time` for semantic problems, and all semantic problems are
+//!   reported at once, in document order.
+//! - [`export_sheet`] writes the deterministic CDN sheet, [`show_to_json`] the editor's
+//!   save format, [`show_from_sheet`] imports a sheet, [`write_atomic`] saves safely.
+//! - Times are `i64` milliseconds; [`format_time_ms`], [`parse_time_ms`] and
+//!   [`parse_rfc3339_ms`] convert at the edges.
 
+pub mod catalog;
+mod error;
+mod export;
+mod fsio;
+mod json;
+pub mod lint;
+mod model;
+mod parse;
+mod timefmt;
+
+pub use error::{Location, ParseError, Problem};
+pub use export::{ExportFormat, export_sheet, show_to_json};
+pub use fsio::write_atomic;
+pub use model::{Cue, Document, Marker, Show, show_from_sheet};
+pub use parse::{parse, parse_sheet, parse_show};
+pub use timefmt::{format_time_ms, parse_rfc3339_ms, parse_time_ms};
+
+/// The show document version this build reads and writes (`"cuestudio": 1`).
+pub const FORMAT_VERSION: i64 = 1;

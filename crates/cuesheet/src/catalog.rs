@@ -1,0 +1,695 @@
+//! The effect catalog: how the editor previews each action, and the action's defaults.
+//!
+//! The built-in catalog is `assets/effects.json`, embedded at compile time; a show may
+//! override or add entries under its `effects` key. The file format:
+//!
+//! ```json
+//! {
+//!   "defaultTolerance": 500,
+//!   "effects": {
+//!     "fireworks": { "kind": "burst", "label": "Fireworks", "color": "#ff8040",
+//!                    "tolerance": 150, "duration": 1500, "params": { "count": 60 } }
+//!   }
+//! }
+//! ```
+//!
+//! Every key of an entry is optional: `kind` defaults to `marker` (a labelled pulse),
+//! `label` to the action name, `color` to a neutral grey, `params` to `{}`; `tolerance`
+//! and `duration` (whole milliseconds) may be absent or `null`. Unknown keys are errors
+//! that name their path (`effects.fireworks.tolerence`), as in the show document.
+//!
+//! A show override for an action the catalog already has is merged key by key onto the
+//! catalog's entry (and `params` key by key onto its params), so `{"fireworks":
+//! {"tolerance": 400}}` changes only the tolerance. A new action gets the defaults above.
+//!
+//! Tolerances sort into [`Tier`]s following the source article's table: slow colour
+//! shifts, particles and text fades are Good (at least 1,000 ms); fireworks at an exact
+//! instant and a flash with an explosion are Poor (under 250 ms).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::LazyLock;
+
+use serde_json::{Map, Value};
+
+use crate::{Cue, Location, ParseError, Problem};
+
+/// The built-in catalog's source, `assets/effects.json`.
+pub const BUILTIN_JSON: &str = include_str!("../../../assets/effects.json");
+
+/// Tolerance for cues whose action has no catalog tolerance, when the catalog file does
+/// not set `defaultTolerance`.
+pub const FALLBACK_DEFAULT_TOLERANCE_MS: i64 = 500;
+
+/// Colour of an entry that does not name one.
+pub const DEFAULT_COLOR: &str = "#c0c0c0";
+
+static BUILTIN: LazyLock<Catalog> = LazyLock::new(|| {
+    // The asset is part of the binary, not user input; a unit test parses it.
+    Catalog::parse(BUILTIN_JSON.as_bytes()).expect("assets/effects.json is a valid catalog")
+});
+
+/// How the editor previews an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EffectKind {
+    /// The background colour shifts over the duration.
+    ColorWash,
+    /// Falling particles.
+    Particles,
+    /// A text fades in and out.
+    TextFade,
+    /// Fireworks: sparks burst from a point.
+    Burst,
+    /// A full-frame flash.
+    Flash,
+    /// A labelled pulse, for actions with no kind.
+    Marker,
+}
+
+impl EffectKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [EffectKind; 6] = [
+        EffectKind::ColorWash,
+        EffectKind::Particles,
+        EffectKind::TextFade,
+        EffectKind::Burst,
+        EffectKind::Flash,
+        EffectKind::Marker,
+    ];
+
+    /// The JSON name (`colorWash`, `particles`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            EffectKind::ColorWash => "colorWash",
+            EffectKind::Particles => "particles",
+            EffectKind::TextFade => "textFade",
+            EffectKind::Burst => "burst",
+            EffectKind::Flash => "flash",
+            EffectKind::Marker => "marker",
+        }
+    }
+
+    /// The kind with this JSON name.
+    pub fn from_name(name: &str) -> Option<EffectKind> {
+        EffectKind::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+
+    /// How long a cue of this kind shows when neither the cue nor its catalog entry
+    /// gives a duration.
+    pub fn default_duration_ms(self) -> i64 {
+        match self {
+            EffectKind::ColorWash => 3000,
+            EffectKind::Particles => 5000,
+            EffectKind::TextFade => 3000,
+            EffectKind::Burst => 1500,
+            EffectKind::Flash => 300,
+            EffectKind::Marker => 1000,
+        }
+    }
+
+    /// Whether the kind still looks right when viewers see it a second or more apart
+    /// (the article's slow colour shifts, particles and text fades).
+    pub fn is_drift_tolerant(self) -> bool {
+        matches!(
+            self,
+            EffectKind::ColorWash | EffectKind::Particles | EffectKind::TextFade
+        )
+    }
+}
+
+impl fmt::Display for EffectKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One action's preview and defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EffectEntry {
+    /// How the editor previews it.
+    pub kind: EffectKind,
+    /// Human-readable name shown in the editor.
+    pub label: String,
+    /// `#rrggbb`, the effect's main colour and its timeline colour.
+    pub color: String,
+    /// Default tolerance (ms) for cues of this action.
+    pub tolerance: Option<i64>,
+    /// Default duration (ms) for cues of this action.
+    pub duration: Option<i64>,
+    /// Default params handed to the effect; a cue's own params win key by key.
+    pub params: Map<String, Value>,
+}
+
+impl EffectEntry {
+    /// A new entry of `kind` with the defaults a catalog file would give it.
+    pub fn new(kind: EffectKind, label: impl Into<String>) -> EffectEntry {
+        EffectEntry {
+            kind,
+            label: label.into(),
+            color: DEFAULT_COLOR.to_owned(),
+            tolerance: None,
+            duration: None,
+            params: Map::new(),
+        }
+    }
+
+    /// The entry as a catalog JSON object (absent tolerance and duration are omitted).
+    pub fn to_json(&self) -> Value {
+        let mut object = Map::new();
+        object.insert("kind".into(), Value::from(self.kind.name()));
+        object.insert("label".into(), Value::from(self.label.clone()));
+        object.insert("color".into(), Value::from(self.color.clone()));
+        if let Some(tolerance) = self.tolerance {
+            object.insert("tolerance".into(), Value::from(tolerance));
+        }
+        if let Some(duration) = self.duration {
+            object.insert("duration".into(), Value::from(duration));
+        }
+        object.insert("params".into(), Value::Object(self.params.clone()));
+        Value::Object(object)
+    }
+}
+
+/// How well a tolerance absorbs drift, after the article's table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Tier {
+    /// At least [`Tier::GOOD_MIN_MS`].
+    Good,
+    /// Between the two.
+    Fair,
+    /// Under [`Tier::FAIR_MIN_MS`].
+    Poor,
+}
+
+impl Tier {
+    /// The smallest Good tolerance.
+    pub const GOOD_MIN_MS: i64 = 1000;
+    /// The smallest Fair tolerance; anything below is Poor.
+    pub const FAIR_MIN_MS: i64 = 250;
+
+    /// The tier of a tolerance in ms.
+    pub fn from_tolerance(tolerance_ms: i64) -> Tier {
+        if tolerance_ms >= Tier::GOOD_MIN_MS {
+            Tier::Good
+        } else if tolerance_ms >= Tier::FAIR_MIN_MS {
+            Tier::Fair
+        } else {
+            Tier::Poor
+        }
+    }
+
+    /// `Good`, `Fair` or `Poor`, for badges.
+    pub fn label(self) -> &'static str {
+        match self {
+            Tier::Good => "Good",
+            Tier::Fair => "Fair",
+            Tier::Poor => "Poor",
+        }
+    }
+}
+
+impl fmt::Display for Tier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// Action name → [`EffectEntry`], plus the tolerance of cues whose action has none.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Catalog {
+    entries: BTreeMap<String, EffectEntry>,
+    /// Tolerance (ms) of a cue when neither it nor its catalog entry sets one.
+    pub default_tolerance: i64,
+}
+
+impl Default for Catalog {
+    fn default() -> Catalog {
+        Catalog::builtin()
+    }
+}
+
+impl Catalog {
+    /// An empty catalog with the given default tolerance.
+    pub fn empty(default_tolerance: i64) -> Catalog {
+        Catalog {
+            entries: BTreeMap::new(),
+            default_tolerance,
+        }
+    }
+
+    /// The built-in catalog, `assets/effects.json`.
+    pub fn builtin() -> Catalog {
+        BUILTIN.clone()
+    }
+
+    /// Parses a catalog file. Every problem found is reported, each with its path.
+    pub fn parse(bytes: &[u8]) -> Result<Catalog, ParseError> {
+        let root: Value = serde_json::from_slice(bytes).map_err(|error| ParseError {
+            problems: vec![Problem {
+                location: Location::LineColumn {
+                    line: error.line(),
+                    column: error.column(),
+                },
+                message: format!("invalid JSON: {error}"),
+            }],
+        })?;
+        let mut problems = Vec::new();
+        let Value::Object(root) = root else {
+            return Err(single(
+                Location::Whole,
+                "a catalog must be a JSON object with an `effects` object",
+            ));
+        };
+        let mut default_tolerance = FALLBACK_DEFAULT_TOLERANCE_MS;
+        let mut catalog_entries = BTreeMap::new();
+        let mut saw_effects = false;
+        for (key, value) in &root {
+            match key.as_str() {
+                "defaultTolerance" => {
+                    if let Some(ms) = whole_ms(value, "defaultTolerance", 0, &mut problems) {
+                        default_tolerance = ms;
+                    }
+                }
+                "effects" => {
+                    saw_effects = true;
+                    let Value::Object(effects) = value else {
+                        problems.push(problem("effects", "must be an object of action → entry"));
+                        continue;
+                    };
+                    for (action, entry) in effects {
+                        if let Some(entry) = parse_entry(action, entry, None, &mut problems) {
+                            catalog_entries.insert(action.clone(), entry);
+                        }
+                    }
+                }
+                other => problems.push(problem(
+                    other,
+                    "unknown key (expected `defaultTolerance` or `effects`)",
+                )),
+            }
+        }
+        if !saw_effects {
+            problems.push(Problem {
+                location: Location::Whole,
+                message: "missing key `effects`".into(),
+            });
+        }
+        if problems.is_empty() {
+            Ok(Catalog {
+                entries: catalog_entries,
+                default_tolerance,
+            })
+        } else {
+            Err(ParseError { problems })
+        }
+    }
+
+    /// This catalog with a show's `effects` applied: existing actions are merged key by
+    /// key, new actions added. Problems carry paths such as `effects.fireworks.tolerance`.
+    pub fn with_overrides(&self, show_effects: &Map<String, Value>) -> Result<Catalog, ParseError> {
+        let mut merged = self.clone();
+        let mut problems = Vec::new();
+        for (action, value) in show_effects {
+            let base = self.entries.get(action);
+            if let Some(entry) = parse_entry(action, value, base, &mut problems) {
+                merged.entries.insert(action.clone(), entry);
+            }
+        }
+        if problems.is_empty() {
+            Ok(merged)
+        } else {
+            Err(ParseError { problems })
+        }
+    }
+
+    /// The entry for an action.
+    pub fn get(&self, action: &str) -> Option<&EffectEntry> {
+        self.entries.get(action)
+    }
+
+    /// All entries, by action name.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &EffectEntry)> {
+        self.entries
+            .iter()
+            .map(|(action, entry)| (action.as_str(), entry))
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the catalog has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Adds or replaces an action's entry, returning the one it replaced.
+    pub fn insert(&mut self, action: impl Into<String>, entry: EffectEntry) -> Option<EffectEntry> {
+        self.entries.insert(action.into(), entry)
+    }
+
+    /// Removes an action's entry.
+    pub fn remove(&mut self, action: &str) -> Option<EffectEntry> {
+        self.entries.remove(action)
+    }
+
+    /// The preview kind of an action; [`EffectKind::Marker`] when the catalog lacks it.
+    pub fn kind_of(&self, action: &str) -> EffectKind {
+        self.get(action)
+            .map_or(EffectKind::Marker, |entry| entry.kind)
+    }
+
+    /// The cue's own tolerance, else its action's catalog tolerance, else the default.
+    pub fn effective_tolerance(&self, cue: &Cue) -> i64 {
+        cue.tolerance
+            .or_else(|| self.get(&cue.action).and_then(|entry| entry.tolerance))
+            .unwrap_or(self.default_tolerance)
+    }
+
+    /// The cue's own duration, else its action's catalog duration, else its kind's default.
+    pub fn effective_duration(&self, cue: &Cue) -> i64 {
+        cue.duration
+            .or_else(|| self.get(&cue.action).and_then(|entry| entry.duration))
+            .unwrap_or_else(|| self.kind_of(&cue.action).default_duration_ms())
+    }
+
+    /// Every entry as JSON, action → entry object: the `effects` object of a catalog file.
+    pub fn to_json(&self) -> Map<String, Value> {
+        self.entries
+            .iter()
+            .map(|(action, entry)| (action.clone(), entry.to_json()))
+            .collect()
+    }
+
+    /// The entries that are new or differ from `base`, as JSON: what a show's `effects`
+    /// must hold so that `base.with_overrides(..)` gives this catalog back. (Removing a
+    /// base entry cannot be expressed and is ignored.)
+    pub fn overrides_against(&self, base: &Catalog) -> Map<String, Value> {
+        self.entries
+            .iter()
+            .filter(|(action, entry)| base.get(action) != Some(entry))
+            .map(|(action, entry)| (action.clone(), entry.to_json()))
+            .collect()
+    }
+}
+
+fn problem(path: &str, message: impl Into<String>) -> Problem {
+    Problem {
+        location: Location::Path(path.to_owned()),
+        message: message.into(),
+    }
+}
+
+fn single(location: Location, message: &str) -> ParseError {
+    ParseError {
+        problems: vec![Problem {
+            location,
+            message: message.to_owned(),
+        }],
+    }
+}
+
+/// A whole number of ms, at least `min`; reports a problem at `path` otherwise.
+fn whole_ms(value: &Value, path: &str, min: i64, problems: &mut Vec<Problem>) -> Option<i64> {
+    match value.as_i64() {
+        Some(ms) if ms >= min => Some(ms),
+        Some(ms) => {
+            problems.push(problem(
+                path,
+                format!("must be at least {min} ms, got {ms}"),
+            ));
+            None
+        }
+        None => {
+            problems.push(problem(
+                path,
+                format!("must be a whole number of milliseconds, got {value}"),
+            ));
+            None
+        }
+    }
+}
+
+/// An optional ms field: `null` clears it.
+fn optional_ms(
+    value: &Value,
+    path: &str,
+    min: i64,
+    problems: &mut Vec<Problem>,
+) -> Option<Option<i64>> {
+    if value.is_null() {
+        Some(None)
+    } else {
+        whole_ms(value, path, min, problems).map(Some)
+    }
+}
+
+/// Whether `color` is `#rrggbb`.
+pub fn is_hex_color(color: &str) -> bool {
+    color.len() == 7 && color.starts_with('#') && color[1..].chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// Parses one entry at `effects.<action>`, merged onto `base` when given.
+fn parse_entry(
+    action: &str,
+    value: &Value,
+    base: Option<&EffectEntry>,
+    problems: &mut Vec<Problem>,
+) -> Option<EffectEntry> {
+    let path = format!("effects.{action}");
+    if action.is_empty() {
+        problems.push(problem(&path, "action name is empty"));
+        return None;
+    }
+    let Value::Object(fields) = value else {
+        problems.push(problem(&path, format!("must be an object, got {value}")));
+        return None;
+    };
+    let mut entry = base
+        .cloned()
+        .unwrap_or_else(|| EffectEntry::new(EffectKind::Marker, action));
+    let before = problems.len();
+    for (key, value) in fields {
+        let field_path = format!("{path}.{key}");
+        match key.as_str() {
+            "kind" => match value.as_str().and_then(EffectKind::from_name) {
+                Some(kind) => entry.kind = kind,
+                None => {
+                    let names: Vec<&str> = EffectKind::ALL.iter().map(|k| k.name()).collect();
+                    problems.push(problem(
+                        &field_path,
+                        format!(
+                            "unknown kind {value} (expected one of {})",
+                            names.join(", ")
+                        ),
+                    ));
+                }
+            },
+            "label" => match value.as_str() {
+                Some(label) => entry.label = label.to_owned(),
+                None => problems.push(problem(
+                    &field_path,
+                    format!("must be a string, got {value}"),
+                )),
+            },
+            "color" => match value.as_str() {
+                Some(color) if is_hex_color(color) => entry.color = color.to_owned(),
+                _ => problems.push(problem(
+                    &field_path,
+                    format!("must be a colour \"#rrggbb\", got {value}"),
+                )),
+            },
+            "tolerance" => {
+                if let Some(tolerance) = optional_ms(value, &field_path, 0, problems) {
+                    entry.tolerance = tolerance;
+                }
+            }
+            "duration" => {
+                if let Some(duration) = optional_ms(value, &field_path, 1, problems) {
+                    entry.duration = duration;
+                }
+            }
+            "params" => match value {
+                Value::Object(params) => {
+                    for (name, param) in params {
+                        entry.params.insert(name.clone(), param.clone());
+                    }
+                }
+                _ => problems.push(problem(
+                    &field_path,
+                    format!("must be an object, got {value}"),
+                )),
+            },
+            _ => problems.push(problem(
+                &field_path,
+                "unknown key (expected kind, label, color, tolerance, duration or params)",
+            )),
+        }
+    }
+    (problems.len() == before).then_some(entry)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn paths(error: &ParseError) -> Vec<String> {
+        error
+            .problems
+            .iter()
+            .map(|p| match &p.location {
+                Location::Path(path) => path.clone(),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    }
+
+    fn cue(action: &str) -> Cue {
+        Cue {
+            action: action.into(),
+            ..Cue::default()
+        }
+    }
+
+    #[test]
+    fn builtin_covers_the_sample_actions_with_article_tiers() {
+        let catalog = Catalog::builtin();
+        for action in [
+            "showOpening",
+            "startSong1",
+            "startSong2",
+            "showParticles",
+            "discChange",
+            "colorWash",
+            "textFade",
+            "fireworks",
+            "flash",
+            "showEnding",
+        ] {
+            assert!(catalog.get(action).is_some(), "{action} missing");
+        }
+        for (action, entry) in catalog.iter() {
+            let tier = Tier::from_tolerance(entry.tolerance.unwrap_or(catalog.default_tolerance));
+            if entry.kind.is_drift_tolerant() {
+                assert_eq!(tier, Tier::Good, "{action}");
+            }
+            if matches!(entry.kind, EffectKind::Burst | EffectKind::Flash) {
+                assert_eq!(tier, Tier::Poor, "{action}");
+            }
+        }
+        assert_eq!(catalog.kind_of("fireworks"), EffectKind::Burst);
+        assert_eq!(catalog.kind_of("flash"), EffectKind::Flash);
+        assert_eq!(catalog.kind_of("noSuchAction"), EffectKind::Marker);
+    }
+
+    #[test]
+    fn tiers_have_the_article_boundaries() {
+        assert_eq!(Tier::from_tolerance(1000), Tier::Good);
+        assert_eq!(Tier::from_tolerance(999), Tier::Fair);
+        assert_eq!(Tier::from_tolerance(250), Tier::Fair);
+        assert_eq!(Tier::from_tolerance(249), Tier::Poor);
+        assert_eq!(Tier::from_tolerance(0), Tier::Poor);
+    }
+
+    #[test]
+    fn effective_tolerance_prefers_cue_then_entry_then_default() {
+        let catalog = Catalog::builtin();
+        let mut fireworks = cue("fireworks");
+        assert_eq!(catalog.effective_tolerance(&fireworks), 150);
+        fireworks.tolerance = Some(700);
+        assert_eq!(catalog.effective_tolerance(&fireworks), 700);
+        assert_eq!(
+            catalog.effective_tolerance(&cue("mystery")),
+            catalog.default_tolerance
+        );
+        assert_eq!(catalog.effective_duration(&cue("fireworks")), 1500);
+        assert_eq!(catalog.effective_duration(&cue("mystery")), 1000);
+    }
+
+    #[test]
+    fn errors_name_their_paths() {
+        let bad = json!({
+            "defaultTolerance": -5,
+            "effects": {
+                "fireworks": { "kind": "boom", "tolerance": 1.5, "color": "red", "tolerence": 3 },
+                "ok": { "kind": "flash" },
+                "dur": { "duration": 0, "params": [] }
+            },
+            "extra": true
+        });
+        let error = Catalog::parse(bad.to_string().as_bytes()).unwrap_err();
+        let mut got = paths(&error);
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                "defaultTolerance",
+                "effects.dur.duration",
+                "effects.dur.params",
+                "effects.fireworks.color",
+                "effects.fireworks.kind",
+                "effects.fireworks.tolerance",
+                "effects.fireworks.tolerence",
+                "extra",
+            ]
+        );
+        let syntax = Catalog::parse(b"{\n  \"effects\": {,}\n}").unwrap_err();
+        assert!(matches!(
+            syntax.problems[0].location,
+            Location::LineColumn { line: 2, .. }
+        ));
+        assert!(Catalog::parse(b"[]").is_err());
+        assert!(Catalog::parse(b"{}").is_err());
+    }
+
+    #[test]
+    fn overrides_merge_key_by_key_and_add_new_actions() {
+        let base = Catalog::builtin();
+        let show_effects = json!({
+            "fireworks": { "tolerance": 400, "params": { "seed": 7 } },
+            "confetti": { "kind": "particles", "tolerance": 1200 }
+        });
+        let Value::Object(show_effects) = show_effects else {
+            unreachable!()
+        };
+        let merged = base.with_overrides(&show_effects).unwrap();
+        let fireworks = merged.get("fireworks").unwrap();
+        assert_eq!(fireworks.tolerance, Some(400));
+        assert_eq!(fireworks.kind, EffectKind::Burst);
+        assert_eq!(fireworks.params.get("count"), Some(&json!(60)));
+        assert_eq!(fireworks.params.get("seed"), Some(&json!(7)));
+        let confetti = merged.get("confetti").unwrap();
+        assert_eq!(confetti.kind, EffectKind::Particles);
+        assert_eq!(confetti.label, "confetti");
+        // The base is untouched.
+        assert_eq!(base.get("fireworks").unwrap().tolerance, Some(150));
+
+        let overrides = merged.overrides_against(&base);
+        assert_eq!(
+            overrides.keys().collect::<Vec<_>>(),
+            ["confetti", "fireworks"]
+        );
+        assert_eq!(base.with_overrides(&overrides).unwrap(), merged);
+
+        let Value::Object(bad) = json!({ "fireworks": { "tolerance": "soon" } }) else {
+            unreachable!()
+        };
+        let error = base.with_overrides(&bad).unwrap_err();
+        assert_eq!(paths(&error), ["effects.fireworks.tolerance"]);
+    }
+
+    #[test]
+    fn to_json_round_trips() {
+        let catalog = Catalog::builtin();
+        let file = json!({
+            "defaultTolerance": catalog.default_tolerance,
+            "effects": Value::Object(catalog.to_json()),
+        });
+        assert_eq!(
+            Catalog::parse(file.to_string().as_bytes()).unwrap(),
+            catalog
+        );
+    }
+}

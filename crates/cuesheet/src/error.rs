@@ -1,0 +1,97 @@
+//! Parse problems: what went wrong and where (a `line:column`, a JSON path, or the whole
+//! input).
+
+use std::fmt;
+
+/// Where a [`Problem`] is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Location {
+    /// A position in the text (1-based line and column), for JSON syntax errors.
+    LineColumn { line: usize, column: usize },
+    /// A path into the document, such as `cues[12].time` or `[3].action`.
+    Path(String),
+    /// The input as a whole (encoding, empty file, wrong kind of document).
+    Whole,
+}
+
+/// One thing wrong with an input. Displays as `12:5: msg`, `cues[3].time: msg` or `msg`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub location: Location,
+    pub message: String,
+}
+
+impl Problem {
+    pub(crate) fn at(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            location: Location::Path(path.into()),
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn whole(message: impl Into<String>) -> Self {
+        Self {
+            location: Location::Whole,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.location {
+            Location::LineColumn { line, column } => write!(f, "{line}:{column}: {}", self.message),
+            Location::Path(path) => write!(f, "{path}: {}", self.message),
+            Location::Whole => f.write_str(&self.message),
+        }
+    }
+}
+
+/// Why an input was rejected: at least one [`Problem`]. Displays one problem per line.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}", lines(.problems))]
+pub struct ParseError {
+    pub problems: Vec<Problem>,
+}
+
+impl From<Problem> for ParseError {
+    fn from(problem: Problem) -> Self {
+        Self {
+            problems: vec![problem],
+        }
+    }
+}
+
+fn lines(problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(Problem::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn displays_each_location_kind_and_joins_lines() {
+        let err = ParseError {
+            problems: vec![
+                Problem {
+                    location: Location::LineColumn {
+                        line: 12,
+                        column: 5,
+                    },
+                    message: "expected `,`".into(),
+                },
+                Problem::at("cues[3].time", "bad"),
+                Problem::whole("empty file"),
+            ],
+        };
+        assert_eq!(
+            err.to_string(),
+            "12:5: expected `,`\ncues[3].time: bad\nempty file"
+        );
+    }
+}

@@ -1,0 +1,221 @@
+//! Writing: the CDN cue sheet (sorted, deterministic bytes) and the editor's show file.
+//!
+//! Both are UTF-8 without BOM and end in exactly one newline. Keys come in a fixed order
+//! (`time, action, tolerance, duration, params`, then `lane, note` in a show); `params`
+//! keep their own document order.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::FORMAT_VERSION;
+use crate::model::{Cue, Marker, Show};
+
+/// Which keys a cue sheet keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ExportFormat {
+    /// `time`, `action`, and `tolerance`, `duration`, `params` when set.
+    #[default]
+    Extended,
+    /// Only `time` and `action`.
+    Seed,
+}
+
+/// One cue as written; `None` fields are left out.
+#[derive(Serialize)]
+struct CueOut<'a> {
+    time: i64,
+    action: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tolerance: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    duration: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    params: Option<&'a Map<String, Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lane: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
+}
+
+impl<'a> CueOut<'a> {
+    fn for_sheet(cue: &'a Cue, format: ExportFormat) -> Self {
+        let extended = format == ExportFormat::Extended;
+        Self {
+            time: cue.time,
+            action: &cue.action,
+            tolerance: cue.tolerance.filter(|_| extended),
+            duration: cue.duration.filter(|_| extended),
+            params: cue.params.as_ref().filter(|_| extended),
+            lane: None,
+            note: None,
+        }
+    }
+
+    fn for_show(cue: &'a Cue) -> Self {
+        Self {
+            lane: cue.lane.as_deref(),
+            note: cue.note.as_deref(),
+            ..Self::for_sheet(cue, ExportFormat::Extended)
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ShowOut<'a> {
+    cuestudio: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    audio: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    event_start: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    time_server: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expected_drift: Option<i64>,
+    cues: Vec<CueOut<'a>>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    markers: &'a [MarkerOut<'a>],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    effects: Option<&'a Map<String, Value>>,
+}
+
+#[derive(Serialize)]
+struct MarkerOut<'a> {
+    time: i64,
+    label: &'a str,
+}
+
+impl<'a> From<&'a Marker> for MarkerOut<'a> {
+    fn from(marker: &'a Marker) -> Self {
+        Self {
+            time: marker.time,
+            label: &marker.label,
+        }
+    }
+}
+
+/// Serializes to JSON text plus one newline, compact or pretty (2-space indent).
+fn to_text(value: &impl Serialize, pretty: bool) -> String {
+    let text = if pretty {
+        serde_json::to_string_pretty(value)
+    } else {
+        serde_json::to_string(value)
+    };
+    // Invariant: these types only hold strings, integers and `serde_json::Value`s with
+    // string keys and finite numbers, for which serde_json's serializer cannot fail.
+    let mut text = text.expect("serializing cues to JSON cannot fail");
+    text.push('\n');
+    text
+}
+
+/// Writes the CDN cue sheet: cues sorted by time (ties in their given order), the keys
+/// `format` keeps, compact or pretty. The same cues always give the same bytes.
+pub fn export_sheet(cues: &[Cue], format: ExportFormat, pretty: bool) -> String {
+    let mut sorted: Vec<&Cue> = cues.iter().collect();
+    sorted.sort_by_key(|cue| cue.time);
+    let out: Vec<CueOut<'_>> = sorted
+        .into_iter()
+        .map(|cue| CueOut::for_sheet(cue, format))
+        .collect();
+    to_text(&out, pretty)
+}
+
+/// Writes the editor's save format: pretty, deterministic, cues in the show's order,
+/// `markers` only when there are some. Parses back (with [`crate::parse_show`]) to an
+/// equal [`Show`] when the show is valid.
+pub fn show_to_json(show: &Show) -> String {
+    let markers: Vec<MarkerOut<'_>> = show.markers.iter().map(MarkerOut::from).collect();
+    let out = ShowOut {
+        cuestudio: FORMAT_VERSION,
+        title: show.title.as_deref(),
+        audio: show.audio.as_deref(),
+        event_start: show.event_start.as_deref(),
+        time_server: show.time_server.as_deref(),
+        expected_drift: show.expected_drift,
+        cues: show.cues.iter().map(CueOut::for_show).collect(),
+        markers: &markers,
+        effects: show.effects.as_ref(),
+    };
+    to_text(&out, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn sample() -> Vec<Cue> {
+        let params = json!({"color": "#ffd700", "a": 1}).as_object().cloned();
+        vec![
+            Cue {
+                time: 1200,
+                action: "showParticles".into(),
+                duration: Some(5000),
+                params,
+                lane: Some("FX".into()),
+                note: Some("gold".into()),
+                ..Cue::default()
+            },
+            Cue {
+                time: 560,
+                action: "startSong1".into(),
+                tolerance: Some(2000),
+                ..Cue::default()
+            },
+            Cue {
+                time: 560,
+                action: "花火".into(),
+                ..Cue::default()
+            },
+        ]
+    }
+
+    #[test]
+    fn extended_compact_sorts_and_drops_editor_keys() {
+        assert_eq!(
+            export_sheet(&sample(), ExportFormat::Extended, false),
+            "[{\"time\":560,\"action\":\"startSong1\",\"tolerance\":2000},{\"time\":560,\"action\":\"花火\"},\
+             {\"time\":1200,\"action\":\"showParticles\",\"duration\":5000,\"params\":{\"color\":\"#ffd700\",\"a\":1}}]\n"
+        );
+    }
+
+    #[test]
+    fn seed_pretty_keeps_only_time_and_action() {
+        assert_eq!(
+            export_sheet(&sample(), ExportFormat::Seed, true),
+            "[\n  {\n    \"time\": 560,\n    \"action\": \"startSong1\"\n  },\n  {\n    \"time\": 560,\n    \"action\": \"花火\"\n  },\n  \
+             {\n    \"time\": 1200,\n    \"action\": \"showParticles\"\n  }\n]\n"
+        );
+        assert_eq!(export_sheet(&[], ExportFormat::Seed, true), "[]\n");
+    }
+
+    #[test]
+    fn show_round_trips_with_editor_keys() {
+        let show = Show {
+            title: Some("Winter Live".into()),
+            event_start: Some("2026-12-24T19:00:00+09:00".into()),
+            expected_drift: Some(1500),
+            cues: sample(),
+            markers: vec![Marker {
+                time: 60_000,
+                label: "Song 1".into(),
+            }],
+            effects: json!({"flash": {"tolerance": 0}}).as_object().cloned(),
+            ..Show::default()
+        };
+        let text = show_to_json(&show);
+        assert!(
+            text.starts_with("{\n  \"cuestudio\": 1,\n  \"title\": \"Winter Live\",\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\"lane\": \"FX\",\n      \"note\": \"gold\""),
+            "{text}"
+        );
+        assert_eq!(crate::parse_show(text.as_bytes()), Ok(show));
+        let bare = show_to_json(&Show::default());
+        assert_eq!(bare, "{\n  \"cuestudio\": 1,\n  \"cues\": []\n}\n");
+    }
+}

@@ -1,0 +1,210 @@
+//! A strict JSON tree, deserialized through serde so that serde_json reports `line:column`
+//! for syntax errors *and* duplicate keys. Integers stay integers (`i64`, or `u64` above
+//! `i64::MAX`) and everything else is `f64`, so `1.5`, `1e3` and `99999999999999999999`
+//! can each get a specific message. Objects keep their entries in document order.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+
+/// A parsed JSON value with no duplicate keys.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Json {
+    Null,
+    Bool(bool),
+    /// Any integer that fits `i64`.
+    Int(i64),
+    /// A non-negative integer above `i64::MAX`.
+    UInt(u64),
+    /// A number written with a fraction or exponent, or too large for `u64`.
+    Float(f64),
+    Str(String),
+    Array(Vec<Json>),
+    Object(Vec<(String, Json)>),
+}
+
+/// The longest string quoted back in a message before it is shortened.
+const QUOTE_CHARS: usize = 40;
+
+impl Json {
+    /// Describes the value for a "got ..." message.
+    pub(crate) fn describe(&self) -> String {
+        match self {
+            Json::Null => "null".into(),
+            Json::Bool(b) => b.to_string(),
+            Json::Int(n) => n.to_string(),
+            Json::UInt(n) => n.to_string(),
+            Json::Float(f) => format!("{f:?}"),
+            Json::Str(s) => format!("a string {}", quote(s)),
+            Json::Array(_) => "an array".into(),
+            Json::Object(_) => "an object".into(),
+        }
+    }
+
+    /// Converts into a `serde_json::Value` (for `params` and `effects`, kept raw).
+    pub(crate) fn into_value(self) -> serde_json::Value {
+        use serde_json::Value;
+        match self {
+            Json::Null => Value::Null,
+            Json::Bool(b) => Value::Bool(b),
+            Json::Int(n) => Value::from(n),
+            Json::UInt(n) => Value::from(n),
+            // JSON text has no NaN or infinity, so `from_f64` always succeeds here.
+            Json::Float(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
+            Json::Str(s) => Value::String(s),
+            Json::Array(items) => Value::Array(items.into_iter().map(Json::into_value).collect()),
+            Json::Object(entries) => Value::Object(object_into_map(entries)),
+        }
+    }
+}
+
+/// Converts object entries into a `serde_json::Map`, keeping their order.
+pub(crate) fn object_into_map(
+    entries: Vec<(String, Json)>,
+) -> serde_json::Map<String, serde_json::Value> {
+    entries
+        .into_iter()
+        .map(|(k, v)| (k, v.into_value()))
+        .collect()
+}
+
+/// Quotes a string as JSON would, shortened to [`QUOTE_CHARS`] characters.
+pub(crate) fn quote(s: &str) -> String {
+    let short: String = s.chars().take(QUOTE_CHARS).collect();
+    let quoted = serde_json::Value::String(short).to_string();
+    if s.chars().count() > QUOTE_CHARS {
+        format!("{quoted}…")
+    } else {
+        quoted
+    }
+}
+
+impl<'de> Deserialize<'de> for Json {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(JsonVisitor)
+    }
+}
+
+struct JsonVisitor;
+
+/// Objects up to this size are checked for duplicates by a linear scan.
+const LINEAR_SCAN_KEYS: usize = 16;
+
+impl<'de> Visitor<'de> for JsonVisitor {
+    type Value = Json;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Json, E> {
+        Ok(Json::Null)
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Json, E> {
+        Ok(Json::Bool(b))
+    }
+
+    fn visit_i64<E>(self, n: i64) -> Result<Json, E> {
+        Ok(Json::Int(n))
+    }
+
+    fn visit_u64<E>(self, n: u64) -> Result<Json, E> {
+        Ok(i64::try_from(n).map_or(Json::UInt(n), Json::Int))
+    }
+
+    fn visit_f64<E>(self, f: f64) -> Result<Json, E> {
+        Ok(Json::Float(f))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Json, E> {
+        Ok(Json::Str(s.to_owned()))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Json, E> {
+        Ok(Json::Str(s))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Json::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
+        let mut entries: Vec<(String, Json)> = Vec::new();
+        let mut seen: Option<HashSet<String>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            let duplicate = match &mut seen {
+                Some(set) => !set.insert(key.clone()),
+                None => {
+                    let dup = entries.iter().any(|(k, _)| *k == key);
+                    if entries.len() >= LINEAR_SCAN_KEYS {
+                        let mut set: HashSet<String> =
+                            entries.iter().map(|(k, _)| k.clone()).collect();
+                        set.insert(key.clone());
+                        seen = Some(set);
+                    }
+                    dup
+                }
+            };
+            if duplicate {
+                return Err(de::Error::custom(format!("duplicate key {}", quote(&key))));
+            }
+            let value = map.next_value()?;
+            entries.push((key, value));
+        }
+        Ok(Json::Object(entries))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_integers_apart_from_floats() {
+        let v: Json =
+            serde_json::from_str("[1, -2, 1.5, 1e3, 18446744073709551615, 99999999999999999999]")
+                .unwrap();
+        assert_eq!(
+            v,
+            Json::Array(vec![
+                Json::Int(1),
+                Json::Int(-2),
+                Json::Float(1.5),
+                Json::Float(1000.0),
+                Json::UInt(u64::MAX),
+                Json::Float(1e20),
+            ])
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_are_syntax_errors_with_position() {
+        let err = serde_json::from_str::<Json>("{\"a\": 1,\n \"a\": 2}").unwrap_err();
+        assert_eq!(
+            (err.line(), err.to_string().contains("duplicate key \"a\"")),
+            (2, true)
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_found_in_large_objects() {
+        let mut text: String = (0..40).map(|i| format!("\"k{i}\": {i},")).collect();
+        text.push_str("\"k3\": 0");
+        let err = serde_json::from_str::<Json>(&format!("{{{text}}}")).unwrap_err();
+        assert!(err.to_string().contains("duplicate key \"k3\""), "{err}");
+        let ok: Json = serde_json::from_str(&format!("{{{}}}", &text[..text.len() - 8])).unwrap();
+        assert!(matches!(ok, Json::Object(e) if e.len() == 40));
+    }
+
+    #[test]
+    fn quote_shortens_long_strings() {
+        assert_eq!(quote("a\"b"), "\"a\\\"b\"");
+        assert_eq!(quote(&"x".repeat(50)), format!("\"{}\"…", "x".repeat(40)));
+    }
+}

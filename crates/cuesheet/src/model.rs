@@ -1,0 +1,127 @@
+//! The in-memory types: cues, markers, the show, and a parsed document of either kind.
+
+use serde_json::{Map, Value};
+
+/// One cue: fire `action` at show time `time` (ms from event start).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Cue {
+    /// Show time in ms, >= 0.
+    pub time: i64,
+    /// The effect to fire; non-empty.
+    pub action: String,
+    /// The latest (ms after `time`) a client may still fire this cue.
+    pub tolerance: Option<i64>,
+    /// How long the effect lasts, in ms.
+    pub duration: Option<i64>,
+    /// An object handed to the effect, keys in document order.
+    pub params: Option<Map<String, Value>>,
+    /// Editor-only: the timeline lane. Never exported.
+    pub lane: Option<String>,
+    /// Editor-only: a free note. Never exported.
+    pub note: Option<String>,
+}
+
+/// A labelled point on the timeline (editor-only).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Marker {
+    pub time: i64,
+    pub label: String,
+}
+
+/// A show document (`*.cueshow.json`).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Show {
+    pub title: Option<String>,
+    /// Audio file path, relative to the show file.
+    pub audio: Option<String>,
+    /// RFC 3339 with an offset, kept as written (see [`crate::parse_rfc3339_ms`]).
+    pub event_start: Option<String>,
+    /// The time server URL.
+    pub time_server: Option<String>,
+    /// How far apart (ms) the designer assumes viewers are.
+    pub expected_drift: Option<i64>,
+    /// Cues in document order (see [`Show::sorted_cues`]).
+    pub cues: Vec<Cue>,
+    pub markers: Vec<Marker>,
+    /// Per-show effect-catalog overrides: action name -> object, kept raw.
+    pub effects: Option<Map<String, Value>>,
+}
+
+/// A parsed input: a show document or a CDN cue sheet.
+// One value per parsed file, matched at once: boxing the show would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Debug, PartialEq)]
+pub enum Document {
+    Show(Show),
+    Sheet(Vec<Cue>),
+}
+
+impl Show {
+    /// The cues sorted by time, ties kept in document order.
+    pub fn sorted_cues(&self) -> Vec<Cue> {
+        let mut cues = self.cues.clone();
+        cues.sort_by_key(|cue| cue.time);
+        cues
+    }
+
+    /// The show-time range covered by cues (from `time` to `time + duration`) and
+    /// markers, as `(earliest, latest)` ms; `None` for a show with neither.
+    pub fn span(&self) -> Option<(i64, i64)> {
+        let cue_spans = self
+            .cues
+            .iter()
+            .map(|cue| (cue.time, cue.time.saturating_add(cue.duration.unwrap_or(0))));
+        let marker_spans = self.markers.iter().map(|marker| (marker.time, marker.time));
+        cue_spans
+            .chain(marker_spans)
+            .reduce(|(lo, hi), (start, end)| (lo.min(start), hi.max(end)))
+    }
+}
+
+/// Imports a CDN cue sheet as a new show holding its cues (in the sheet's order).
+pub fn show_from_sheet(cues: Vec<Cue>) -> Show {
+    Show {
+        cues,
+        ..Show::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cue(time: i64, action: &str, duration: Option<i64>) -> Cue {
+        Cue {
+            time,
+            action: action.into(),
+            duration,
+            ..Cue::default()
+        }
+    }
+
+    #[test]
+    fn sorted_cues_is_stable_for_ties() {
+        let show = show_from_sheet(vec![
+            cue(500, "b", None),
+            cue(100, "a", None),
+            cue(500, "c", None),
+        ]);
+        let actions: Vec<_> = show.sorted_cues().into_iter().map(|c| c.action).collect();
+        assert_eq!(actions, ["a", "b", "c"]);
+        assert_eq!(show.cues[0].action, "b", "the show itself is untouched");
+    }
+
+    #[test]
+    fn span_covers_durations_and_markers() {
+        let mut show = show_from_sheet(vec![cue(1000, "a", Some(5000)), cue(2000, "b", None)]);
+        assert_eq!(show.span(), Some((1000, 6000)));
+        show.markers.push(Marker {
+            time: 9000,
+            label: "end".into(),
+        });
+        assert_eq!(show.span(), Some((1000, 9000)));
+        show.cues.push(cue(i64::MAX, "late", Some(10)));
+        assert_eq!(show.span(), Some((1000, i64::MAX)));
+        assert_eq!(Show::default().span(), None);
+    }
+}

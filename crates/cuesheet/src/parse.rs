@@ -1,0 +1,605 @@
+//! Parsing with precise errors: bytes -> UTF-8 text -> strict JSON tree (syntax errors at
+//! `line:column`) -> validated [`Show`] or cue sheet (every semantic problem, with its
+//! path, in document order).
+
+use crate::error::{Location, ParseError, Problem};
+use crate::json::{Json, object_into_map, quote};
+use crate::model::{Cue, Document, Marker, Show};
+use crate::{FORMAT_VERSION, parse_rfc3339_ms};
+
+/// Parses a show document or a CDN cue sheet, telling them apart by shape: an array is a
+/// cue sheet, an object with `cuestudio` or `cues` is a show.
+pub fn parse(bytes: &[u8]) -> Result<Document, ParseError> {
+    match read_tree(bytes)? {
+        Json::Array(items) => check_sheet(items).map(Document::Sheet),
+        Json::Object(entries) if looks_like_show(&entries) => {
+            check_show(entries).map(Document::Show)
+        }
+        other => Err(neither(&other).into()),
+    }
+}
+
+/// Parses a show document; anything else (including a valid cue sheet) is an error that
+/// says what it is.
+pub fn parse_show(bytes: &[u8]) -> Result<Show, ParseError> {
+    match read_tree(bytes)? {
+        Json::Object(entries) if looks_like_show(&entries) => check_show(entries),
+        Json::Array(items) => Err(match check_sheet(items) {
+            Ok(_) => Problem::whole(
+                "this is a CDN cue sheet (a JSON array of cues), not a show document; import it into a show instead",
+            ),
+            Err(_) => Problem::whole(
+                "expected a show document (a JSON object with \"cuestudio\" and \"cues\"), got an array",
+            ),
+        }
+        .into()),
+        other => Err(neither(&other).into()),
+    }
+}
+
+/// Parses a CDN cue sheet; a show document is an error that says so.
+pub fn parse_sheet(bytes: &[u8]) -> Result<Vec<Cue>, ParseError> {
+    match read_tree(bytes)? {
+        Json::Array(items) => check_sheet(items),
+        Json::Object(entries) if looks_like_show(&entries) => Err(Problem::whole(
+            "this is a show document, not a CDN cue sheet (a JSON array of cues); export it to get a cue sheet",
+        )
+        .into()),
+        other => Err(neither(&other).into()),
+    }
+}
+
+fn looks_like_show(entries: &[(String, Json)]) -> bool {
+    entries.iter().any(|(k, _)| k == "cuestudio" || k == "cues")
+}
+
+fn neither(root: &Json) -> Problem {
+    const BOTH: &str = "a show document (a JSON object with \"cuestudio\" and \"cues\") \
+                        or a CDN cue sheet (a JSON array of cues)";
+    match root {
+        Json::Object(entries) if entries.iter().any(|(k, _)| k == "time" || k == "action") => {
+            Problem::whole(format!(
+                "this object is neither a show document nor a cue sheet: expected {BOTH}; \
+             it looks like a single cue, so wrap it in [ ]"
+            ))
+        }
+        Json::Object(_) => Problem::whole(format!(
+            "this object is neither a show document nor a cue sheet: expected {BOTH}"
+        )),
+        other => Problem::whole(format!("expected {BOTH}, got {}", other.describe())),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Bytes to tree.
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Decodes the bytes as UTF-8 (a BOM is skipped) and parses the strict JSON tree.
+fn read_tree(bytes: &[u8]) -> Result<Json, Problem> {
+    let text = decode(bytes)?;
+    if text.trim().is_empty() {
+        return Err(Problem::whole(
+            "empty file: expected a show document (a JSON object) or a cue sheet (a JSON array)",
+        ));
+    }
+    serde_json::from_str(text).map_err(|err| {
+        let (line, column) = (err.line(), err.column());
+        let full = err.to_string();
+        let suffix = format!(" at line {line} column {column}");
+        let message = full.strip_suffix(&suffix).unwrap_or(&full).to_owned();
+        Problem {
+            location: Location::LineColumn { line, column },
+            message,
+        }
+    })
+}
+
+fn decode(bytes: &[u8]) -> Result<&str, Problem> {
+    if let Some(encoding) = wide_encoding(bytes) {
+        return Err(Problem::whole(format!(
+            "not UTF-8 text (looks like {encoding}); save the file as UTF-8"
+        )));
+    }
+    let (body, skipped) = match bytes.strip_prefix(UTF8_BOM) {
+        Some(rest) => (rest, UTF8_BOM.len()),
+        None => (bytes, 0),
+    };
+    if let Some(at) = body.iter().position(|&b| b == 0) {
+        return Err(Problem::whole(format!(
+            "binary data, not JSON text (a NUL byte at byte {})",
+            at + skipped
+        )));
+    }
+    std::str::from_utf8(body).map_err(|err| {
+        Problem::whole(format!(
+            "invalid UTF-8 at byte {}; save the file as UTF-8",
+            err.valid_up_to() + skipped
+        ))
+    })
+}
+
+/// Recognises UTF-16/UTF-32 by byte-order mark, or by the NUL pattern that ASCII JSON
+/// text leaves in them.
+fn wide_encoding(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0xFF, 0xFE, 0, 0, ..] | [_, 0, 0, 0, ..] => Some("UTF-32 LE"),
+        [0, 0, 0xFE, 0xFF, ..] | [0, 0, 0, _, ..] => Some("UTF-32 BE"),
+        [0xFF, 0xFE, ..] => Some("UTF-16 LE"),
+        [0xFE, 0xFF, ..] => Some("UTF-16 BE"),
+        [a, 0, b, 0, ..] if *a != 0 && *b != 0 => Some("UTF-16 LE"),
+        [0, a, 0, b, ..] if *a != 0 && *b != 0 => Some("UTF-16 BE"),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Tree to show or sheet.
+
+const SHOW_KEYS: &str =
+    "cuestudio, title, audio, eventStart, timeServer, expectedDrift, cues, markers, effects";
+const SHOW_CUE_KEYS: &str = "time, action, tolerance, duration, params, lane, note";
+const SHEET_CUE_KEYS: &str = "time, action, tolerance, duration, params";
+const WHOLE_MS: &str = "must be a whole number of milliseconds >= 0";
+
+/// Where a list item sits: `cues[3]`, `markers[0]` or, in a sheet, `[3]`.
+#[derive(Clone, Copy)]
+struct Item<'a> {
+    list: &'a str,
+    index: usize,
+}
+
+impl Item<'_> {
+    fn path(self) -> String {
+        format!("{}[{}]", self.list, self.index)
+    }
+
+    fn key(self, key: &str) -> String {
+        format!("{}[{}].{key}", self.list, self.index)
+    }
+}
+
+/// Collects problems while walking the tree.
+#[derive(Default)]
+struct Checker {
+    problems: Vec<Problem>,
+}
+
+impl Checker {
+    fn report(&mut self, path: String, message: impl Into<String>) {
+        self.problems.push(Problem::at(path, message));
+    }
+
+    fn finish<T>(self, value: T) -> Result<T, ParseError> {
+        if self.problems.is_empty() {
+            Ok(value)
+        } else {
+            Err(ParseError {
+                problems: self.problems,
+            })
+        }
+    }
+
+    /// A whole number of ms >= 0 that fits `i64`.
+    fn whole_ms(&mut self, value: &Json, path: impl FnOnce() -> String) -> Option<i64> {
+        const MAX: i64 = i64::MAX;
+        // 2^63 as f64: the first float that does not fit i64.
+        const TOO_BIG: f64 = 9_223_372_036_854_775_808.0;
+        let got = match value {
+            Json::Int(n) if *n >= 0 => return Some(*n),
+            Json::Int(n) => format!("got {n}"),
+            Json::UInt(n) => format!("got {n}, which is too large (the maximum is {MAX})"),
+            Json::Float(f) if *f >= TOO_BIG => {
+                format!(
+                    "got a number too large for milliseconds (about {f:e}; the maximum is {MAX})"
+                )
+            }
+            Json::Float(f) if f.fract() != 0.0 => format!("got {f:?}, which has a fraction"),
+            Json::Float(f) if *f < 0.0 => format!("got {f:?}"),
+            Json::Float(f) => format!(
+                "got {f:?}, written with a decimal point or exponent; write it as the integer {}",
+                *f as i64
+            ),
+            Json::Str(s) if s.trim().parse::<i64>().is_ok() => {
+                format!("got a string {}; remove the quotes", quote(s))
+            }
+            other => format!("got {}", other.describe()),
+        };
+        self.report(path(), format!("{WHOLE_MS}, {got}"));
+        None
+    }
+
+    fn string(&mut self, value: Json, path: impl FnOnce() -> String) -> Option<String> {
+        match value {
+            Json::Str(s) => Some(s),
+            other => {
+                self.report(
+                    path(),
+                    format!("must be a string, got {}", other.describe()),
+                );
+                None
+            }
+        }
+    }
+
+    fn action(&mut self, value: Json, path: impl FnOnce() -> String) -> Option<String> {
+        match value {
+            Json::Str(s) if !s.is_empty() => Some(s),
+            Json::Str(_) => {
+                self.report(
+                    path(),
+                    "must be a non-empty string (the effect to fire), got an empty string",
+                );
+                None
+            }
+            other => {
+                self.report(
+                    path(),
+                    format!(
+                        "must be a non-empty string (the effect to fire), got {}",
+                        other.describe()
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn object(
+        &mut self,
+        value: Json,
+        path: impl FnOnce() -> String,
+    ) -> Option<Vec<(String, Json)>> {
+        match value {
+            Json::Object(entries) => Some(entries),
+            other => {
+                self.report(
+                    path(),
+                    format!("must be an object, got {}", other.describe()),
+                );
+                None
+            }
+        }
+    }
+
+    fn cue(&mut self, value: Json, item: Item<'_>, in_show: bool) -> Cue {
+        let mut cue = Cue::default();
+        let Json::Object(entries) = value else {
+            self.report(
+                item.path(),
+                format!(
+                    "must be a cue object with \"time\" and \"action\", got {}",
+                    value.describe()
+                ),
+            );
+            return cue;
+        };
+        let (mut has_time, mut has_action) = (false, false);
+        for (key, value) in entries {
+            match key.as_str() {
+                "time" => {
+                    has_time = true;
+                    cue.time = self.whole_ms(&value, || item.key("time")).unwrap_or(0);
+                }
+                "action" => {
+                    has_action = true;
+                    cue.action = self
+                        .action(value, || item.key("action"))
+                        .unwrap_or_default();
+                }
+                "tolerance" => cue.tolerance = self.whole_ms(&value, || item.key("tolerance")),
+                "duration" => cue.duration = self.whole_ms(&value, || item.key("duration")),
+                "params" => {
+                    cue.params = self
+                        .object(value, || item.key("params"))
+                        .map(object_into_map)
+                }
+                "lane" if in_show => cue.lane = self.string(value, || item.key("lane")),
+                "note" if in_show => cue.note = self.string(value, || item.key("note")),
+                _ => {
+                    let (what, keys) = if in_show {
+                        ("a cue", SHOW_CUE_KEYS)
+                    } else {
+                        ("a cue sheet's cue", SHEET_CUE_KEYS)
+                    };
+                    self.report(
+                        item.key(&key),
+                        format!("unknown key {} ({what} has {keys})", quote(&key)),
+                    );
+                }
+            }
+        }
+        if !has_time {
+            self.report(
+                item.path(),
+                "missing required key \"time\" (ms from event start)",
+            );
+        }
+        if !has_action {
+            self.report(
+                item.path(),
+                "missing required key \"action\" (the effect to fire)",
+            );
+        }
+        cue
+    }
+
+    fn cues(&mut self, items: Vec<Json>, list: &str, in_show: bool) -> Vec<Cue> {
+        items
+            .into_iter()
+            .enumerate()
+            .map(|(index, value)| self.cue(value, Item { list, index }, in_show))
+            .collect()
+    }
+
+    fn marker(&mut self, value: Json, item: Item<'_>) -> Marker {
+        let mut marker = Marker::default();
+        let Json::Object(entries) = value else {
+            self.report(
+                item.path(),
+                format!(
+                    "must be a marker object with \"time\" and \"label\", got {}",
+                    value.describe()
+                ),
+            );
+            return marker;
+        };
+        let (mut has_time, mut has_label) = (false, false);
+        for (key, value) in entries {
+            match key.as_str() {
+                "time" => {
+                    has_time = true;
+                    marker.time = self.whole_ms(&value, || item.key("time")).unwrap_or(0);
+                }
+                "label" => {
+                    has_label = true;
+                    marker.label = self.string(value, || item.key("label")).unwrap_or_default();
+                }
+                _ => self.report(
+                    item.key(&key),
+                    format!("unknown key {} (a marker has time, label)", quote(&key)),
+                ),
+            }
+        }
+        if !has_time {
+            self.report(item.path(), "missing required key \"time\"");
+        }
+        if !has_label {
+            self.report(item.path(), "missing required key \"label\"");
+        }
+        marker
+    }
+
+    fn version(&mut self, value: &Json) {
+        match value {
+            Json::Int(FORMAT_VERSION) => {}
+            Json::Int(n) => self.report(
+                "cuestudio".into(),
+                format!(
+                    "unsupported format version {n}; this build reads version {FORMAT_VERSION}"
+                ),
+            ),
+            other => self.report(
+                "cuestudio".into(),
+                format!(
+                    "must be the format version, the integer {FORMAT_VERSION}, got {}",
+                    other.describe()
+                ),
+            ),
+        }
+    }
+}
+
+fn check_sheet(items: Vec<Json>) -> Result<Vec<Cue>, ParseError> {
+    let mut checker = Checker::default();
+    let cues = checker.cues(items, "", false);
+    checker.finish(cues)
+}
+
+fn check_show(entries: Vec<(String, Json)>) -> Result<Show, ParseError> {
+    let mut c = Checker::default();
+    let mut show = Show::default();
+    let (mut has_version, mut has_cues) = (false, false);
+    for (key, value) in entries {
+        match key.as_str() {
+            "cuestudio" => {
+                has_version = true;
+                c.version(&value);
+            }
+            "title" => show.title = c.string(value, || key.clone()),
+            "audio" => show.audio = c.string(value, || key.clone()),
+            "eventStart" => {
+                show.event_start =
+                    c.string(value, || key.clone())
+                        .filter(|s| match parse_rfc3339_ms(s) {
+                            Ok(_) => true,
+                            Err(why) => {
+                                c.report(
+                                    key.clone(),
+                                    format!(
+                                        "must be an RFC 3339 date-time with an offset, \
+                                 like \"2026-12-24T19:00:00+09:00\": {why}"
+                                    ),
+                                );
+                                false
+                            }
+                        });
+            }
+            "timeServer" => {
+                show.time_server = c.string(value, || key.clone()).filter(|url| {
+                    let ok = url.starts_with("http://") || url.starts_with("https://");
+                    if !ok {
+                        c.report(
+                            key.clone(),
+                            format!("must be an http:// or https:// URL, got {}", quote(url)),
+                        );
+                    }
+                    ok
+                });
+            }
+            "expectedDrift" => show.expected_drift = c.whole_ms(&value, || key.clone()),
+            "cues" => {
+                has_cues = true;
+                match value {
+                    Json::Array(items) => show.cues = c.cues(items, "cues", true),
+                    other => c.report(
+                        key.clone(),
+                        format!("must be an array of cues, got {}", other.describe()),
+                    ),
+                }
+            }
+            "markers" => match value {
+                Json::Array(items) => {
+                    show.markers = items
+                        .into_iter()
+                        .enumerate()
+                        .map(|(index, value)| {
+                            c.marker(
+                                value,
+                                Item {
+                                    list: "markers",
+                                    index,
+                                },
+                            )
+                        })
+                        .collect();
+                }
+                other => c.report(
+                    key.clone(),
+                    format!("must be an array of markers, got {}", other.describe()),
+                ),
+            },
+            "effects" => {
+                if let Some(effects) = c.object(value, || key.clone()) {
+                    for (name, effect) in &effects {
+                        if !matches!(effect, Json::Object(_)) {
+                            c.report(
+                                format!("effects.{name}"),
+                                format!(
+                                    "must be an object (effect overrides), got {}",
+                                    effect.describe()
+                                ),
+                            );
+                        }
+                    }
+                    show.effects = Some(object_into_map(effects));
+                }
+            }
+            _ => c.report(
+                key.clone(),
+                format!("unknown key {} (a show has {SHOW_KEYS})", quote(&key)),
+            ),
+        }
+    }
+    if !has_version {
+        c.problems.push(Problem::whole(format!(
+            "missing required key \"cuestudio\" (the format version, {FORMAT_VERSION})"
+        )));
+    }
+    if !has_cues {
+        c.problems.push(Problem::whole(
+            "missing required key \"cues\" (an array of cues)",
+        ));
+    }
+    c.finish(show)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn messages(bytes: &[u8]) -> Vec<String> {
+        match parse(bytes) {
+            Ok(doc) => panic!("expected an error, got {doc:?}"),
+            Err(err) => err.problems.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    #[test]
+    fn tells_formats_apart_by_shape() {
+        assert!(matches!(parse(b"[]"), Ok(Document::Sheet(c)) if c.is_empty()));
+        assert!(matches!(
+            parse(b"{\"cuestudio\":1,\"cues\":[]}"),
+            Ok(Document::Show(_))
+        ));
+        assert_eq!(
+            messages(b"{\"time\": 1, \"action\": \"x\"}")[0],
+            "this object is neither a show document nor a cue sheet: expected a show document \
+             (a JSON object with \"cuestudio\" and \"cues\") or a CDN cue sheet (a JSON array of cues); \
+             it looks like a single cue, so wrap it in [ ]"
+        );
+    }
+
+    #[test]
+    fn reports_every_problem_in_document_order() {
+        let text = br#"{"cuestudio": 1, "cues": [
+            {"time": -5, "action": ""},
+            {"time": 1.5, "action": "a", "colour": "red"},
+            {"action": 3}
+        ], "titel": "x"}"#;
+        assert_eq!(
+            messages(text),
+            [
+                "cues[0].time: must be a whole number of milliseconds >= 0, got -5",
+                "cues[0].action: must be a non-empty string (the effect to fire), got an empty string",
+                "cues[1].time: must be a whole number of milliseconds >= 0, got 1.5, which has a fraction",
+                "cues[1].colour: unknown key \"colour\" (a cue has time, action, tolerance, duration, params, lane, note)",
+                "cues[2].action: must be a non-empty string (the effect to fire), got 3",
+                "cues[2]: missing required key \"time\" (ms from event start)",
+                "titel: unknown key \"titel\" (a show has cuestudio, title, audio, eventStart, timeServer, expectedDrift, cues, markers, effects)",
+            ]
+        );
+    }
+
+    #[test]
+    fn sheet_and_show_entry_points_name_the_other_format() {
+        let sheet = b"[{\"time\": 0, \"action\": \"go\"}]";
+        let show = b"{\"cuestudio\": 1, \"cues\": []}";
+        assert!(
+            parse_show(sheet)
+                .unwrap_err()
+                .to_string()
+                .contains("this is a CDN cue sheet")
+        );
+        assert!(
+            parse_sheet(show)
+                .unwrap_err()
+                .to_string()
+                .contains("this is a show document")
+        );
+        assert_eq!(parse_sheet(sheet).unwrap()[0].action, "go");
+        assert_eq!(parse_show(show).unwrap(), Show::default());
+    }
+
+    #[test]
+    fn decoding_errors() {
+        assert_eq!(
+            messages(b"\xEF\xBB\xBF\n\x80")[0],
+            "invalid UTF-8 at byte 4; save the file as UTF-8"
+        );
+        assert_eq!(
+            messages(b"[\x00]")[0],
+            "binary data, not JSON text (a NUL byte at byte 1)"
+        );
+        assert_eq!(
+            messages(b"[\x00]\x00")[0],
+            "not UTF-8 text (looks like UTF-16 LE); save the file as UTF-8"
+        );
+        assert_eq!(
+            messages(b"\xFE\xFF\x00[")[0],
+            "not UTF-8 text (looks like UTF-16 BE); save the file as UTF-8"
+        );
+        assert!(parse(b"\xEF\xBB\xBF[]").is_ok(), "a UTF-8 BOM is accepted");
+    }
+
+    #[test]
+    fn keeps_params_and_effects_in_document_order() {
+        let text = br#"{"cuestudio": 1, "cues": [{"time": 0, "action": "a", "params": {"z": 1, "a": [1.5, null]}}],
+            "effects": {"a": {"kind": "flash"}}}"#;
+        let show = parse_show(text).unwrap();
+        let params = show.cues[0].params.as_ref().unwrap();
+        assert_eq!(params.keys().collect::<Vec<_>>(), ["z", "a"]);
+        assert_eq!(params["a"], serde_json::json!([1.5, null]));
+        assert_eq!(show.effects.unwrap()["a"]["kind"], "flash");
+    }
+}
