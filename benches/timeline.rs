@@ -80,6 +80,8 @@ fn frame(
         timeline_ui(ui, state, &timeline, &mut actions);
         black_box(actions);
     });
+    let mut out = out;
+    out.textures_delta.clear();
     black_box(ctx.tessellate(out.shapes, out.pixels_per_point));
 }
 

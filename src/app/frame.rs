@@ -28,10 +28,6 @@ impl eframe::App for CuestudioApp {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
-        if ctx.cumulative_pass_nr() == 0 {
-            // Without a window manager nothing gives the new window the keyboard.
-            ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
-        }
         self.handle_keys(&ctx);
         self.title_ui(&ctx);
         egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
