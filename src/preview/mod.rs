@@ -103,7 +103,7 @@ fn particles(shapes: &mut Vec<Shape>, rect: Rect, elapsed: i64, t: f32, color: C
         let phase = rand01(seed, i + 2000);
         let y = ((elapsed as f32 / fall_ms) * speed + phase).fract();
         let p = Pos2::new(x, rect.top() + y * rect.height());
-        let r = 1.5 + 2.5 * rand01(seed, i + 3000);
+        let r = (1.0 + 2.0 * rand01(seed, i + 3000)) * (rect.height() / 360.0).max(0.4);
         shapes.push(Shape::circle_filled(p, r, color.gamma_multiply(a)));
     }
 }
