@@ -161,10 +161,7 @@ impl Document {
     /// Apply one edit, recording an undo step (or merging into the last one).
     /// Returns the ids of cues the edit created (for selecting them).
     pub fn apply(&mut self, edit: Edit) -> Vec<CueId> {
-        let snapshot = Snapshot {
-            show: self.show.clone(),
-            ids: self.ids.clone(),
-        };
+        let snapshot = self.snapshot();
         let label = edit.label();
         let merge = edit.merge_key();
         let created = edit::apply(self, edit);
@@ -174,10 +171,7 @@ impl Document {
     }
 
     pub fn undo(&mut self) -> bool {
-        let current = Snapshot {
-            show: self.show.clone(),
-            ids: self.ids.clone(),
-        };
+        let current = self.snapshot();
         match self.history.undo(current) {
             Some(s) => {
                 self.restore(s);
@@ -188,10 +182,7 @@ impl Document {
     }
 
     pub fn redo(&mut self) -> bool {
-        let current = Snapshot {
-            show: self.show.clone(),
-            ids: self.ids.clone(),
-        };
+        let current = self.snapshot();
         match self.history.redo(current) {
             Some(s) => {
                 self.restore(s);
@@ -204,6 +195,13 @@ impl Document {
     /// Ends any merging: the next edit starts a new undo step even with the same merge key.
     pub fn seal_history(&mut self) {
         self.history.seal();
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            show: self.show.clone(),
+            ids: self.ids.clone(),
+        }
     }
 
     fn restore(&mut self, s: Snapshot) {
