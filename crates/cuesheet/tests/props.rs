@@ -1,0 +1,91 @@
+//! Property tests: the parser never panics, and export is canonical.
+
+use cuesheet::{Cue, ExportFormat, export_sheet, parse, parse_sheet};
+use proptest::prelude::*;
+use serde_json::{Map, Value};
+
+fn json_value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(Value::from),
+        ".{0,12}".prop_map(Value::String),
+        prop_oneof![
+            Just("time"),
+            Just("action"),
+            Just("cues"),
+            Just("cuestudio")
+        ]
+        .prop_map(|s| Value::String(s.to_owned())),
+    ];
+    leaf.prop_recursive(4, 64, 8, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
+            prop::collection::vec(
+                (
+                    prop_oneof![
+                        Just("time".to_owned()),
+                        Just("action".to_owned()),
+                        Just("cues".to_owned()),
+                        Just("cuestudio".to_owned()),
+                        Just("params".to_owned()),
+                        "[a-z]{1,8}"
+                    ],
+                    inner
+                ),
+                0..8
+            )
+            .prop_map(|kv| Value::Object(kv.into_iter().collect::<Map<_, _>>())),
+        ]
+    })
+}
+
+fn cue() -> impl Strategy<Value = Cue> {
+    (
+        0i64..10_000_000,
+        "[a-zA-Z][a-zA-Z0-9]{0,10}|花火|メリー",
+        proptest::option::of(0i64..100_000),
+        proptest::option::of(0i64..100_000),
+        proptest::option::of(prop::collection::vec(("[a-z]{1,6}", any::<i32>()), 0..3)),
+    )
+        .prop_map(|(time, action, tolerance, duration, params)| Cue {
+            time,
+            action,
+            tolerance,
+            duration,
+            params: params.map(|kv| kv.into_iter().map(|(k, v)| (k, Value::from(v))).collect()),
+            lane: None,
+            note: None,
+        })
+}
+
+proptest! {
+    #[test]
+    fn never_panics_on_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+        let _ = parse(&bytes);
+    }
+
+    #[test]
+    fn never_panics_on_arbitrary_json(v in json_value()) {
+        let _ = parse(v.to_string().as_bytes());
+    }
+
+    #[test]
+    fn export_is_canonical_and_idempotent(cues in prop::collection::vec(cue(), 0..40), pretty in any::<bool>()) {
+        let once = export_sheet(&cues, ExportFormat::Extended, pretty);
+        let back = parse_sheet(once.as_bytes()).expect("an export parses");
+        // Sorted by time, ties in document order, nothing lost.
+        let mut sorted = cues.clone();
+        sorted.sort_by_key(|c| c.time);
+        prop_assert_eq!(&back, &sorted);
+        // export(import(x)) == x for the canonical sheet.
+        let canonical = export_sheet(&back, ExportFormat::Extended, pretty);
+        prop_assert_eq!(&canonical, &once);
+        // Seed keeps only time and action.
+        let seed = parse_sheet(export_sheet(&cues, ExportFormat::Seed, false).as_bytes()).unwrap();
+        prop_assert!(seed.iter().all(|c| c.tolerance.is_none() && c.duration.is_none() && c.params.is_none()));
+    }
+}
