@@ -3,7 +3,7 @@
 # Build: pkg-config, libasound2-dev (rodio/cpal via ALSA). Tests: sox and ffmpeg (generated
 # audio), python3-jsonschema (independent schema check), curl, node (edge + article client).
 set -euo pipefail
-pkgs=(pkg-config libasound2-dev sox libsox-fmt-all ffmpeg curl python3 python3-pip)
+pkgs=(pkg-config libasound2-dev sox libsox-fmt-all ffmpeg curl python3 python3-pip python3-jsonschema)
 command -v node >/dev/null && command -v npm >/dev/null || pkgs+=(nodejs npm)
 [ "${1:-}" = "--gui" ] && pkgs+=(fonts-noto-cjk libgl1-mesa-dri libegl1 libxkbcommon-x11-0)
 missing=()
