@@ -55,3 +55,49 @@ fn sync_dir(dir: &Path) -> io::Result<()> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn replaces_the_file_and_leaves_no_temp_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("show.cueshow.json");
+        write_atomic(&path, b"old").unwrap();
+        write_atomic(&path, "新しい".as_bytes()).unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "新しい");
+        assert_eq!(names(dir.path()), ["show.cueshow.json"]);
+    }
+
+    #[test]
+    fn failed_rename_keeps_the_target_and_removes_the_temp_file() {
+        // Renaming a file over a non-empty directory fails even for root, unlike a
+        // read-only directory.
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("show.cueshow.json");
+        fs::create_dir(&target).unwrap();
+        fs::write(target.join("inside"), b"keep").unwrap();
+        assert!(write_atomic(&target, b"new").is_err());
+        assert_eq!(fs::read(target.join("inside")).unwrap(), b"keep");
+        assert_eq!(names(dir.path()), ["show.cueshow.json"]);
+    }
+
+    #[test]
+    fn missing_directory_or_no_file_name_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(write_atomic(&dir.path().join("nope/show.json"), b"x").is_err());
+        let err = write_atomic(Path::new("/"), b"x").unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
+        assert!(names(dir.path()).is_empty());
+    }
+}
