@@ -13,6 +13,7 @@
 pub mod catalog;
 mod error;
 mod export;
+mod fast;
 mod fsio;
 mod json;
 pub mod lint;
@@ -24,7 +25,7 @@ pub use error::{Location, ParseError, Problem};
 pub use export::{ExportFormat, export_sheet, show_to_json};
 pub use fsio::write_atomic;
 pub use model::{Cue, Document, Marker, Show, show_from_sheet};
-pub use parse::{parse, parse_sheet, parse_show};
+pub use parse::{parse, parse_precise, parse_sheet, parse_show};
 pub use timefmt::{format_time_ms, parse_rfc3339_ms, parse_time_ms};
 
 /// The show document version this build reads and writes (`"cuestudio": 1`).

@@ -5,11 +5,29 @@
 use crate::error::{Location, ParseError, Problem};
 use crate::json::{Json, object_into_map, quote};
 use crate::model::{Cue, Document, Marker, Show};
-use crate::{FORMAT_VERSION, parse_rfc3339_ms};
+use crate::{FORMAT_VERSION, fast, parse_rfc3339_ms};
 
 /// Parses a show document or a CDN cue sheet, telling them apart by shape: an array is a
 /// cue sheet, an object with `cuestudio` or `cues` is a show.
 pub fn parse(bytes: &[u8]) -> Result<Document, ParseError> {
+    if let Some(text) = fast_text(bytes) {
+        let fast = match text.trim_start().as_bytes().first() {
+            Some(b'[') => fast::sheet(text).map(Document::Sheet),
+            Some(b'{') => fast::show(text).map(Document::Show),
+            _ => None,
+        };
+        if let Some(doc) = fast {
+            return Ok(doc);
+        }
+    }
+    parse_precise(bytes)
+}
+
+/// The precise path alone: builds the strict tree and checks it, reporting every problem.
+/// [`parse`] gives the same result faster for valid files; this is public for the tests
+/// that prove it.
+#[doc(hidden)]
+pub fn parse_precise(bytes: &[u8]) -> Result<Document, ParseError> {
     match read_tree(bytes)? {
         Json::Array(items) => check_sheet(items).map(Document::Sheet),
         Json::Object(entries) if looks_like_show(&entries) => {
@@ -22,6 +40,9 @@ pub fn parse(bytes: &[u8]) -> Result<Document, ParseError> {
 /// Parses a show document; anything else (including a valid cue sheet) is an error that
 /// says what it is.
 pub fn parse_show(bytes: &[u8]) -> Result<Show, ParseError> {
+    if let Some(show) = fast_text(bytes).and_then(fast::show) {
+        return Ok(show);
+    }
     match read_tree(bytes)? {
         Json::Object(entries) if looks_like_show(&entries) => check_show(entries),
         Json::Array(items) => Err(match check_sheet(items) {
@@ -39,6 +60,9 @@ pub fn parse_show(bytes: &[u8]) -> Result<Show, ParseError> {
 
 /// Parses a CDN cue sheet; a show document is an error that says so.
 pub fn parse_sheet(bytes: &[u8]) -> Result<Vec<Cue>, ParseError> {
+    if let Some(cues) = fast_text(bytes).and_then(fast::sheet) {
+        return Ok(cues);
+    }
     match read_tree(bytes)? {
         Json::Array(items) => check_sheet(items),
         Json::Object(entries) if looks_like_show(&entries) => Err(Problem::whole(
@@ -76,6 +100,11 @@ fn neither(root: &Json) -> Problem {
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Decodes the bytes as UTF-8 (a BOM is skipped) and parses the strict JSON tree.
+/// The text for the fast path (valid UTF-8, BOM stripped), or `None`.
+fn fast_text(bytes: &[u8]) -> Option<&str> {
+    decode(bytes).ok()
+}
+
 fn read_tree(bytes: &[u8]) -> Result<Json, Problem> {
     let text = decode(bytes)?;
     if text.trim().is_empty() {

@@ -89,3 +89,55 @@ proptest! {
         prop_assert!(seed.iter().all(|c| c.tolerance.is_none() && c.duration.is_none() && c.params.is_none()));
     }
 }
+
+/// The fast path for valid files must give exactly what the precise path gives.
+fn same_as_precise(bytes: &[u8]) {
+    let fast = parse(bytes);
+    let precise = cuesheet::parse_precise(bytes);
+    assert_eq!(fast, precise, "{}", String::from_utf8_lossy(bytes));
+}
+
+#[test]
+fn fast_path_agrees_with_the_precise_path_on_fixtures() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let mut files = vec![format!("{root}/sample_shows/hoshizora.cueshow.json")];
+    for dir in [
+        "tests/fixtures/good",
+        "tests/fixtures/bad",
+        "tests/fixtures/lint",
+    ] {
+        for e in std::fs::read_dir(format!("{root}/{dir}")).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "json") {
+                files.push(p.to_string_lossy().into_owned());
+            }
+        }
+    }
+    for f in &files {
+        same_as_precise(&std::fs::read(f).unwrap());
+    }
+    // Values the fast path must hand back to the precise path.
+    for text in [
+        r#"[{"time": 0, "action": "a", "tolerance": null}]"#,
+        r#"[{"time": 0, "action": "a", "params": {"x": 1, "x": 2}}]"#,
+        r#"{"cuestudio": 1, "cues": [], "markers": null}"#,
+        r#"{"cuestudio": 1, "cues": [], "timeServer": "ftp://x"}"#,
+        r#"{"cuestudio": 1, "cues": [], "effects": {"a": 1}}"#,
+        r#"{"cuestudio": 1, "cues": [{"time": 0, "action": "a", "lane": null}]}"#,
+        "\u{feff}[{\"time\": 3, \"action\": \"b\"}]",
+    ] {
+        same_as_precise(text.as_bytes());
+    }
+}
+
+proptest! {
+    #[test]
+    fn fast_path_agrees_on_generated_sheets(cues in prop::collection::vec(cue(), 0..20)) {
+        same_as_precise(export_sheet(&cues, ExportFormat::Extended, true).as_bytes());
+    }
+
+    #[test]
+    fn fast_path_agrees_on_arbitrary_json(v in json_value()) {
+        same_as_precise(v.to_string().as_bytes());
+    }
+}
