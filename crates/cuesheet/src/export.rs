@@ -113,13 +113,99 @@ fn to_text(value: &impl Serialize, pretty: bool) -> String {
 /// Writes the CDN cue sheet: cues sorted by time (ties in their given order), the keys
 /// `format` keeps, compact or pretty. The same cues always give the same bytes.
 pub fn export_sheet(cues: &[Cue], format: ExportFormat, pretty: bool) -> String {
-    let mut sorted: Vec<&Cue> = cues.iter().collect();
-    sorted.sort_by_key(|cue| cue.time);
-    let out: Vec<CueOut<'_>> = sorted
-        .into_iter()
-        .map(|cue| CueOut::for_sheet(cue, format))
+    let order = time_order(cues);
+    if !pretty {
+        return compact_sheet(cues, &order, format);
+    }
+    let out: Vec<CueOut<'_>> = order
+        .iter()
+        .map(|&(_, i)| CueOut::for_sheet(&cues[i as usize], format))
         .collect();
     to_text(&out, pretty)
+}
+
+/// Indices of `cues` sorted by time, ties in index order. Sorting small `(time, index)`
+/// pairs is much faster than sorting references that each chase a cue in memory.
+fn time_order(cues: &[Cue]) -> Vec<(i64, u32)> {
+    let mut order: Vec<(i64, u32)> = cues
+        .iter()
+        .zip(0u32..)
+        .map(|(cue, i)| (cue.time, i))
+        .collect();
+    // Unique keys (the index breaks ties), so an unstable sort gives the stable order.
+    order.sort_unstable();
+    order
+}
+
+/// The compact sheet, written by hand: the same bytes as serde_json's compact output of
+/// [`CueOut`] (a test checks this on generated cues), about three times faster.
+fn compact_sheet(cues: &[Cue], order: &[(i64, u32)], format: ExportFormat) -> String {
+    let extended = format == ExportFormat::Extended;
+    let mut out: Vec<u8> = Vec::with_capacity(cues.len() * 48 + 4);
+    let mut ints = itoa::Buffer::new();
+    out.push(b'[');
+    for (n, &(_, i)) in order.iter().enumerate() {
+        let cue = &cues[i as usize];
+        if n > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"time\":");
+        out.extend_from_slice(ints.format(cue.time).as_bytes());
+        out.extend_from_slice(b",\"action\":");
+        write_json_str(&mut out, &cue.action);
+        if extended {
+            if let Some(t) = cue.tolerance {
+                out.extend_from_slice(b",\"tolerance\":");
+                out.extend_from_slice(ints.format(t).as_bytes());
+            }
+            if let Some(d) = cue.duration {
+                out.extend_from_slice(b",\"duration\":");
+                out.extend_from_slice(ints.format(d).as_bytes());
+            }
+            if let Some(p) = &cue.params {
+                out.extend_from_slice(b",\"params\":");
+                // Invariant: a map of string keys and `Value`s always serializes, and
+                // writing to a `Vec` cannot fail.
+                serde_json::to_writer(&mut out, p).expect("serializing params cannot fail");
+            }
+        }
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"]\n");
+    // Invariant: built from `&str`s, ASCII and serde_json's UTF-8 output.
+    String::from_utf8(out).expect("the sheet is UTF-8")
+}
+
+/// Writes `s` as a JSON string exactly as serde_json does: `"` and `\\` escaped, the
+/// control characters as `\b \t \n \f \r` or `\u00xx`, everything else as is.
+fn write_json_str(out: &mut Vec<u8>, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bytes = s.as_bytes();
+    out.push(b'"');
+    let mut start = 0;
+    let mut unicode = *b"\\u00xx";
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            0x08 => b"\\b",
+            0x09 => b"\\t",
+            0x0A => b"\\n",
+            0x0C => b"\\f",
+            0x0D => b"\\r",
+            0x00..=0x1F => {
+                unicode[4] = HEX[usize::from(b >> 4)];
+                unicode[5] = HEX[usize::from(b & 0xF)];
+                &unicode
+            }
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        out.extend_from_slice(escape);
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
 }
 
 /// Writes the editor's save format: pretty, deterministic, cues in the show's order,
@@ -217,5 +303,72 @@ mod tests {
         assert_eq!(crate::parse_show(text.as_bytes()), Ok(show));
         let bare = show_to_json(&Show::default());
         assert_eq!(bare, "{\n  \"cuestudio\": 1,\n  \"cues\": []\n}\n");
+    }
+
+    fn serde_compact(cues: &[Cue], format: ExportFormat) -> String {
+        let mut sorted: Vec<&Cue> = cues.iter().collect();
+        sorted.sort_by_key(|cue| cue.time);
+        let out: Vec<CueOut<'_>> = sorted
+            .into_iter()
+            .map(|cue| CueOut::for_sheet(cue, format))
+            .collect();
+        to_text(&out, false)
+    }
+
+    #[test]
+    fn hand_written_compact_escapes_like_serde_json() {
+        let every_control: String = (0u8..0x20).map(char::from).collect();
+        let cues: Vec<Cue> = [
+            every_control.as_str(),
+            "\"q\" \\ / \u{7f} é 花火 \u{1F386}",
+            "",
+        ]
+        .iter()
+        .zip(0..)
+        .map(|(a, t)| Cue {
+            time: t,
+            action: (*a).to_owned(),
+            params: json!({"k\n": a}).as_object().cloned(),
+            ..Cue::default()
+        })
+        .collect();
+        assert_eq!(
+            export_sheet(&cues, ExportFormat::Extended, false),
+            serde_compact(&cues, ExportFormat::Extended)
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn hand_written_compact_matches_serde_json(
+            raw in proptest::collection::vec(
+                (0i64..50, any_string(), proptest::option::of(0i64..i64::MAX),
+                 proptest::option::of(0i64..10), proptest::option::of(any_string())),
+                0..30,
+            ),
+            seed in proptest::bool::ANY,
+        ) {
+            let cues: Vec<Cue> = raw
+                .into_iter()
+                .map(|(time, action, tolerance, duration, p)| Cue {
+                    time,
+                    action,
+                    tolerance,
+                    duration,
+                    params: p.map(|v| json!({ v.clone(): [v, 1.5, null, {"x": true}] }))
+                        .and_then(|v| v.as_object().cloned()),
+                    ..Cue::default()
+                })
+                .collect();
+            let format = if seed { ExportFormat::Seed } else { ExportFormat::Extended };
+            proptest::prop_assert_eq!(
+                export_sheet(&cues, format, false),
+                serde_compact(&cues, format)
+            );
+        }
+    }
+
+    fn any_string() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::string::string_regex("(?s).{0,12}").expect("a valid regex")
     }
 }

@@ -4,9 +4,13 @@
 //! the precise path, which reports every problem with its location. So errors are exactly
 //! the precise path's, and valid files skip building a tree.
 
-use serde::{Deserialize, Deserializer};
+use std::fmt;
 
-use crate::json::{Json, object_into_map};
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use serde_json::{Map, Number, Value};
+
+use crate::json::quote;
 use crate::model::{Cue, Marker, Show};
 use crate::{FORMAT_VERSION, parse_rfc3339_ms};
 
@@ -19,34 +23,168 @@ where
     T::deserialize(d).map(Some)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SheetCue {
-    time: i64,
-    action: String,
-    #[serde(default, deserialize_with = "present")]
-    tolerance: Option<i64>,
-    #[serde(default, deserialize_with = "present")]
-    duration: Option<i64>,
-    #[serde(default, deserialize_with = "present")]
-    params: Option<Json>,
+/// A JSON object read straight into a `serde_json::Map` (document order), rejecting
+/// duplicate keys at any depth, as the precise path's tree does. Numbers become what
+/// [`crate::json::Json::into_value`] makes of them, so both paths build equal values.
+struct StrictObject(Map<String, Value>);
+
+impl<'de> Deserialize<'de> for StrictObject {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match d.deserialize_any(StrictValue)? {
+            Value::Object(map) => Ok(StrictObject(map)),
+            _ => Err(de::Error::custom("expected an object")),
+        }
+    }
 }
 
+#[derive(Clone, Copy)]
+struct StrictValue;
+
+impl<'de> DeserializeSeed<'de> for StrictValue {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for StrictValue {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+
+    fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
+        Ok(Value::from(n))
+    }
+
+    fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
+        Ok(i64::try_from(n).map_or(Value::from(n), Value::from))
+    }
+
+    fn visit_f64<E>(self, f: f64) -> Result<Value, E> {
+        Ok(Number::from_f64(f).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+        Ok(Value::String(s.to_owned()))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Value, E> {
+        Ok(Value::String(s))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element_seed(self)? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
+        let mut map = Map::new();
+        while let Some(key) = access.next_key::<String>()? {
+            if map.contains_key(&key) {
+                return Err(de::Error::custom(format!("duplicate key {}", quote(&key))));
+            }
+            let value = access.next_value_seed(self)?;
+            map.insert(key, value);
+        }
+        Ok(Value::Object(map))
+    }
+}
+
+fn ms_ok(v: Option<i64>) -> bool {
+    v.is_none_or(|v| v >= 0)
+}
+
+/// A cue of either format, read straight into the model and checked as it is read; any
+/// failure (a serde error or a failed check) sends the whole file to the precise path.
+/// `LANES` says whether the editor-only keys `lane` and `note` are allowed.
+#[repr(transparent)]
+struct FastCue<const LANES: bool>(Cue);
+
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ShowCue {
-    time: i64,
-    action: String,
-    #[serde(default, deserialize_with = "present")]
-    tolerance: Option<i64>,
-    #[serde(default, deserialize_with = "present")]
-    duration: Option<i64>,
-    #[serde(default, deserialize_with = "present")]
-    params: Option<Json>,
-    #[serde(default, deserialize_with = "present")]
-    lane: Option<String>,
-    #[serde(default, deserialize_with = "present")]
-    note: Option<String>,
+#[serde(field_identifier, rename_all = "lowercase")]
+enum CueKey {
+    Time,
+    Action,
+    Tolerance,
+    Duration,
+    Params,
+    Lane,
+    Note,
+}
+
+impl<'de, const LANES: bool> Deserialize<'de> for FastCue<LANES> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(CueVisitor::<LANES>)
+    }
+}
+
+struct CueVisitor<const LANES: bool>;
+
+fn set_once<T, E: de::Error>(slot: &mut Option<T>, value: T) -> Result<(), E> {
+    if slot.is_some() {
+        return Err(E::custom("duplicate key"));
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
+impl<'de, const LANES: bool> Visitor<'de> for CueVisitor<LANES> {
+    type Value = FastCue<LANES>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a cue")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+        let (mut time, mut action, mut tolerance, mut duration) = (None, None, None, None);
+        let (mut params, mut lane, mut note) = (None, None, None);
+        while let Some(key) = m.next_key::<CueKey>()? {
+            match key {
+                CueKey::Time => set_once(&mut time, m.next_value::<i64>()?)?,
+                CueKey::Action => set_once(&mut action, m.next_value::<String>()?)?,
+                CueKey::Tolerance => set_once(&mut tolerance, m.next_value::<i64>()?)?,
+                CueKey::Duration => set_once(&mut duration, m.next_value::<i64>()?)?,
+                CueKey::Params => set_once(&mut params, m.next_value::<StrictObject>()?.0)?,
+                CueKey::Lane if LANES => set_once(&mut lane, m.next_value::<String>()?)?,
+                CueKey::Note if LANES => set_once(&mut note, m.next_value::<String>()?)?,
+                CueKey::Lane | CueKey::Note => return Err(de::Error::custom("unknown key")),
+            }
+        }
+        let (Some(time), Some(action)) = (time, action) else {
+            return Err(de::Error::custom("missing key"));
+        };
+        if time < 0 || action.is_empty() || !ms_ok(tolerance) || !ms_ok(duration) {
+            return Err(de::Error::custom("invalid cue"));
+        }
+        Ok(FastCue(Cue {
+            time,
+            action,
+            tolerance,
+            duration,
+            params,
+            lane,
+            note,
+        }))
+    }
+}
+
+fn into_cues<const LANES: bool>(cues: Vec<FastCue<LANES>>) -> Vec<Cue> {
+    // Same size and alignment: collected in place, no copy of the vector.
+    cues.into_iter().map(|c| c.0).collect()
 }
 
 #[derive(Deserialize)]
@@ -70,53 +208,17 @@ struct FastShow {
     time_server: Option<String>,
     #[serde(default, deserialize_with = "present")]
     expected_drift: Option<i64>,
-    cues: Vec<ShowCue>,
+    cues: Vec<FastCue<true>>,
     #[serde(default, deserialize_with = "present")]
     markers: Option<Vec<FastMarker>>,
     #[serde(default, deserialize_with = "present")]
-    effects: Option<Json>,
-}
-
-fn ms_ok(v: Option<i64>) -> bool {
-    v.is_none_or(|v| v >= 0)
-}
-
-/// `params` must be an object; returns it as a map.
-fn params(p: Option<Json>) -> Option<Option<serde_json::Map<String, serde_json::Value>>> {
-    match p {
-        None => Some(None),
-        Some(Json::Object(entries)) => Some(Some(object_into_map(entries))),
-        Some(_) => None,
-    }
-}
-
-fn cue(
-    time: i64,
-    action: String,
-    tolerance: Option<i64>,
-    duration: Option<i64>,
-    p: Option<Json>,
-) -> Option<Cue> {
-    if time < 0 || action.is_empty() || !ms_ok(tolerance) || !ms_ok(duration) {
-        return None;
-    }
-    Some(Cue {
-        time,
-        action,
-        tolerance,
-        duration,
-        params: params(p)?,
-        lane: None,
-        note: None,
-    })
+    effects: Option<StrictObject>,
 }
 
 /// A valid CDN cue sheet, or `None` when the precise path must decide.
 pub(crate) fn sheet(text: &str) -> Option<Vec<Cue>> {
-    let cues: Vec<SheetCue> = serde_json::from_str(text).ok()?;
-    cues.into_iter()
-        .map(|c| cue(c.time, c.action, c.tolerance, c.duration, c.params))
-        .collect()
+    let cues: Vec<FastCue<false>> = serde_json::from_str(text).ok()?;
+    Some(into_cues(cues))
 }
 
 /// A valid show document, or `None` when the precise path must decide.
@@ -135,24 +237,14 @@ pub(crate) fn show(text: &str) -> Option<Show> {
     }
     let effects = match s.effects {
         None => None,
-        Some(Json::Object(entries)) => {
-            if !entries.iter().all(|(_, v)| matches!(v, Json::Object(_))) {
+        Some(StrictObject(map)) => {
+            if !map.values().all(Value::is_object) {
                 return None;
             }
-            Some(object_into_map(entries))
+            Some(map)
         }
-        Some(_) => return None,
     };
-    let cues = s
-        .cues
-        .into_iter()
-        .map(|c| {
-            let mut out = cue(c.time, c.action, c.tolerance, c.duration, c.params)?;
-            out.lane = c.lane;
-            out.note = c.note;
-            Some(out)
-        })
-        .collect::<Option<Vec<Cue>>>()?;
+    let cues = into_cues(s.cues);
     let markers = s
         .markers
         .unwrap_or_default()

@@ -99,12 +99,14 @@ fn neither(root: &Json) -> Problem {
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// Decodes the bytes as UTF-8 (a BOM is skipped) and parses the strict JSON tree.
-/// The text for the fast path (valid UTF-8, BOM stripped), or `None`.
+/// The text for the fast path (valid UTF-8, BOM stripped), or `None`. It skips the scans
+/// for NUL bytes and wide encodings that [`decode`] makes for its messages: text with
+/// either never parses as JSON, so it reaches the precise path anyway.
 fn fast_text(bytes: &[u8]) -> Option<&str> {
-    decode(bytes).ok()
+    std::str::from_utf8(bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes)).ok()
 }
 
+/// Decodes the bytes as UTF-8 (a BOM is skipped) and parses the strict JSON tree.
 fn read_tree(bytes: &[u8]) -> Result<Json, Problem> {
     let text = decode(bytes)?;
     if text.trim().is_empty() {

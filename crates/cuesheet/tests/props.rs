@@ -125,6 +125,15 @@ fn fast_path_agrees_with_the_precise_path_on_fixtures() {
         r#"{"cuestudio": 1, "cues": [], "effects": {"a": 1}}"#,
         r#"{"cuestudio": 1, "cues": [{"time": 0, "action": "a", "lane": null}]}"#,
         "\u{feff}[{\"time\": 3, \"action\": \"b\"}]",
+        r#"[{"time": 0, "action": "a", "params": {"x": {"y": 1, "y": 2}}}]"#,
+        r#"[{"time": 0, "action": "a", "params": {"x": [{"y": 1, "y": 2}]}}]"#,
+        r#"[{"time": 0, "action": "a", "time": 1}]"#,
+        r#"[{"time": 0, "action": "a", "lane": "FX"}]"#,
+        r#"[{"time": -0, "action": "a", "params": {"big": 18446744073709551615, "f": 1e3}}]"#,
+        r#"{"cuestudio": 1, "cues": [{"time": 0, "action": "a", "note": "n", "note": "m"}]}"#,
+        r#"{"cuestudio": 1, "cues": [], "effects": {"a": {"k": 1, "k": 2}}}"#,
+        "[{\"time\": 0, \"action\": \"a\u{0}\"}]",
+        "[{\"time\": 0, \"action\": \"a\"}, {\"time\": 1\u{0}}]",
     ] {
         same_as_precise(text.as_bytes());
     }
