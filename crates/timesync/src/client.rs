@@ -175,9 +175,11 @@ impl TimeClient {
         })
     }
 
-    /// A burst of `n` samples into `est`; returns the last reply. Fails only when every
-    /// sample failed (with the last error).
+    /// A burst of `n` samples into `est` (their intersection becomes its anchor); returns the
+    /// last reply. Fails only when every sample failed (with the last error), leaving the
+    /// old anchor in place.
     pub fn burst(&self, est: &mut Estimator, n: usize) -> Result<TimeResponse, ClientError> {
+        est.begin_burst();
         let mut last_ok = None;
         let mut last_err = None;
         for _ in 0..n.max(1) {

@@ -6,6 +6,9 @@
 pub mod client;
 pub mod estimator;
 pub mod protocol;
+/// The accuracy simulation (issue 6), shared by a test and a bench; not a stable API.
+#[doc(hidden)]
+pub mod sim;
 
 pub use estimator::{Estimate, Estimator, Sample};
 pub use protocol::{Status, TimeResponse, TransportUpdate};
