@@ -384,3 +384,63 @@ fn live_mode_follows_the_server_and_locks_the_document() {
         "frozen while paused"
     );
 }
+
+#[test]
+fn effect_catalog_panel_overrides_an_entry_adds_one_and_undo_restores() {
+    let mut ed = editor();
+    ed.open(sample());
+    assert_eq!(ed.harness.state().doc.show().effects, None);
+    ed.harness.get_by_label_contains("Effect catalog (").click();
+    ed.harness.run_steps(2);
+    // The entry's name (a selectable row), not its kind column of the same text.
+    ed.harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "flash")
+        .click();
+    ed.harness.run_steps(2);
+    // Nothing selected in the timeline, so the only "Tolerance" field is the catalog's.
+    let field = ed.harness.get_by_label("Tolerance");
+    field.focus();
+    ed.harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    field.type_text("80");
+    ed.harness.run_steps(2);
+    let effects = ed.harness.state().doc.show().effects.clone();
+    let flash = effects
+        .as_ref()
+        .and_then(|e| e.get("flash"))
+        .expect("the show now overrides flash");
+    assert_eq!(flash["tolerance"], 80, "{flash}");
+    assert_eq!(
+        effects.as_ref().map(|e| e.len()),
+        Some(1),
+        "only what differs"
+    );
+    // A cue without its own tolerance now gets the new default, and the lint sees it.
+    ed.harness.key_press(Key::Escape);
+    ed.harness.run_steps(2);
+
+    // Add a new effect.
+    let name = ed.harness.get_by_label("New action");
+    name.focus();
+    ed.harness.run_steps(1);
+    let name = ed.harness.get_by_label("New action");
+    name.type_text("confetti");
+    ed.harness.run_steps(1);
+    assert_eq!(
+        ed.harness.get_by_label("New action").value().as_deref(),
+        Some("confetti")
+    );
+    ed.harness.key_press(Key::Enter);
+    ed.harness.run_steps(2);
+    let effects = ed.harness.state().doc.show().effects.clone().unwrap();
+    assert_eq!(effects["confetti"]["kind"], "marker");
+    assert!(effects.contains_key("flash"));
+
+    // Undo removes the new effect, then the typed tolerance in one step.
+    ed.harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    ed.harness.run_steps(2);
+    let effects = ed.harness.state().doc.show().effects.clone().unwrap();
+    assert!(!effects.contains_key("confetti"));
+    ed.harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    ed.harness.run_steps(2);
+    assert_eq!(ed.harness.state().doc.show().effects, None);
+}

@@ -340,16 +340,29 @@ impl CuestudioApp {
             let n = self.findings.len();
             egui::CollapsingHeader::new(format!("Drift & lint ({n})"))
                 .default_open(true)
-                .show(ui, |ui| self.findings_ui(ui));
+                .show(ui, |ui| {
+                    // A long list scrolls on its own, so the panels below stay in reach.
+                    egui::ScrollArea::vertical()
+                        .id_salt("findings")
+                        .max_height(220.0)
+                        .show(ui, |ui| self.findings_ui(ui));
+                });
+            egui::CollapsingHeader::new(format!("Effect catalog ({})", self.catalog.len()))
+                .id_salt("effect-catalog")
+                .show(ui, |ui| {
+                    ui::catalog::catalog_ui(
+                        ui,
+                        &mut self.editor,
+                        &self.doc,
+                        &self.catalog,
+                        self.catalog_error.as_deref(),
+                        read_only,
+                        &mut self.actions,
+                    )
+                });
             egui::CollapsingHeader::new("Live")
                 .default_open(self.is_live())
                 .show(ui, |ui| self.live_panel_ui(ui));
-            if let Some(e) = &self.catalog_error {
-                ui.colored_label(
-                    ui.visuals().error_fg_color,
-                    format!("Show effect overrides: {e}"),
-                );
-            }
         });
     }
 

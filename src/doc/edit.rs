@@ -87,8 +87,10 @@ pub enum Edit {
     SetAudio {
         audio: Option<String>,
     },
+    /// Replace the show's effect-catalog overrides.
     SetEffects {
         effects: Option<Map<String, Value>>,
+        merge: Option<u64>,
     },
     /// Replace all cues (import of a CDN cue sheet).
     ReplaceCues {
@@ -128,7 +130,8 @@ impl Edit {
             | Edit::PatchCues { merge, .. }
             | Edit::SetTitle { merge, .. }
             | Edit::SetExpectedDrift { merge, .. }
-            | Edit::SetTimeServer { merge, .. } => *merge,
+            | Edit::SetTimeServer { merge, .. }
+            | Edit::SetEffects { merge, .. } => *merge,
             _ => None,
         }
     }
@@ -195,7 +198,7 @@ pub(super) fn apply(doc: &mut Document, edit: Edit) -> Vec<CueId> {
         Edit::SetExpectedDrift { ms, .. } => doc.show.expected_drift = ms.map(|m| m.max(0)),
         Edit::SetTimeServer { url, .. } => doc.show.time_server = url.filter(|u| !u.is_empty()),
         Edit::SetAudio { audio } => doc.show.audio = audio,
-        Edit::SetEffects { effects } => doc.show.effects = effects,
+        Edit::SetEffects { effects, .. } => doc.show.effects = effects,
         Edit::ReplaceCues { cues } => {
             doc.show.cues.clear();
             doc.ids.clear();

@@ -1,6 +1,7 @@
 //! Panels: they draw the document and the editor state, and ask for changes by pushing
 //! [`Action`]s, which the app applies once, at the end of the frame.
 
+pub mod catalog;
 pub mod command;
 pub mod cue_list;
 pub mod inspector;
@@ -39,6 +40,7 @@ pub struct EditorState {
     pub timeline: timeline::TimelineState,
     pub inspector: inspector::InspectorState,
     pub cue_list: cue_list::CueListState,
+    pub catalog: catalog::CatalogPanelState,
     /// Source of merge keys for gestures (drags, typed fields).
     next_gesture: u64,
 }
