@@ -66,6 +66,10 @@ pub struct TimelineState {
     order_revision: Option<u64>,
     /// The longest (duration or tolerance) extent of any cue, to cull from the left.
     max_extent_ms: i64,
+    /// Per lane, runs of cues closer than [`MIN_CUE_GAP_PX`] at the current zoom, for
+    /// `cluster_key` (document revision, gap in ms).
+    clusters: Vec<Vec<Cluster>>,
+    cluster_key: Option<(u64, i64)>,
     pub snapping: bool,
     pub grid_ms: i64,
     pub follow_playhead: bool,
@@ -87,6 +91,8 @@ impl Default for TimelineState {
             cue_looks: Vec::new(),
             order_revision: None,
             max_extent_ms: 0,
+            clusters: Vec::new(),
+            cluster_key: None,
             snapping: true,
             grid_ms: 250,
             follow_playhead: true,
@@ -135,6 +141,52 @@ impl TimelineState {
             .unwrap_or(0);
         self.order_revision = Some(doc.revision());
     }
+
+    /// Groups each lane's cues into runs whose neighbours are less than `min_gap_ms` apart.
+    /// Recomputed only when the document or the zoom changes, so panning costs nothing
+    /// and a frame draws clusters, bounded by pixels, however many cues the show has.
+    fn refresh_clusters(&mut self, doc: &Document, min_gap_ms: i64) {
+        let key = (doc.revision(), min_gap_ms);
+        if self.cluster_key == Some(key) {
+            return;
+        }
+        let cues = &doc.show().cues;
+        let time = |i: usize| cues.get(i).map_or(0, |c| c.time);
+        self.clusters = self
+            .lane_orders
+            .iter()
+            .map(|order| {
+                let mut out: Vec<Cluster> = Vec::new();
+                for (k, &i) in order.iter().enumerate() {
+                    let t = time(i);
+                    match out.last_mut() {
+                        Some(c) if t - c.last_ms < min_gap_ms => {
+                            c.last_ms = t;
+                            c.count += 1;
+                        }
+                        _ => out.push(Cluster {
+                            first_ms: t,
+                            last_ms: t,
+                            first: k,
+                            count: 1,
+                        }),
+                    }
+                }
+                out
+            })
+            .collect();
+        self.cluster_key = Some(key);
+    }
+}
+
+/// Cues on one lane drawn as one bar because they are too close to tell apart at this zoom.
+#[derive(Clone, Copy, Debug)]
+struct Cluster {
+    first_ms: i64,
+    last_ms: i64,
+    /// Position of the first cue in the lane's time order.
+    first: usize,
+    count: usize,
 }
 
 /// How a cue is drawn, derived from the catalog once per document revision.
@@ -206,6 +258,9 @@ pub fn timeline_ui(
     }
     handle_zoom_and_pan(ui, &response, state, &lay);
     let map = state.view.mapping(lay.ruler.left(), width);
+    state
+        .timeline
+        .refresh_clusters(input.doc, min_gap_ms(map.ms_per_px));
 
     let painter = ui.painter_at(rect);
     let visuals = ui.visuals().clone();
@@ -433,22 +488,28 @@ fn draw_cues(
     let body_clip = painter.with_clip_rect(lay.body);
     let from = map.start_ms.saturating_sub(state.timeline.max_extent_ms);
     let end = map.end_ms();
-    // Level of detail: after drawing a cue, skip to the first cue at least this far to its
-    // right. Work per frame is bounded by pixels, not by the number of cues.
-    let min_gap_ms = (f64::from(MIN_CUE_GAP_PX) * map.ms_per_px).ceil() as i64;
+    // Level of detail: cues closer than a few points form clusters drawn as one bar, so
+    // work per frame is bounded by pixels, not by the number of cues.
     let mut mesh = egui::Mesh::default();
-    for ((_, lane_rect), order) in lay.lanes.iter().zip(&state.timeline.lane_orders) {
-        let mut k = order.partition_point(|&i| cues[i].time < from);
-        while let Some(&i) = order.get(k) {
-            let Some(cue) = cues.get(i) else { break };
-            if cue.time > end {
+    let lanes = lay.lanes.iter().zip(&state.timeline.lane_orders);
+    for (((_, lane_rect), order), clusters) in lanes.zip(&state.timeline.clusters) {
+        let mut c = clusters.partition_point(|c| c.last_ms < from);
+        while let Some(cluster) = clusters.get(c) {
+            if cluster.first_ms > end {
                 break;
             }
-            draw_cue(
-                &body_clip, &mut mesh, lane_rect, map, state, input, visuals, i, &mut hits,
-            );
-            let next = cue.time.saturating_add(min_gap_ms.max(1));
-            k = order.partition_point(|&j| cues[j].time < next).max(k + 1);
+            if cluster.count == 1 {
+                if let Some(&i) = order.get(cluster.first) {
+                    draw_cue(
+                        &body_clip, &mut mesh, lane_rect, map, state, input, visuals, i, &mut hits,
+                    );
+                }
+            } else {
+                draw_cluster(
+                    &body_clip, &mut mesh, lane_rect, map, state, order, cluster, visuals,
+                );
+            }
+            c += 1;
         }
     }
     // Every cue's rectangles go into one mesh, drawn under the labels and outlines.
@@ -487,6 +548,52 @@ fn draw_cues(
 
 /// The closest two drawn cues on one lane may be, in points.
 const MIN_CUE_GAP_PX: f32 = 4.0;
+
+/// [`MIN_CUE_GAP_PX`] in ms at a zoom.
+fn min_gap_ms(ms_per_px: f64) -> i64 {
+    ((f64::from(MIN_CUE_GAP_PX) * ms_per_px).ceil() as i64).max(1)
+}
+
+/// A run of cues too close to tell apart: one bar from the first to the last, in the first
+/// cue's colour, with the count when it fits. Zoom in to pick single cues.
+#[allow(clippy::too_many_arguments)]
+fn draw_cluster(
+    body_clip: &egui::Painter,
+    mesh: &mut egui::Mesh,
+    lane_rect: &Rect,
+    map: &TimeMapping,
+    state: &EditorState,
+    order: &[usize],
+    cluster: &Cluster,
+    visuals: &egui::Visuals,
+) {
+    let color = order
+        .get(cluster.first)
+        .and_then(|&i| state.timeline.cue_looks.get(i))
+        .map_or(Color32::GRAY, |l| l.color);
+    let x0 = map.x_from_time(cluster.first_ms);
+    let x1 = map.x_from_time(cluster.last_ms).max(x0) + 3.0;
+    let top = lane_rect.top() + 3.0;
+    let bottom = lane_rect.bottom() - 3.0;
+    let bar = Rect::from_min_max(Pos2::new(x0 - 1.0, top), Pos2::new(x1, bottom));
+    mesh.add_colored_rect(bar, color.gamma_multiply(0.45));
+    // Edge ticks mark where the run starts and ends.
+    mesh.add_colored_rect(
+        Rect::from_min_max(bar.min, Pos2::new(x0 + 2.0, bottom)),
+        color,
+    );
+    mesh.add_colored_rect(Rect::from_min_max(Pos2::new(x1 - 2.0, top), bar.max), color);
+    if bar.width() >= 60.0 {
+        let visible = bar.intersect(body_clip.clip_rect());
+        body_clip.with_clip_rect(visible).text(
+            Pos2::new(visible.left().max(bar.left()) + 5.0, top + 1.0),
+            Align2::LEFT_TOP,
+            format!("{} cues", cluster.count),
+            FontId::proportional(11.0),
+            visuals.strong_text_color(),
+        );
+    }
+}
 
 #[allow(clippy::too_many_arguments)]
 fn draw_cue(
@@ -848,5 +955,62 @@ fn draw_scrollbar(
         let start =
             state.view.start_ms + (f64::from(resp.drag_delta().x) * ms_per_track_px).round() as i64;
         state.view.start_ms = start.clamp(0, (end_ms - span).max(0));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use cuesheet::{Cue, Show};
+
+    use super::*;
+
+    fn cue(time: i64, lane: &str) -> Cue {
+        Cue {
+            time,
+            action: "flash".into(),
+            lane: Some(lane.into()),
+            ..Cue::default()
+        }
+    }
+
+    #[test]
+    fn close_cues_cluster_per_lane_and_the_clusters_follow_the_zoom() {
+        // Lane A: 0, 10, 20 (a run), 500 (alone); lane B: 15 alone.
+        let doc = Document::new(
+            Show {
+                cues: vec![
+                    cue(20, "A"),
+                    cue(0, "A"),
+                    cue(15, "B"),
+                    cue(500, "A"),
+                    cue(10, "A"),
+                ],
+                ..Show::default()
+            },
+            None,
+        );
+        let mut st = TimelineState::default();
+        st.refresh_index(&doc, &Catalog::builtin());
+        st.refresh_clusters(&doc, 11);
+        let summary = |st: &TimelineState| -> Vec<Vec<(i64, i64, usize)>> {
+            st.clusters
+                .iter()
+                .map(|l| l.iter().map(|c| (c.first_ms, c.last_ms, c.count)).collect())
+                .collect()
+        };
+        assert_eq!(st.lanes, ["A", "B"]);
+        assert_eq!(
+            summary(&st),
+            [vec![(0, 20, 3), (500, 500, 1)], vec![(15, 15, 1)]]
+        );
+        // Zoomed in: every cue stands alone.
+        st.refresh_clusters(&doc, 5);
+        assert_eq!(
+            summary(&st)[0],
+            [(0, 0, 1), (10, 10, 1), (20, 20, 1), (500, 500, 1)]
+        );
+        // Zoomed far out: one run per lane.
+        st.refresh_clusters(&doc, min_gap_ms(1_000.0));
+        assert_eq!(summary(&st), [vec![(0, 500, 4)], vec![(15, 15, 1)]]);
     }
 }
