@@ -1,6 +1,7 @@
 //! The HTTP side (feature `client`): one sample is one `GET /time` timed on the monotonic
 //! clock. Errors say what went wrong with which URL; nothing here panics on a bad reply.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::estimator::{Estimator, Sample};
@@ -18,6 +19,8 @@ pub enum ClientError {
     Status { url: String, status: u16 },
     #[error("{url}: not a time reply: {reason}")]
     Garbage { url: String, reason: String },
+    #[error("{url}: not an http:// or https:// URL{}", reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default())]
+    BadUrl { url: String, reason: Option<String> },
 }
 
 /// An error with its causes, e.g. "error sending request: connection refused".
@@ -32,30 +35,80 @@ fn chain(e: &dyn std::error::Error) -> String {
     s
 }
 
-/// A monotonic clock in ms since the client was made, with the wall clock beside it.
+/// Where a client reads the time: the monotonic and the wall clock, in µs. The system's by
+/// default; tests inject their own (for example a wall clock that steps).
+pub trait ClockSource: Send + Sync {
+    /// Monotonic µs from any fixed origin.
+    fn mono_us(&self) -> i64;
+    /// Unix µs.
+    fn wall_us(&self) -> i64;
+}
+
+/// A monotonic clock in ms since the client was made, with the wall clock beside it. Cheap
+/// to clone; clones share the origin, so their readings agree.
+#[derive(Clone)]
 pub struct Clocks {
     origin: Instant,
+    source: Option<Arc<dyn ClockSource>>,
 }
 
 impl Default for Clocks {
     fn default() -> Self {
         Self {
             origin: Instant::now(),
+            source: None,
         }
     }
 }
 
+impl std::fmt::Debug for Clocks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Clocks")
+            .field("custom", &self.source.is_some())
+            .finish()
+    }
+}
+
 impl Clocks {
-    pub fn mono_ms(&self) -> i64 {
-        i64::try_from(self.origin.elapsed().as_millis()).unwrap_or(i64::MAX)
+    /// Clocks read from `source` instead of the system.
+    pub fn with_source(source: Arc<dyn ClockSource>) -> Self {
+        Self {
+            origin: Instant::now(),
+            source: Some(source),
+        }
     }
 
-    pub fn wall_ms(&self) -> i64 {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_millis() as i64)
-            .unwrap_or(0)
+    pub fn mono_us(&self) -> i64 {
+        match &self.source {
+            Some(s) => s.mono_us(),
+            None => i64::try_from(self.origin.elapsed().as_micros()).unwrap_or(i64::MAX),
+        }
     }
+
+    pub fn wall_us(&self) -> i64 {
+        match &self.source {
+            Some(s) => s.wall_us(),
+            None => system_wall_us(),
+        }
+    }
+
+    /// Monotonic ms (truncated).
+    pub fn mono_ms(&self) -> i64 {
+        self.mono_us().div_euclid(1000)
+    }
+
+    /// Unix ms (truncated).
+    pub fn wall_ms(&self) -> i64 {
+        self.wall_us().div_euclid(1000)
+    }
+}
+
+/// The system's wall clock in Unix µs (0 if it is set before 1970).
+pub fn system_wall_us() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
 }
 
 /// Talks to one time server.
@@ -68,6 +121,21 @@ pub struct TimeClient {
 impl TimeClient {
     /// `timeout` bounds each request (a reply after it counts as a failure).
     pub fn new(url: &str, timeout: Duration) -> Result<Self, ClientError> {
+        match reqwest::Url::parse(url) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") => {}
+            Ok(_) => {
+                return Err(ClientError::BadUrl {
+                    url: url.to_owned(),
+                    reason: None,
+                });
+            }
+            Err(e) => {
+                return Err(ClientError::BadUrl {
+                    url: url.to_owned(),
+                    reason: Some(e.to_string()),
+                });
+            }
+        }
         let http = reqwest::blocking::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout)
@@ -81,6 +149,12 @@ impl TimeClient {
             http,
             clocks: Clocks::default(),
         })
+    }
+
+    /// The same client reading `clocks` (for tests that step the wall clock).
+    pub fn with_clocks(mut self, clocks: Clocks) -> Self {
+        self.clocks = clocks;
+        self
     }
 
     pub fn url(&self) -> &str {
@@ -177,18 +251,27 @@ impl TimeClient {
 
     /// A burst of `n` samples into `est` (their intersection becomes its anchor); returns the
     /// last reply. Fails only when every sample failed (with the last error), leaving the
-    /// old anchor in place.
+    /// old anchor in place. It gives up at the first failure when no sample has succeeded
+    /// yet, and at the second in any case, so a server that is down or hangs costs one
+    /// failure (one timeout at most), not `n`.
     pub fn burst(&self, est: &mut Estimator, n: usize) -> Result<TimeResponse, ClientError> {
         est.begin_burst();
         let mut last_ok = None;
         let mut last_err = None;
+        let mut failures = 0;
         for _ in 0..n.max(1) {
             match self.sample() {
                 Ok((s, r)) => {
                     est.add(s);
                     last_ok = Some(r);
                 }
-                Err(e) => last_err = Some(e),
+                Err(e) => {
+                    last_err = Some(e);
+                    failures += 1;
+                    if last_ok.is_none() || failures >= 2 {
+                        break;
+                    }
+                }
             }
         }
         est.end_burst();

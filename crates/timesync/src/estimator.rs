@@ -260,13 +260,15 @@ impl Estimator {
     /// `threshold_ms` since the last sample: the machine was suspended or its clock stepped,
     /// so a new burst should start at once.
     pub fn clock_stepped(&self, now_mono: i64, now_wall: i64, threshold_ms: i64) -> bool {
-        self.wall_minus_mono.is_some_and(|d| {
-            now_wall
-                .saturating_sub(now_mono)
-                .saturating_sub(d)
-                .saturating_abs()
-                > threshold_ms
-        })
+        self.wall_step_ms(now_mono, now_wall)
+            .is_some_and(|d| d.saturating_abs() > threshold_ms)
+    }
+
+    /// How far the wall clock moved against the monotonic clock since the last sample
+    /// (positive: the wall clock jumped ahead, or the machine was suspended).
+    pub fn wall_step_ms(&self, now_mono: i64, now_wall: i64) -> Option<i64> {
+        self.wall_minus_mono
+            .map(|d| now_wall.saturating_sub(now_mono).saturating_sub(d))
     }
 }
 
@@ -416,6 +418,7 @@ mod tests {
         assert_eq!(e.server_now(5_000).unwrap(), before);
         assert_eq!(est.offset_ms, before - (5_000 + 3_600_000));
         assert!(e.clock_stepped(5_000, 5_000 + 3_600_000, 1_000));
+        assert_eq!(e.wall_step_ms(5_000, 5_000 + 3_600_000), Some(3_600_000));
         assert!(!e.clock_stepped(5_000, 5_000, 1_000));
     }
 
