@@ -1,12 +1,22 @@
 //! `cuestudio follow`: fires each cue as the live show passes it, exactly as a viewer's
 //! page would, on the server clock (monotonic-anchored), honouring pause and resume.
+//!
+//! A sync thread keeps the clock estimate and the server's state fresh (a burst at start, a
+//! status poll every 250 ms, a burst every 5 minutes or at once when the wall clock steps,
+//! backoff with jitter on failure) and hands them over a channel. The main loop fires cues
+//! from the monotonic clock and never waits on the network: a server that is down, answers
+//! garbage or hangs does not hold the show up, and the show runs on the last estimate.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::Duration;
 
 use cuesheet::{Cue, Document};
-use timesync::client::TimeClient;
+use timesync::client::{Clocks, TimeClient};
 use timesync::estimator::{self, Estimator};
 use timesync::{Status, TimeResponse};
 
@@ -16,7 +26,10 @@ use timesync::{Status, TimeResponse};
     after_help = "The event start comes from --start if given, else from the server's \
                         eventStart, else from the show's eventStart.\n\
                         A cue whose time plus tolerance has passed when the follower joins is \
-                        printed as skipped.\n\n\
+                        printed as skipped.\n\
+                        Through server outages the show runs on the last clock estimate; a \
+                        stale estimate and the recovery are reported. A server that is down at \
+                        start is retried until it answers.\n\n\
                         Examples:\n  cuestudio follow --server http://127.0.0.1:8787/time show.cueshow.json\n  \
                         cuestudio follow --server http://127.0.0.1:8787/time cues.json --start now --json"
 )]
@@ -32,10 +45,18 @@ pub struct FollowArgs {
     /// One JSON line per cue: {"time","action","firedAtServerMs","lateMs"} (+ "skipped").
     #[arg(long)]
     pub json: bool,
+    /// Report the estimate as stale after this many ms without a reply.
+    #[arg(long, value_name = "MS", default_value_t = estimator::STALE_MS, hide = true)]
+    pub stale_ms: i64,
 }
 
 /// How often the status is polled (each poll is also a clock sample).
 const POLL_MS: i64 = 250;
+/// A wall clock that moved this far against the monotonic clock stepped (or the machine
+/// was suspended): re-burst at once.
+const STEP_THRESHOLD_MS: i64 = 1_000;
+/// A reply later than this counts as a failure.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Which cues are due: the pure part of following, shared with the editor.
 pub struct Follower {
@@ -96,6 +117,122 @@ impl Follower {
     }
 }
 
+/// Why the sync thread took a burst.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BurstReason {
+    /// The first sync.
+    Start,
+    /// The periodic resync, or a sample contradicted the estimate.
+    Resync,
+    /// The wall clock moved this far against the monotonic clock (a step or a suspend).
+    ClockStep { step_ms: i64 },
+}
+
+/// What the sync thread reports.
+#[derive(Clone, Debug)]
+pub enum SyncEvent {
+    /// A reply arrived: the estimator as it now stands and the server's state.
+    Synced {
+        est: Estimator,
+        reply: TimeResponse,
+        burst: Option<BurstReason>,
+    },
+    /// A request (or a whole burst) failed; the next try is in `retry_ms`.
+    Failed {
+        error: String,
+        failures: u32,
+        retry_ms: i64,
+    },
+}
+
+/// Keeps the clock estimate and the server's state fresh on its own thread; stops when
+/// dropped (a request in flight finishes or times out first, without holding anyone up).
+pub struct SyncThread {
+    rx: Receiver<SyncEvent>,
+    stop: Arc<AtomicBool>,
+}
+
+impl SyncThread {
+    pub fn spawn(client: TimeClient) -> std::io::Result<Self> {
+        let (tx, rx) = channel();
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        std::thread::Builder::new()
+            .name("follow-sync".into())
+            .spawn(move || sync_loop(&client, &tx, &flag))?;
+        Ok(Self { rx, stop })
+    }
+
+    pub fn recv_timeout(&self, timeout: Duration) -> Result<SyncEvent, RecvTimeoutError> {
+        self.rx.recv_timeout(timeout)
+    }
+}
+
+impl Drop for SyncThread {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+fn sync_loop(client: &TimeClient, tx: &Sender<SyncEvent>, stop: &AtomicBool) {
+    let mut est = Estimator::new();
+    let mut failures = 0u32;
+    let mut next_mono = client.clocks.mono_ms();
+    while !stop.load(Ordering::Relaxed) {
+        let now = client.clocks.mono_ms();
+        if now < next_mono {
+            let wait = (next_mono - now).clamp(1, 20);
+            std::thread::sleep(Duration::from_millis(wait as u64));
+            continue;
+        }
+        let step = est
+            .wall_step_ms(now, client.clocks.wall_ms())
+            .filter(|d| d.saturating_abs() > STEP_THRESHOLD_MS);
+        let reason = if est.server_now(now).is_none() {
+            Some(BurstReason::Start)
+        } else if let Some(step_ms) = step {
+            Some(BurstReason::ClockStep { step_ms })
+        } else if est.resync_due(now) {
+            Some(BurstReason::Resync)
+        } else {
+            None
+        };
+        let result = match reason {
+            Some(_) => client.burst(&mut est, estimator::BURST),
+            None => client.sample().map(|(s, r)| {
+                est.add(s);
+                r
+            }),
+        };
+        let after = client.clocks.mono_ms();
+        let event = match result {
+            Ok(reply) => {
+                failures = 0;
+                next_mono = after + POLL_MS;
+                SyncEvent::Synced {
+                    est: est.clone(),
+                    reply,
+                    burst: reason,
+                }
+            }
+            Err(e) => {
+                failures = failures.saturating_add(1);
+                let jitter = f64::from(after.rem_euclid(1000) as u32) / 1000.0;
+                let retry_ms = estimator::backoff_ms(failures, jitter);
+                next_mono = after + retry_ms;
+                SyncEvent::Failed {
+                    error: e.to_string(),
+                    failures,
+                    retry_ms,
+                }
+            }
+        };
+        if tx.send(event).is_err() {
+            return;
+        }
+    }
+}
+
 /// Where the show is, from the server's transport or a fixed start.
 #[derive(Clone, Copy, Debug)]
 enum Start {
@@ -104,7 +241,7 @@ enum Start {
 }
 
 pub fn follow(args: &FollowArgs) -> ExitCode {
-    match run(args) {
+    match run_with(args, Clocks::default(), &mut std::io::stdout().lock()) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("{e}");
@@ -113,7 +250,27 @@ pub fn follow(args: &FollowArgs) -> ExitCode {
     }
 }
 
-fn run(args: &FollowArgs) -> anyhow::Result<ExitCode> {
+/// What the follower knows of the server, as the sync thread reports it.
+#[derive(Default)]
+struct Live {
+    est: Option<Estimator>,
+    reply: Option<TimeResponse>,
+    start: Option<Start>,
+    last_status: Option<(Status, Option<String>)>,
+    last_ok_mono: Option<i64>,
+    last_error: Option<String>,
+    stale_reported: bool,
+    paused_at: Option<i64>,
+    pause_shift: i64,
+}
+
+/// `follow` with its clocks and output given: the CLI passes the system clocks and stdout,
+/// tests a clock that steps and a buffer. Returns when every cue has fired.
+pub fn run_with(
+    args: &FollowArgs,
+    clocks: Clocks,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
     let bytes =
         std::fs::read(&args.file).map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
     let doc = match cuesheet::parse(&bytes) {
@@ -140,94 +297,106 @@ fn run(args: &FollowArgs) -> anyhow::Result<ExitCode> {
         .map(|c| catalog.effective_tolerance(c))
         .collect();
     let mut follower = Follower::new(show.cues.clone(), tolerances);
-
-    let client = TimeClient::new(&args.server, Duration::from_secs(5))?;
-    let mut est = Estimator::new();
-    let mut reply = client.burst(&mut est, estimator::BURST)?;
-    let start = match args.start.as_deref() {
-        Some("now") => Start::Fixed(
-            est.server_now(client.clocks.mono_ms())
-                .unwrap_or(reply.server_time),
-        ),
-        Some(s) => Start::Fixed(
-            cuesheet::parse_rfc3339_ms(s).map_err(|e| anyhow::anyhow!("--start: {e}"))?,
-        ),
-        None if reply.event_start.is_some() => Start::Server,
-        None => match show.event_start.as_deref() {
-            Some(s) => Start::Fixed(
-                cuesheet::parse_rfc3339_ms(s)
-                    .map_err(|e| anyhow::anyhow!("{}: eventStart: {e}", args.file.display()))?,
-            ),
-            None => anyhow::bail!(
-                "{}: no event start: give --start, or set eventStart on the server or in the show",
-                args.file.display()
-            ),
-        },
+    let fixed_start = match args.start.as_deref() {
+        None | Some("now") => None,
+        Some(s) => {
+            Some(cuesheet::parse_rfc3339_ms(s).map_err(|e| anyhow::anyhow!("--start: {e}"))?)
+        }
     };
-    let mut out = std::io::stdout().lock();
-    let mut last_status = (reply.status, reply.message.clone());
-    report_status(&mut out, args.json, &reply, None)?;
-    // Server time when the last reply was received, for freezing while paused.
-    let mut last_poll_mono = client.clocks.mono_ms();
-    let mut failures = 0u32;
-    let mut next_poll_mono = last_poll_mono + POLL_MS;
-    let mut stale_reported = false;
-    let mut paused_at: Option<i64> = None;
-    let mut pause_shift = 0i64;
+
+    let client = TimeClient::new(&args.server, REQUEST_TIMEOUT)?.with_clocks(clocks.clone());
+    let sync = SyncThread::spawn(client)?;
+    let mut live = Live::default();
 
     loop {
-        let now_mono = client.clocks.mono_ms();
-        if now_mono >= next_poll_mono {
-            let stepped = est.clock_stepped(now_mono, client.clocks.wall_ms(), 1_000);
-            let result = if stepped || est.resync_due(now_mono) {
-                client.burst(&mut est, estimator::BURST)
-            } else {
-                client.sample().map(|(s, r)| {
-                    est.add(s);
-                    r
-                })
-            };
-            match result {
-                Ok(r) => {
-                    failures = 0;
-                    last_poll_mono = client.clocks.mono_ms();
-                    next_poll_mono = last_poll_mono + POLL_MS;
-                    if stale_reported {
-                        stale_reported = false;
-                        emit(
-                            &mut out,
-                            args.json,
-                            serde_json::json!({"stale": false}),
-                            "back in sync",
-                        )?;
-                    }
-                    if (r.status, r.message.clone()) != last_status {
-                        last_status = (r.status, r.message.clone());
-                        report_status(&mut out, args.json, &r, est.server_now(last_poll_mono))?;
-                    }
-                    reply = r;
-                }
-                Err(e) => {
-                    failures += 1;
-                    let jitter = f64::from(now_mono.rem_euclid(1000) as u32) / 1000.0;
-                    next_poll_mono = now_mono + estimator::backoff_ms(failures, jitter);
-                    if est.is_stale(now_mono) && !stale_reported {
-                        stale_reported = true;
-                        let age = now_mono - last_poll_mono;
-                        emit(
-                            &mut out,
-                            args.json,
-                            serde_json::json!({"stale": true, "ageMs": age, "error": e.to_string()}),
-                            &format!(
-                                "stale: no reply for {age} ms ({e}); running on the last estimate"
+        match sync.recv_timeout(Duration::from_millis(5)) {
+            Ok(SyncEvent::Synced { est, reply, burst }) => {
+                let now = clocks.mono_ms();
+                if live.start.is_none() {
+                    live.start = Some(match (args.start.as_deref(), fixed_start) {
+                        (_, Some(s)) => Start::Fixed(s),
+                        (Some(_), None) => {
+                            Start::Fixed(est.server_now(now).unwrap_or(reply.server_time))
+                        }
+                        (None, None) if reply.event_start.is_some() => Start::Server,
+                        (None, None) => match show.event_start.as_deref() {
+                            Some(s) => {
+                                Start::Fixed(cuesheet::parse_rfc3339_ms(s).map_err(|e| {
+                                    anyhow::anyhow!("{}: eventStart: {e}", args.file.display())
+                                })?)
+                            }
+                            None => anyhow::bail!(
+                                "{}: no event start: give --start, or set eventStart on the server or in the show",
+                                args.file.display()
                             ),
-                        )?;
-                    }
+                        },
+                    });
                 }
+                if live.stale_reported {
+                    live.stale_reported = false;
+                    emit(
+                        out,
+                        args.json,
+                        serde_json::json!({"stale": false}),
+                        "back in sync",
+                    )?;
+                }
+                if let Some(reason) = burst
+                    && let Some(e) = est.estimate(now, clocks.wall_ms())
+                {
+                    report_sync(out, args.json, reason, &e)?;
+                }
+                let status = (reply.status, reply.message.clone());
+                if live.last_status.as_ref() != Some(&status) {
+                    live.last_status = Some(status);
+                    report_status(out, args.json, &reply, est.server_now(now))?;
+                }
+                live.est = Some(est);
+                live.reply = Some(reply);
+                live.last_ok_mono = Some(now);
+                live.last_error = None;
             }
+            Ok(SyncEvent::Failed {
+                error,
+                failures,
+                retry_ms,
+            }) => {
+                eprintln!("sync failed ({failures} in a row): {error}; retrying in {retry_ms} ms");
+                if live.est.is_none() && !live.stale_reported {
+                    live.stale_reported = true;
+                    emit(
+                        out,
+                        args.json,
+                        serde_json::json!({"stale": true, "synced": false, "ageMs": null, "error": error}),
+                        &format!(
+                            "not synced yet ({error}); retrying, the show starts when the server answers"
+                        ),
+                    )?;
+                }
+                live.last_error = Some(error);
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => anyhow::bail!("the sync thread stopped"),
         }
+        let now_mono = clocks.mono_ms();
+        if let Some(ok) = live.last_ok_mono
+            && now_mono - ok > args.stale_ms
+            && !live.stale_reported
+        {
+            live.stale_reported = true;
+            let age = now_mono - ok;
+            let why = live.last_error.as_deref().unwrap_or("no reply yet");
+            emit(
+                out,
+                args.json,
+                serde_json::json!({"stale": true, "ageMs": age, "error": live.last_error}),
+                &format!("stale: no reply for {age} ms ({why}); running on the last estimate"),
+            )?;
+        }
+        let (Some(est), Some(reply), Some(start)) = (&live.est, &live.reply, live.start) else {
+            continue;
+        };
         let Some(server_now) = est.server_now(now_mono) else {
-            std::thread::sleep(Duration::from_millis(20));
             continue;
         };
         // Show position: the server's transport when it has one, else the fixed start with
@@ -239,15 +408,15 @@ fn run(args: &FollowArgs) -> anyhow::Result<ExitCode> {
                 _ => None,
             },
             Start::Fixed(s) => {
-                match (reply.status, paused_at) {
-                    (Status::Paused, None) => paused_at = Some(server_now),
+                match (reply.status, live.paused_at) {
+                    (Status::Paused, None) => live.paused_at = Some(server_now),
                     (Status::Running, Some(p)) => {
-                        pause_shift += server_now - p;
-                        paused_at = None;
+                        live.pause_shift += server_now - p;
+                        live.paused_at = None;
                     }
                     _ => {}
                 }
-                Some(paused_at.unwrap_or(server_now) - s - pause_shift)
+                Some(live.paused_at.unwrap_or(server_now) - s - live.pause_shift)
             }
         };
         if let Some(pos) = pos
@@ -279,22 +448,16 @@ fn run(args: &FollowArgs) -> anyhow::Result<ExitCode> {
                         f.late_ms
                     )
                 };
-                emit(&mut out, args.json, v, &human)?;
+                emit(out, args.json, v, &human)?;
             }
             if follower.done() {
                 return Ok(ExitCode::SUCCESS);
             }
         }
-        std::thread::sleep(Duration::from_millis(5));
     }
 }
 
-fn emit(
-    out: &mut impl std::io::Write,
-    json: bool,
-    v: serde_json::Value,
-    human: &str,
-) -> anyhow::Result<()> {
+fn emit(out: &mut dyn Write, json: bool, v: serde_json::Value, human: &str) -> anyhow::Result<()> {
     if json {
         writeln!(out, "{v}")?;
     } else {
@@ -304,8 +467,41 @@ fn emit(
     Ok(())
 }
 
+fn report_sync(
+    out: &mut dyn Write,
+    json: bool,
+    reason: BurstReason,
+    e: &estimator::Estimate,
+) -> anyhow::Result<()> {
+    let mut v = serde_json::json!({
+        "sync": match reason {
+            BurstReason::Start => "start",
+            BurstReason::Resync => "resync",
+            BurstReason::ClockStep { .. } => "clockStep",
+        },
+        "offsetMs": e.offset_ms,
+        "errorBoundMs": e.error_bound_ms,
+        "rttMs": e.rtt_ms,
+    });
+    let what = match reason {
+        BurstReason::Start => "synced".to_owned(),
+        BurstReason::Resync => "re-synced".to_owned(),
+        BurstReason::ClockStep { step_ms } => {
+            v["stepMs"] = step_ms.into();
+            format!(
+                "the wall clock jumped {step_ms:+} ms (a clock step or a suspend; the show did not move); re-synced"
+            )
+        }
+    };
+    let human = format!(
+        "{what}: offset {:+} ms ± {} ms (rtt {} ms)",
+        e.offset_ms, e.error_bound_ms, e.rtt_ms
+    );
+    emit(out, json, v, &human)
+}
+
 fn report_status(
-    out: &mut impl std::io::Write,
+    out: &mut dyn Write,
     json: bool,
     r: &TimeResponse,
     server_now: Option<i64>,
