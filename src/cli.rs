@@ -151,8 +151,11 @@ pub fn main() -> ExitCode {
 }
 
 fn init_tracing() {
+    // symphonia warns about every MP3 frame whose bit reservoir lies before a segment start
+    // when segments are decoded in parallel; those frames are expected and handled, so
+    // only its errors are shown unless RUST_LOG asks for more.
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,symphonia=error"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
