@@ -130,13 +130,7 @@ fn follow_rides_out_a_server_outage_and_reports_stale_and_recovery() {
     let url = format!("http://{addr}/time");
     let start = now_ms() + 1_500;
     let times = [0, 1000, 2000, 3000, 4000, 5000];
-    let names: Vec<String> = times.iter().map(|t| format!("cue{t}")).collect();
-    let cues: Vec<(i64, &str, i64)> = times
-        .iter()
-        .zip(&names)
-        .map(|(t, n)| (*t, n.as_str(), 100))
-        .collect();
-    let cues = sheet(dir.path(), &cues);
+    let (names, cues) = numbered_sheet(dir.path(), &times);
     let mut f = Follow::spawn(
         &url,
         &cues,
@@ -161,9 +155,7 @@ fn follow_rides_out_a_server_outage_and_reports_stale_and_recovery() {
     assert!(status.success(), "{status}: {:?}", f.err);
 
     // Every cue fired on time, including those during the outage (on the last estimate).
-    for (t, n) in times.iter().zip(&names) {
-        assert_on_time(&f, n, start, *t);
-    }
+    all_on_time(&f, &names, start, &times);
     let stale_at = f.position(is_stale).unwrap();
     let back_at = f.position(is_recovered).unwrap();
     assert!(stale_at < back_at);
@@ -189,13 +181,7 @@ fn garbage_replies_give_a_clear_error_and_no_crash() {
     let t0 = now_ms();
     let start = t0 + 2_000;
     let times = [0, 1000, 2000, 3000, 4000, 5000];
-    let names: Vec<String> = times.iter().map(|t| format!("cue{t}")).collect();
-    let cues: Vec<(i64, &str, i64)> = times
-        .iter()
-        .zip(&names)
-        .map(|(t, n)| (*t, n.as_str(), 100))
-        .collect();
-    let cues = sheet(dir.path(), &cues);
+    let (names, cues) = numbered_sheet(dir.path(), &times);
     let mut f = Follow::spawn(
         &proxy.url(),
         &cues,
@@ -231,9 +217,7 @@ fn garbage_replies_give_a_clear_error_and_no_crash() {
     });
     let status = f.finish(Duration::from_secs(6));
     assert!(status.success(), "{status}: {:?}", f.err);
-    for (t, n) in times.iter().zip(&names) {
-        assert_on_time(&f, n, start, *t);
-    }
+    all_on_time(&f, &names, start, &times);
     assert!(
         f.err.iter().any(|l| l.contains("not a time reply")),
         "{:?}",
@@ -249,13 +233,7 @@ fn a_reply_after_5_s_times_out_and_the_show_keeps_running() {
     let proxy = Proxy::plain(srv.addr).unwrap();
     let start = now_ms() + 1_000;
     let times = [0, 1000, 2000, 3000, 4000, 5000, 6000, 7000];
-    let names: Vec<String> = times.iter().map(|t| format!("cue{t}")).collect();
-    let cues: Vec<(i64, &str, i64)> = times
-        .iter()
-        .zip(&names)
-        .map(|(t, n)| (*t, n.as_str(), 100))
-        .collect();
-    let cues = sheet(dir.path(), &cues);
+    let (names, cues) = numbered_sheet(dir.path(), &times);
     let mut f = Follow::spawn(
         &proxy.url(),
         &cues,
@@ -281,9 +259,7 @@ fn a_reply_after_5_s_times_out_and_the_show_keeps_running() {
     });
     let status = f.finish(Duration::from_secs(6));
     assert!(status.success(), "{status}: {:?}", f.err);
-    for (t, n) in times.iter().zip(&names) {
-        assert_on_time(&f, n, start, *t);
-    }
+    all_on_time(&f, &names, start, &times);
     assert!(
         f.err
             .iter()
@@ -431,4 +407,22 @@ fn a_wall_clock_step_does_not_move_the_show_and_triggers_a_re_burst() {
         lines.iter().filter(|l| l.get("action").is_some()).count(),
         times.len()
     );
+}
+
+/// A cue sheet with one cue `cue{t}` at each time (tolerance 100 ms), and the names.
+fn numbered_sheet(dir: &std::path::Path, times: &[i64]) -> (Vec<String>, std::path::PathBuf) {
+    let names: Vec<String> = times.iter().map(|t| format!("cue{t}")).collect();
+    let cues: Vec<(i64, &str, i64)> = times
+        .iter()
+        .zip(&names)
+        .map(|(t, n)| (*t, n.as_str(), 100))
+        .collect();
+    let path = sheet(dir, &cues);
+    (names, path)
+}
+
+fn all_on_time(f: &Follow, names: &[String], start: i64, times: &[i64]) {
+    for (t, n) in times.iter().zip(names) {
+        assert_on_time(f, n, start, *t);
+    }
 }

@@ -4,6 +4,8 @@
 # Usage: bash bench/server/pinned.sh [CONNECTIONS] [SECONDS] [ROUNDS]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
+# shellcheck source=bench/server/nginx.sh
+source "$root/bench/server/nginx.sh"
 bin="${TIMESERVER_BIN:-${CARGO_TARGET_DIR:-$root/target}/release/cuestudio-timeserver}"
 c="${1:-1000}" secs="${2:-4}" rounds="${3:-3}"
 work="$(mktemp -d)"
@@ -16,24 +18,7 @@ RUST_LOG=warn taskset -c 0 "$bin" --listen "$rust" >"$work/rust.log" 2>&1 &
 pids+=($!)
 sleep 0.5
 body="$(curl -s "http://$rust/time")"
-cat >"$work/nginx.conf" <<CONF
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 20000; }
-http {
-  access_log off;
-  server {
-    listen $nginx reuseport;
-    location = /time {
-      default_type application/json;
-      add_header Cache-Control no-store;
-      add_header Access-Control-Allow-Origin *;
-      return 200 '$body';
-    }
-  }
-}
-CONF
+nginx_conf "$work/nginx.conf" "$work" "$nginx" "$body" 1
 taskset -c 0 nginx -c "$work/nginx.conf" -g 'daemon off;' &
 pids+=($!)
 sleep 0.5

@@ -332,21 +332,8 @@ fn entry_ui(
                                 .desired_width(180.0),
                         )
                         .labelled_by(label.id);
-                    if resp.changed() {
-                        match parse(&buf.text, entry) {
-                            Ok(e) => {
-                                buf.error = None;
-                                let merge = *buf.merge.get_or_insert(gesture);
-                                changed = Some((e, Some(merge)));
-                            }
-                            Err(e) => buf.error = Some(e),
-                        }
-                    }
-                    if resp.lost_focus() {
-                        buf.end_typing(actions);
-                    }
-                    if let Some(e) = &buf.error {
-                        ui.colored_label(ui.visuals().error_fg_color, e);
+                    if let Some(e) = buf.typed(ui, &resp, gesture, actions, |t| parse(t, entry)) {
+                        changed = Some(e);
                     }
                 });
                 ui.end_row();
@@ -386,27 +373,14 @@ fn entry_ui(
                             .hint_text("{\"color\": \"#ffd700\"}"),
                     )
                     .labelled_by(label.id);
-                if resp.changed() {
-                    match parse_params(&buf.text) {
-                        Ok(params) => {
-                            buf.error = None;
-                            let merge = *buf.merge.get_or_insert(gesture);
-                            changed = Some((
-                                EffectEntry {
-                                    params,
-                                    ..entry.clone()
-                                },
-                                Some(merge),
-                            ));
-                        }
-                        Err(e) => buf.error = Some(e),
-                    }
-                }
-                if resp.lost_focus() {
-                    buf.end_typing(actions);
-                }
-                if let Some(e) = &buf.error {
-                    ui.colored_label(ui.visuals().error_fg_color, e);
+                let parse = |t: &str| {
+                    parse_params(t).map(|params| EffectEntry {
+                        params,
+                        ..entry.clone()
+                    })
+                };
+                if let Some(e) = buf.typed(ui, &resp, gesture, actions, parse) {
+                    changed = Some(e);
                 }
             });
             ui.end_row();
@@ -486,12 +460,38 @@ impl Buffer {
         }
     }
 
-    /// Typing ended: the next typing is a new undo step, and the text is reloaded.
-    fn end_typing(&mut self, actions: &mut Vec<Action>) {
-        if self.merge.take().is_some() {
-            actions.push(Action::SealHistory);
+    /// After the field was drawn: parses a change (the entry to store, with this typing
+    /// session's undo merge key, or the error shown under the field), and ends the typing
+    /// session when the field loses focus.
+    fn typed(
+        &mut self,
+        ui: &mut egui::Ui,
+        resp: &egui::Response,
+        gesture: u64,
+        actions: &mut Vec<Action>,
+        parse: impl FnOnce(&str) -> Result<EffectEntry, String>,
+    ) -> Option<(EffectEntry, Option<u64>)> {
+        let mut out = None;
+        if resp.changed() {
+            match parse(&self.text) {
+                Ok(e) => {
+                    self.error = None;
+                    out = Some((e, Some(*self.merge.get_or_insert(gesture))));
+                }
+                Err(e) => self.error = Some(e),
+            }
         }
-        self.error = None;
+        if resp.lost_focus() {
+            // Typing ended: the next typing is a new undo step, and the text is reloaded.
+            if self.merge.take().is_some() {
+                actions.push(Action::SealHistory);
+            }
+            self.error = None;
+        }
+        if let Some(e) = &self.error {
+            ui.colored_label(ui.visuals().error_fg_color, e);
+        }
+        out
     }
 }
 
