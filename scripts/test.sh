@@ -5,7 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-cargo build --workspace --bins
+# Builds the binaries with the tests' features (dev-dependencies add features to egui and
+# friends), so `cargo test` below reuses every artifact instead of building twice.
+cargo test --workspace --no-run
 (cd edge && npm ci --no-audit --no-fund --loglevel=error)
 bash tests/conformance/run.sh
 bash tests/conformance/sample_show.sh
