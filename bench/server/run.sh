@@ -26,10 +26,11 @@ sleep 0.5
 echo "body: $body"
 echo "nginx: $(curl -s "http://$nginx/time")"
 
-run() { # name addr connections
-  local out
-  out="$(wrk -t2 -c"$3" -d"${secs}s" --latency "http://$2/time")"
-  printf '%-22s c=%-5s %12s req/s  p50 %8s  p99 %8s\n' "$1" "$3" \
+run() { # name addr connections [wrk options...]
+  local out name="$1" addr="$2" c="$3"
+  shift 3
+  out="$(wrk -t2 -c"$c" -d"${secs}s" --latency "$@" "http://$addr/time")"
+  printf '%-22s c=%-5s %12s req/s  p50 %8s  p99 %8s\n' "$name" "$c" \
     "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" \
     "$(awk '$1=="50%" {print $2}' <<<"$out")" "$(awk '$1=="99%" {print $2}' <<<"$out")"
 }
@@ -37,3 +38,7 @@ for c in 100 1000; do
   run nginx "$nginx" "$c"
   run cuestudio-timeserver "$rust" "$c"
 done
+# Latency at a set load (open loop): 1,000 connections, each pausing PACE_MS between requests.
+echo "paced: 1000 connections, ${PACE_MS:-50} ms between requests on each"
+run nginx "$nginx" 1000 -s "$root/bench/server/paced.lua"
+run cuestudio-timeserver "$rust" 1000 -s "$root/bench/server/paced.lua"
