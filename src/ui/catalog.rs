@@ -4,10 +4,13 @@
 //! `effects` (only the entries that differ from the built-in ones), so it travels with the
 //! show. Every change is one [`Edit::SetEffects`], undoable; typing in a field is one step.
 
+use std::collections::BTreeMap;
+
 use cuesheet::catalog::{Catalog, EffectEntry, EffectKind, Tier, is_hex_color};
 use egui::{Color32, RichText};
 use serde_json::{Map, Value};
 
+use super::inspector::TOLERANCE_PRESETS;
 use super::{Action, EditorState, color_from_hex};
 use crate::doc::{Document, Edit};
 
@@ -116,7 +119,7 @@ pub fn catalog_ui(
     read_only: bool,
     actions: &mut Vec<Action>,
 ) {
-    let base = Catalog::builtin();
+    let base = Catalog::builtin_ref();
     if let Some(e) = error {
         ui.colored_label(
             ui.visuals().error_fg_color,
@@ -139,13 +142,11 @@ pub fn catalog_ui(
         }
         return;
     }
-    let used = |action: &str| {
-        doc.show()
-            .cues
-            .iter()
-            .filter(|c| c.action == action)
-            .count()
-    };
+    // Cues per action, in one pass over the show.
+    let mut used: BTreeMap<&str, usize> = BTreeMap::new();
+    for cue in &doc.show().cues {
+        *used.entry(cue.action.as_str()).or_default() += 1;
+    }
     egui::Grid::new("catalog-grid")
         .num_columns(4)
         .striped(true)
@@ -173,7 +174,12 @@ pub fn catalog_ui(
                 let tol = entry.tolerance.unwrap_or(catalog.default_tolerance);
                 let tier = Tier::from_tolerance(tol);
                 ui.label(
-                    RichText::new(format!("{} {tol} ms · {}×", tier.label(), used(action))).small(),
+                    RichText::new(format!(
+                        "{} {tol} ms · {}×",
+                        tier.label(),
+                        used.get(action).copied().unwrap_or(0)
+                    ))
+                    .small(),
                 )
                 .on_hover_text("Default tolerance and tier · cues using it");
                 ui.end_row();
@@ -192,12 +198,12 @@ pub fn catalog_ui(
         .filter(|a| catalog.get(a).is_some());
     if let Some(action) = selected {
         ui.add_enabled_ui(!read_only, |ui| {
-            entry_ui(ui, state, doc, catalog, &base, &action, actions)
+            entry_ui(ui, state, doc, catalog, base, &action, actions)
         });
         ui.separator();
     }
     ui.add_enabled_ui(!read_only, |ui| {
-        new_entry_ui(ui, state, catalog, &base, actions)
+        new_entry_ui(ui, state, catalog, base, actions)
     });
 }
 
@@ -341,14 +347,10 @@ fn entry_ui(
 
             ui.label("Tolerance presets");
             ui.horizontal_wrapped(|ui| {
-                for (name, value) in [
-                    ("Poor 100", Some(100)),
-                    ("Fair 500", Some(500)),
-                    ("Good 1000", Some(1000)),
-                    ("Loose 3000", Some(3000)),
-                    ("Default", None),
-                ] {
-                    if ui.small_button(name).clicked() && entry.tolerance != value {
+                for (name, value, tip) in TOLERANCE_PRESETS {
+                    if ui.small_button(name).on_hover_text(tip).clicked()
+                        && entry.tolerance != value
+                    {
                         changed = Some((
                             EffectEntry {
                                 tolerance: value,

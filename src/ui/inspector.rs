@@ -332,6 +332,28 @@ impl CodeEditorIf for egui::TextEdit<'_> {
     }
 }
 
+/// Tolerance presets (label, value, tooltip) offered by the inspector and the effect catalog;
+/// `None` clears the value.
+pub const TOLERANCE_PRESETS: [(&str, Option<i64>, &str); 5] = [
+    (
+        "Exact 100",
+        Some(100),
+        "Poor: only for effects that must hit the instant",
+    ),
+    ("Fair 500", Some(500), "Fair"),
+    (
+        "Good 1000",
+        Some(1000),
+        "Good: slow colour shifts, text fades",
+    ),
+    ("Loose 3000", Some(3000), "Very tolerant"),
+    (
+        "Default",
+        None,
+        "Clear it: a cue falls back to its action's catalog default, a catalog entry to the show's default",
+    ),
+];
+
 fn tolerance_presets_ui(
     ui: &mut egui::Ui,
     ids: &[CueId],
@@ -342,22 +364,7 @@ fn tolerance_presets_ui(
     ui.add_space(4.0);
     ui.label("Tolerance presets");
     ui.horizontal_wrapped(|ui| {
-        let presets: [(&str, Option<i64>, &str); 5] = [
-            (
-                "Exact 100",
-                Some(100),
-                "Poor: only for effects that must hit the instant",
-            ),
-            ("Fair 500", Some(500), "Fair"),
-            (
-                "Good 1000",
-                Some(1000),
-                "Good: slow colour shifts, text fades",
-            ),
-            ("Loose 3000", Some(3000), "Very tolerant"),
-            ("Default", None, "Use the action's catalog default"),
-        ];
-        for (name, value, tip) in presets {
+        for (name, value, tip) in TOLERANCE_PRESETS {
             if ui.button(name).on_hover_text(tip).clicked() {
                 actions.push(Action::Edit(Edit::PatchCues {
                     ids: ids.to_vec(),

@@ -239,7 +239,12 @@ impl Catalog {
 
     /// The built-in catalog, `assets/effects.json`.
     pub fn builtin() -> Catalog {
-        BUILTIN.clone()
+        Catalog::builtin_ref().clone()
+    }
+
+    /// The built-in catalog without a copy, for code that only reads it (every frame).
+    pub fn builtin_ref() -> &'static Catalog {
+        &BUILTIN
     }
 
     /// Parses a catalog file. Every problem found is reported, each with its path.
