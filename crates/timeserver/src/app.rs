@@ -162,10 +162,17 @@ impl AppState {
 
     /// The `/time` JSON body at the clock's current time.
     pub fn time_body(&self) -> Bytes {
+        let mut buf = Vec::with_capacity(128);
+        self.write_time_body(&mut buf);
+        Bytes::from(buf)
+    }
+
+    /// Appends the `/time` JSON body at the clock's current time to `buf`.
+    pub fn write_time_body(&self, buf: &mut Vec<u8>) {
         let now = self.shared.clock.now_ms();
         let published = Arc::clone(&read(&self.shared.published));
         let t = &published.transport;
-        let mut buf = Vec::with_capacity(112 + published.message_json.len());
+        buf.reserve(112 + published.message_json.len());
         let mut ints = itoa::Buffer::new();
         buf.extend_from_slice(b"{\"serverTime\":");
         buf.extend_from_slice(ints.format(now).as_bytes());
@@ -182,7 +189,6 @@ impl AppState {
             buf.extend_from_slice(ints.format(position).as_bytes());
         }
         buf.push(b'}');
-        Bytes::from(buf)
     }
 
     /// The complete `GET /time` response: JSON, `no-store`, open CORS.

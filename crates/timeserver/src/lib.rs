@@ -10,6 +10,7 @@
 
 pub mod app;
 pub mod clock;
+mod fast;
 pub mod persist;
 pub mod server;
 pub mod transport;

@@ -2,7 +2,9 @@
 //! `SO_REUSEPORT` listener (Linux; one runtime elsewhere), hyper HTTP/1.1 connections with a
 //! header-read timeout and a buffer cap, a global connection limit, and graceful shutdown.
 //!
-//! `GET /time` takes a fast path that skips the router; everything else goes through [`app`].
+//! A connection starts on the raw fast path for plain `GET /time` requests (see `fast.rs`);
+//! at its first other request it moves to hyper, where `/time` still skips the router and
+//! everything else goes through [`app`].
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -25,6 +27,7 @@ use tower::ServiceExt as _;
 
 use crate::app::{AppState, app};
 use crate::clock::SystemClock;
+use crate::fast;
 use crate::persist;
 
 /// Open connections beyond this are accepted and closed at once.
@@ -227,6 +230,7 @@ impl Worker {
         http.timer(TokioTimer::new())
             .header_read_timeout(HEADER_READ_TIMEOUT)
             .max_buf_size(MAX_REQUEST_HEAD);
+        let http = Arc::new(http);
         let mut last_shed_log: Option<Instant> = None;
         loop {
             let accepted = tokio::select! {
@@ -254,25 +258,39 @@ impl Worker {
                 continue;
             };
             let _ = stream.set_nodelay(true);
-            let (state, router, mut stop) = (self.state.clone(), router.clone(), self.stop.clone());
-            let service = service_fn(move |req: Request<Incoming>| {
-                let fast = (req.method() == Method::GET && req.uri().path() == "/time")
-                    .then(|| state.time_response());
-                let router = router.clone();
-                async move {
-                    Ok::<_, Infallible>(match fast {
-                        Some(res) => res.map(Either::Left),
-                        None => match router.oneshot(req).await {
-                            Ok(res) => res.map(Either::Right),
-                            Err(never) => match never {},
-                        },
-                    })
-                }
-            });
-            let conn = http.serve_connection(TokioIo::new(stream), service);
+            let (state, router, http, mut stop) = (
+                self.state.clone(),
+                router.clone(),
+                Arc::clone(&http),
+                self.stop.clone(),
+            );
             tokio::spawn(async move {
                 let _permit = permit;
-                let mut conn = std::pin::pin!(conn);
+                let mut stream = stream;
+                let buffered = match fast::serve(&mut stream, &state, &mut stop).await {
+                    Ok(fast::Next::HandOff(buffered)) => buffered,
+                    Ok(fast::Next::Close) => return,
+                    Err(e) => {
+                        tracing::debug!(error = %e, "connection ended with an error");
+                        return;
+                    }
+                };
+                let service = service_fn(move |req: Request<Incoming>| {
+                    let fast = (req.method() == Method::GET && req.uri().path() == "/time")
+                        .then(|| state.time_response());
+                    let router = router.clone();
+                    async move {
+                        Ok::<_, Infallible>(match fast {
+                            Some(res) => res.map(Either::Left),
+                            None => match router.oneshot(req).await {
+                                Ok(res) => res.map(Either::Right),
+                                Err(never) => match never {},
+                            },
+                        })
+                    }
+                });
+                let io = TokioIo::new(fast::Rewind::new(buffered, stream));
+                let mut conn = std::pin::pin!(http.serve_connection(io, service));
                 let result = tokio::select! {
                     r = conn.as_mut() => r,
                     _ = stop.changed() => {

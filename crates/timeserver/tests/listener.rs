@@ -142,3 +142,121 @@ fn a_half_sent_request_does_not_block_others() {
     assert!(raw(server.addr, GET_TIME).starts_with("HTTP/1.1 200"));
     drop(slow);
 }
+
+/// Splits a stream of HTTP/1.1 responses with `content-length` bodies (and none for `HEAD`).
+fn responses(mut raw: &str, heads: &[bool]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for &head in heads {
+        let (headers, rest) = raw.split_once("\r\n\r\n").expect("a complete head");
+        let len: usize = headers
+            .lines()
+            .find_map(|l| {
+                l.to_ascii_lowercase()
+                    .strip_prefix("content-length: ")
+                    .map(str::to_owned)
+            })
+            .map_or(0, |v| v.trim().parse().unwrap());
+        let len = if head { 0 } else { len };
+        out.push((headers.to_owned(), rest[..len].to_owned()));
+        raw = &rest[len..];
+    }
+    assert!(raw.is_empty(), "unexpected trailing bytes: {raw:?}");
+    out
+}
+
+/// The header lines without `date`, whose value may differ by a second.
+fn without_date(head: &str) -> Vec<&str> {
+    head.lines().filter(|l| !l.starts_with("date: ")).collect()
+}
+
+#[test]
+fn pipelined_time_requests_then_other_requests_on_one_connection() {
+    let server = spawn_background(config(None)).unwrap();
+    // Three plain /time requests (fast path), then one hyper must answer (405), then /time
+    // again (now through hyper), then a close.
+    let res = raw(
+        server.addr,
+        b"GET /time HTTP/1.1\r\nHost: x\r\n\r\n\
+          HEAD /time?cb=1 HTTP/1.1\r\nHost: x\r\n\r\n\
+          GET /time?cb=2 HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n\
+          POST /time HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}\
+          GET /time HTTP/1.1\r\nHost: x\r\n\r\n\
+          GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    let parts = responses(&res, &[false, true, false, false, false, false]);
+    let statuses: Vec<&str> = parts.iter().map(|(h, _)| &h[..12]).collect();
+    assert_eq!(
+        statuses,
+        [
+            "HTTP/1.1 200",
+            "HTTP/1.1 200",
+            "HTTP/1.1 200",
+            "HTTP/1.1 405",
+            "HTTP/1.1 200",
+            "HTTP/1.1 200"
+        ],
+        "{res}"
+    );
+    // The raw fast path writes the same headers, in the same order, as hyper.
+    assert_eq!(without_date(&parts[0].0), without_date(&parts[4].0));
+    assert!(parts[0].0.contains("\r\ndate: "), "{}", parts[0].0);
+    assert_eq!(parts[1].1, "", "HEAD has no body");
+    assert_eq!(
+        without_date(&parts[1].0),
+        without_date(&parts[0].0),
+        "HEAD gives GET's headers, content-length included"
+    );
+    for i in [0, 2, 4] {
+        let v: serde_json::Value = serde_json::from_str(&parts[i].1).unwrap();
+        assert_eq!(v["status"], "running", "{}", parts[i].1);
+    }
+    assert_eq!(parts[5].1, "ok\n");
+}
+
+#[test]
+fn a_request_head_split_across_packets_is_answered() {
+    let server = spawn_background(config(None)).unwrap();
+    let mut s = TcpStream::connect(server.addr).unwrap();
+    s.set_nodelay(true).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    for piece in [
+        &b"GE"[..],
+        b"T /ti",
+        b"me HTTP/1.1\r\nHo",
+        b"st: x\r\n",
+        b"\r\n",
+    ] {
+        s.write_all(piece).unwrap();
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    let mut got = [0u8; 512];
+    let n = s.read(&mut got).unwrap();
+    let text = String::from_utf8_lossy(&got[..n]);
+    assert!(text.starts_with("HTTP/1.1 200 OK\r\n"), "{text}");
+    // HTTP/1.0 goes to hyper, which answers in 1.0 and closes.
+    let res = raw(server.addr, b"GET /time HTTP/1.0\r\n\r\n");
+    assert!(res.starts_with("HTTP/1.0 200 OK\r\n"), "{res}");
+}
+
+#[test]
+fn shutdown_closes_idle_keep_alive_connections_at_once() {
+    let server = spawn_background(config(None)).unwrap();
+    let mut s = TcpStream::connect(server.addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.write_all(b"GET /time HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let mut got = [0u8; 512];
+    assert!(s.read(&mut got).unwrap() > 0);
+    let started = std::time::Instant::now();
+    server.stop();
+    assert!(
+        started.elapsed() < timeserver::server::SHUTDOWN_GRACE,
+        "shutdown waited {:?} for an idle connection",
+        started.elapsed()
+    );
+    assert_eq!(
+        s.read(&mut got).unwrap_or(0),
+        0,
+        "the idle connection is closed"
+    );
+}
