@@ -1,11 +1,12 @@
 //! The `/time` reply: the hand-written body and full response against `serde_json` of the
-//! same value, and the routed request through the axum router.
+//! same value, a browser-like request parsed and answered by the raw path, and the routed
+//! request through the axum router.
 
 use std::hint::black_box;
 use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use timeserver::{AppState, ManualClock, Transport, app};
+use timeserver::{AppState, ManualClock, Transport, app, fast};
 use timesync::TransportUpdate;
 use tower::ServiceExt;
 
@@ -30,6 +31,20 @@ fn time_route(c: &mut Criterion) {
     });
     c.bench_function("time_response (fast path)", |b| {
         b.iter(|| black_box(state.time_response()))
+    });
+    let request = b"GET /time HTTP/1.1\r\nHost: time.example\r\nUser-Agent: Mozilla/5.0\r\n\
+Accept: */*\r\nOrigin: https://event.example\r\nConnection: keep-alive\r\n\r\n";
+    let (mut out, mut scratch) = (Vec::with_capacity(512), Vec::with_capacity(128));
+    c.bench_function("GET /time parsed and answered (raw path)", |b| {
+        b.iter(|| {
+            out.clear();
+            black_box(fast::answer(
+                &state,
+                black_box(request),
+                &mut out,
+                &mut scratch,
+            ));
+        })
     });
     let router = app(state.clone());
     c.bench_function("GET /time through the router", |b| {

@@ -131,6 +131,42 @@ fn write_date(out: &mut Vec<u8>) {
     });
 }
 
+/// What [`answer`] did with a buffer.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Answered {
+    /// The bytes of the requests answered, from the front of the buffer.
+    pub used: usize,
+    /// Whether a request the fast path does not answer follows them.
+    pub hand_off: bool,
+}
+
+/// Answers the complete plain `/time` requests at the front of `buf`, appending their
+/// responses to `out` (`scratch` is reused space for the body). Stops at an incomplete head
+/// or at the first request for hyper.
+pub fn answer(state: &AppState, buf: &[u8], out: &mut Vec<u8>, scratch: &mut Vec<u8>) -> Answered {
+    let mut used = 0;
+    loop {
+        match parse(&buf[used..]) {
+            Parsed::Time { len, head } => {
+                write_time(out, scratch, state, head);
+                used += len;
+            }
+            Parsed::Partial => {
+                return Answered {
+                    used,
+                    hand_off: false,
+                };
+            }
+            Parsed::Other => {
+                return Answered {
+                    used,
+                    hand_off: true,
+                };
+            }
+        }
+    }
+}
+
 /// Serves `stream` while its requests are plain `/time` requests; see the module docs.
 pub(crate) async fn serve(
     stream: &mut TcpStream,
@@ -147,24 +183,14 @@ pub(crate) async fn serve(
     tokio::pin!(timer);
     let mut stopping = *stop.borrow();
     loop {
-        let mut used = 0;
-        let next = loop {
-            match parse(&buf[used..]) {
-                Parsed::Time { len, head } => {
-                    write_time(&mut out, &mut body, state, head);
-                    used += len;
-                }
-                Parsed::Partial => break None,
-                Parsed::Other => break Some(()),
-            }
-        };
+        let Answered { used, hand_off } = answer(state, &buf, &mut out, &mut body);
         if !out.is_empty() {
             stream.write_all(&out).await?;
             out.clear();
             deadline = Instant::now() + HEADER_READ_TIMEOUT;
         }
         buf.drain(..used);
-        if next.is_some() || buf.len() >= MAX_REQUEST_HEAD {
+        if hand_off || buf.len() >= MAX_REQUEST_HEAD {
             return Ok(Next::HandOff(buf));
         }
         if stopping && buf.is_empty() {
@@ -289,6 +315,52 @@ mod tests {
         );
         assert_eq!(parse(b"GET /time HTTP/1.1\r\nHost: x\r\n"), Parsed::Partial);
         assert_eq!(parse(b""), Parsed::Partial);
+    }
+
+    #[test]
+    fn pipelined_requests_are_answered_up_to_a_partial_or_foreign_one() {
+        use std::sync::Arc;
+        let state = AppState::new(
+            Arc::new(crate::ManualClock::new(1_000)),
+            crate::Transport::default(),
+        );
+        let get = &b"GET /time HTTP/1.1\r\nHost: x\r\n\r\n"[..];
+        let (mut out, mut scratch) = (Vec::new(), Vec::new());
+        let buf = [get, get, b"GET /ti"].concat();
+        let done = answer(&state, &buf, &mut out, &mut scratch);
+        assert_eq!(
+            done,
+            Answered {
+                used: 2 * get.len(),
+                hand_off: false
+            }
+        );
+        let text = String::from_utf8(out.clone()).unwrap();
+        let body = r#"{"serverTime":1000,"status":"running","message":null}"#;
+        assert_eq!(text.matches(body).count(), 2, "{text}");
+        assert_eq!(
+            text.matches("content-length: 53\r\ndate: ").count(),
+            2,
+            "{text}"
+        );
+
+        out.clear();
+        let buf = [get, b"POST /time HTTP/1.1\r\n\r\n", get].concat();
+        let done = answer(&state, &buf, &mut out, &mut scratch);
+        assert_eq!(
+            done,
+            Answered {
+                used: get.len(),
+                hand_off: true
+            }
+        );
+        assert_eq!(
+            String::from_utf8(out)
+                .unwrap()
+                .matches("HTTP/1.1 200 OK")
+                .count(),
+            1
+        );
     }
 
     #[test]

@@ -6,11 +6,12 @@
 //! - [`clock`]: the injected clock.
 //! - [`persist`]: the atomic state file.
 //! - [`app`](mod@app): the axum router, testable with `tower::ServiceExt::oneshot`.
+//! - [`fast`]: the raw path for plain `GET /time` requests, before hyper.
 //! - [`server`]: per-core runtimes with `SO_REUSEPORT`, limits, timeouts, graceful shutdown.
 
 pub mod app;
 pub mod clock;
-mod fast;
+pub mod fast;
 pub mod persist;
 pub mod server;
 pub mod transport;
