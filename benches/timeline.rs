@@ -49,6 +49,7 @@ fn show(n: usize) -> Show {
 }
 
 /// Runs one whole egui frame containing only the timeline, and tessellates its output.
+#[inline(never)]
 fn frame(
     ctx: &egui::Context,
     doc: &Document,

@@ -5,6 +5,7 @@
 //! size of the show.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use cuesheet::catalog::Catalog;
 use egui::{Align2, Color32, CornerRadius, FontId, Pos2, Rect, Sense, Stroke, StrokeKind, Vec2};
@@ -70,6 +71,8 @@ pub struct TimelineState {
     /// `cluster_key` (document revision, gap in ms).
     clusters: Vec<Vec<Cluster>>,
     cluster_key: Option<(u64, i64)>,
+    /// How many single cues the last frame drew, to size this frame's buffers.
+    last_cue_count: usize,
     pub snapping: bool,
     pub grid_ms: i64,
     pub follow_playhead: bool,
@@ -93,6 +96,7 @@ impl Default for TimelineState {
             max_extent_ms: 0,
             clusters: Vec::new(),
             cluster_key: None,
+            last_cue_count: 0,
             snapping: true,
             grid_ms: 250,
             follow_playhead: true,
@@ -270,6 +274,7 @@ pub fn timeline_ui(
     draw_wave(&painter, &lay, &map, input, &visuals);
     draw_markers(&painter, &lay, &map, input.doc, &visuals);
     let hits = draw_cues(&painter, &lay, &map, state, input, &visuals);
+    state.timeline.last_cue_count = hits.len();
 
     if let Some((a, b)) = input.loop_range {
         let r = Rect::from_x_y_ranges(map.x_from_time(a)..=map.x_from_time(b), lay.ruler.y_range());
@@ -484,13 +489,23 @@ fn draw_cues(
 ) -> Vec<Hit> {
     let doc = input.doc;
     let cues = &doc.show().cues;
-    let mut hits = Vec::new();
+    // Sized from the last frame, so a steady view grows no buffers.
+    let last = state.timeline.last_cue_count;
+    let mut hits = Vec::with_capacity(last);
     let body_clip = painter.with_clip_rect(lay.body);
     let from = map.start_ms.saturating_sub(state.timeline.max_extent_ms);
     let end = map.end_ms();
     // Level of detail: cues closer than a few points form clusters drawn as one bar, so
     // work per frame is bounded by pixels, not by the number of cues.
     let mut mesh = egui::Mesh::default();
+    mesh.vertices.reserve(last * 20 + 64);
+    mesh.indices.reserve(last * 30 + 96);
+    // The rectangles go under everything else; the labels over everything, as one shape.
+    let mesh_slot = body_clip.add(egui::Shape::Noop);
+    let mut labels = Labels {
+        galleys: Vec::with_capacity(8),
+        shapes: Vec::with_capacity(last),
+    };
     let lanes = lay.lanes.iter().zip(&state.timeline.lane_orders);
     for (((_, lane_rect), order), clusters) in lanes.zip(&state.timeline.clusters) {
         let mut c = clusters.partition_point(|c| c.last_ms < from);
@@ -501,7 +516,16 @@ fn draw_cues(
             if cluster.count == 1 {
                 if let Some(&i) = order.get(cluster.first) {
                     draw_cue(
-                        &body_clip, &mut mesh, lane_rect, map, state, input, visuals, i, &mut hits,
+                        &body_clip,
+                        &mut mesh,
+                        &mut labels,
+                        lane_rect,
+                        map,
+                        state,
+                        input,
+                        visuals,
+                        i,
+                        &mut hits,
                     );
                 }
             } else {
@@ -513,9 +537,10 @@ fn draw_cues(
         }
     }
     // Every cue's rectangles go into one mesh, drawn under the labels and outlines.
-    body_clip.add(egui::Shape::mesh(mesh));
+    body_clip.set(mesh_slot, egui::Shape::mesh(mesh));
+    body_clip.add(egui::Shape::Vec(labels.shapes));
     // Selected cues hidden by the level of detail still show their outline.
-    if state.selection.len() <= 500 {
+    if !state.selection.is_empty() && state.selection.len() <= 500 {
         let ids = doc.cue_ids();
         for (li, order) in state.timeline.lane_orders.iter().enumerate() {
             let Some((_, lane_rect)) = lay.lanes.get(li) else {
@@ -595,14 +620,56 @@ fn draw_cluster(
     }
 }
 
+/// The cue labels of one frame: each distinct text and width laid out once (cut with an
+/// ellipsis to the label's room), and every label's shape, added together at the end.
+#[derive(Default)]
+struct Labels<'a> {
+    galleys: Vec<(&'a str, u32, Arc<egui::Galley>)>,
+    shapes: Vec<egui::Shape>,
+}
+
+impl<'a> Labels<'a> {
+    fn add(
+        &mut self,
+        painter: &egui::Painter,
+        pos: Pos2,
+        text: &'a str,
+        width: f32,
+        color: Color32,
+    ) {
+        // Whole points, so cues of one duration share a layout at any zoom.
+        let width = width.floor().max(8.0);
+        let key = width as u32;
+        let galley = match self
+            .galleys
+            .iter()
+            .find(|(t, w, _)| *w == key && *t == text)
+        {
+            Some((_, _, galley)) => Arc::clone(galley),
+            None => {
+                let mut job = egui::text::LayoutJob::single_section(
+                    text.to_owned(),
+                    egui::TextFormat::simple(FontId::proportional(11.0), Color32::PLACEHOLDER),
+                );
+                job.wrap = egui::text::TextWrapping::truncate_at_width(width);
+                let galley = painter.layout_job(job);
+                self.galleys.push((text, key, Arc::clone(&galley)));
+                galley
+            }
+        };
+        self.shapes.push(egui::Shape::galley(pos, galley, color));
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
-fn draw_cue(
+fn draw_cue<'a>(
     body_clip: &egui::Painter,
     mesh: &mut egui::Mesh,
+    labels: &mut Labels<'a>,
     lane_rect: &Rect,
     map: &TimeMapping,
     state: &EditorState,
-    input: &TimelineInput<'_>,
+    input: &TimelineInput<'a>,
     visuals: &egui::Visuals,
     i: usize,
     hits: &mut Vec<Hit>,
@@ -669,15 +736,12 @@ fn draw_cue(
             .map(|e| e.label.as_str())
             .filter(|l| !l.is_empty())
             .unwrap_or(cue.action.as_str());
-        let text_clip = body_clip.with_clip_rect(
-            Rect::from_min_max(Pos2::new(x, top), Pos2::new(x + dur_w.max(90.0), bottom))
-                .intersect(body_clip.clip_rect()),
-        );
-        text_clip.text(
+        // The label starts 4 points into the bar and may run to its end or 90 points.
+        labels.add(
+            body_clip,
             Pos2::new(x + 4.0, top + 1.0),
-            Align2::LEFT_TOP,
             label,
-            FontId::proportional(11.0),
+            dur_w.max(90.0) - 6.0,
             if selected {
                 Color32::WHITE
             } else {
@@ -963,6 +1027,36 @@ mod tests {
     use cuesheet::{Cue, Show};
 
     use super::*;
+
+    #[test]
+    fn labels_share_layouts_and_are_cut_to_their_room() {
+        let ctx = egui::Context::default();
+        let mut out = ctx.run_ui(egui::RawInput::default(), |ui| {
+            let painter = ui.painter().clone();
+            let mut labels = Labels::default();
+            let long = "花火とレーザーのフィナーレ Fireworks finale";
+            for x in [0.0, 100.0, 200.0] {
+                labels.add(&painter, Pos2::new(x, 0.0), long, 84.0, Color32::WHITE);
+            }
+            labels.add(&painter, Pos2::ZERO, "Flash", 84.0, Color32::WHITE);
+            labels.add(&painter, Pos2::ZERO, long, 400.0, Color32::WHITE);
+            assert_eq!(labels.shapes.len(), 5);
+            // One layout per distinct text and room.
+            assert_eq!(labels.galleys.len(), 3);
+            let (_, _, cut) = &labels.galleys[0];
+            assert!(cut.size().x <= 84.0, "{}", cut.size().x);
+            let last = cut
+                .rows
+                .first()
+                .and_then(|r| r.glyphs.last())
+                .map(|g| g.chr);
+            assert_eq!(last, Some('…'), "cut with an ellipsis");
+            let (_, _, whole) = &labels.galleys[2];
+            assert_eq!(whole.text(), long);
+            assert_eq!(whole.rows.len(), 1);
+        });
+        out.textures_delta.clear();
+    }
 
     fn cue(time: i64, lane: &str) -> Cue {
         Cue {
