@@ -6,6 +6,7 @@
 //! that builds it, used by the router and by the server's fast path alike.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -60,6 +61,8 @@ impl Published {
 struct Shared {
     clock: Arc<dyn Clock>,
     published: RwLock<Arc<Published>>,
+    /// Bumped after every change to `published`, so [`TimeSource`]s know to re-read it.
+    generation: AtomicU64,
     /// Serialises admin changes, so each is saved before the next one reads the state.
     write_lock: tokio::sync::Mutex<()>,
 }
@@ -92,6 +95,7 @@ impl AppState {
             shared: Arc::new(Shared {
                 clock,
                 published: RwLock::new(Arc::new(Published::new(transport))),
+                generation: AtomicU64::new(0),
                 write_lock: tokio::sync::Mutex::new(()),
             }),
             admin_token: None,
@@ -154,6 +158,7 @@ impl AppState {
                 Ok(mut slot) => *slot = published,
                 Err(poisoned) => *poisoned.into_inner() = published,
             }
+            self.shared.generation.fetch_add(1, Ordering::Release);
         } else {
             tracing::info!(?update, "transport update changed nothing");
         }
@@ -170,25 +175,17 @@ impl AppState {
     /// Appends the `/time` JSON body at the clock's current time to `buf`.
     pub fn write_time_body(&self, buf: &mut Vec<u8>) {
         let now = self.shared.clock.now_ms();
-        let published = Arc::clone(&read(&self.shared.published));
-        let t = &published.transport;
-        buf.reserve(112 + published.message_json.len());
-        let mut ints = itoa::Buffer::new();
-        buf.extend_from_slice(b"{\"serverTime\":");
-        buf.extend_from_slice(ints.format(now).as_bytes());
-        buf.extend_from_slice(b",\"status\":\"");
-        buf.extend_from_slice(t.status().as_str().as_bytes());
-        buf.extend_from_slice(b"\",\"message\":");
-        buf.extend_from_slice(published.message_json.as_bytes());
-        if let Some(start) = t.event_start() {
-            buf.extend_from_slice(b",\"eventStart\":");
-            buf.extend_from_slice(ints.format(start).as_bytes());
+        write_body(now, &read(&self.shared.published), buf);
+    }
+
+    /// A reader of the `/time` body for one connection (see [`TimeSource`]).
+    pub fn time_source(&self) -> TimeSource {
+        let generation = self.shared.generation.load(Ordering::Acquire);
+        TimeSource {
+            published: Arc::clone(&read(&self.shared.published)),
+            generation,
+            state: self.clone(),
         }
-        if let Some(position) = t.position(now) {
-            buf.extend_from_slice(b",\"position\":");
-            buf.extend_from_slice(ints.format(position).as_bytes());
-        }
-        buf.push(b'}');
     }
 
     /// The complete `GET /time` response: JSON, `no-store`, open CORS.
@@ -200,6 +197,51 @@ impl AppState {
         h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, ANY_ORIGIN);
         res
     }
+}
+
+/// Writes `/time` bodies without taking the shared lock or touching a shared reference
+/// count per request: it keeps its own reference to the published transport and re-reads it
+/// only when the generation counter moved (a plain load, which both cores can cache). A
+/// change is seen from the next request on.
+pub struct TimeSource {
+    state: AppState,
+    generation: u64,
+    published: Arc<Published>,
+}
+
+impl TimeSource {
+    /// Appends the `/time` JSON body at the clock's current time to `buf`.
+    pub fn write_body(&mut self, buf: &mut Vec<u8>) {
+        let shared = &self.state.shared;
+        let generation = shared.generation.load(Ordering::Acquire);
+        if generation != self.generation {
+            self.published = Arc::clone(&read(&shared.published));
+            self.generation = generation;
+        }
+        write_body(shared.clock.now_ms(), &self.published, buf);
+    }
+}
+
+/// The `/time` JSON body at `now`, appended to `buf`.
+fn write_body(now: i64, published: &Published, buf: &mut Vec<u8>) {
+    let t = &published.transport;
+    buf.reserve(112 + published.message_json.len());
+    let mut ints = itoa::Buffer::new();
+    buf.extend_from_slice(b"{\"serverTime\":");
+    buf.extend_from_slice(ints.format(now).as_bytes());
+    buf.extend_from_slice(b",\"status\":\"");
+    buf.extend_from_slice(t.status().as_str().as_bytes());
+    buf.extend_from_slice(b"\",\"message\":");
+    buf.extend_from_slice(published.message_json.as_bytes());
+    if let Some(start) = t.event_start() {
+        buf.extend_from_slice(b",\"eventStart\":");
+        buf.extend_from_slice(ints.format(start).as_bytes());
+    }
+    if let Some(position) = t.position(now) {
+        buf.extend_from_slice(b",\"position\":");
+        buf.extend_from_slice(ints.format(position).as_bytes());
+    }
+    buf.push(b'}');
 }
 
 fn read(lock: &RwLock<Arc<Published>>) -> std::sync::RwLockReadGuard<'_, Arc<Published>> {

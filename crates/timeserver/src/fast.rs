@@ -24,7 +24,7 @@ use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _, Re
 use tokio::net::TcpStream;
 use tokio::sync::watch;
 
-use crate::app::AppState;
+use crate::app::{AppState, TimeSource};
 use crate::server::{HEADER_READ_TIMEOUT, MAX_REQUEST_HEAD};
 
 /// Headers the fast path looks at; a head with more goes to hyper.
@@ -100,9 +100,9 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 /// Appends the whole `/time` response (headers only for `HEAD`); `body` is scratch space.
-fn write_time(out: &mut Vec<u8>, body: &mut Vec<u8>, state: &AppState, head: bool) {
+fn write_time(out: &mut Vec<u8>, body: &mut Vec<u8>, source: &mut TimeSource, head: bool) {
     body.clear();
-    state.write_time_body(body);
+    source.write_body(body);
     out.extend_from_slice(TIME_HEAD);
     out.extend_from_slice(itoa::Buffer::new().format(body.len()).as_bytes());
     out.extend_from_slice(b"\r\ndate: ");
@@ -143,12 +143,17 @@ pub struct Answered {
 /// Answers the complete plain `/time` requests at the front of `buf`, appending their
 /// responses to `out` (`scratch` is reused space for the body). Stops at an incomplete head
 /// or at the first request for hyper.
-pub fn answer(state: &AppState, buf: &[u8], out: &mut Vec<u8>, scratch: &mut Vec<u8>) -> Answered {
+pub fn answer(
+    source: &mut TimeSource,
+    buf: &[u8],
+    out: &mut Vec<u8>,
+    scratch: &mut Vec<u8>,
+) -> Answered {
     let mut used = 0;
     loop {
         match parse(&buf[used..]) {
             Parsed::Time { len, head } => {
-                write_time(out, scratch, state, head);
+                write_time(out, scratch, source, head);
                 used += len;
             }
             Parsed::Partial => {
@@ -176,6 +181,7 @@ pub(crate) async fn serve(
     let mut buf: Vec<u8> = Vec::with_capacity(READ_CHUNK);
     let mut out: Vec<u8> = Vec::with_capacity(512);
     let mut body: Vec<u8> = Vec::with_capacity(128);
+    let mut source = state.time_source();
     // The timer is armed once and pushed back lazily: each response only moves `deadline`,
     // and an early wake-up re-arms the timer to it.
     let mut deadline = Instant::now() + HEADER_READ_TIMEOUT;
@@ -183,7 +189,7 @@ pub(crate) async fn serve(
     tokio::pin!(timer);
     let mut stopping = *stop.borrow();
     loop {
-        let Answered { used, hand_off } = answer(state, &buf, &mut out, &mut body);
+        let Answered { used, hand_off } = answer(&mut source, &buf, &mut out, &mut body);
         if !out.is_empty() {
             stream.write_all(&out).await?;
             out.clear();
@@ -327,7 +333,7 @@ mod tests {
         let get = &b"GET /time HTTP/1.1\r\nHost: x\r\n\r\n"[..];
         let (mut out, mut scratch) = (Vec::new(), Vec::new());
         let buf = [get, get, b"GET /ti"].concat();
-        let done = answer(&state, &buf, &mut out, &mut scratch);
+        let done = answer(&mut state.time_source(), &buf, &mut out, &mut scratch);
         assert_eq!(
             done,
             Answered {
@@ -346,7 +352,7 @@ mod tests {
 
         out.clear();
         let buf = [get, b"POST /time HTTP/1.1\r\n\r\n", get].concat();
-        let done = answer(&state, &buf, &mut out, &mut scratch);
+        let done = answer(&mut state.time_source(), &buf, &mut out, &mut scratch);
         assert_eq!(
             done,
             Answered {

@@ -16,7 +16,7 @@ pub mod persist;
 pub mod server;
 pub mod transport;
 
-pub use app::{AppState, ApplyError, app};
+pub use app::{AppState, ApplyError, TimeSource, app};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use server::{Config, ServerHandle, serve, spawn_background};
 pub use transport::{Transport, TransportError};

@@ -260,3 +260,23 @@ fn shutdown_closes_idle_keep_alive_connections_at_once() {
         "the idle connection is closed"
     );
 }
+
+#[test]
+fn an_open_connection_sees_a_transport_change_at_its_next_request() {
+    let server = spawn_background(config(None)).unwrap();
+    let mut s = TcpStream::connect(server.addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut ask = |s: &mut TcpStream| -> serde_json::Value {
+        s.write_all(b"GET /time HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        let mut got = [0u8; 1024];
+        let n = s.read(&mut got).unwrap();
+        let text = String::from_utf8_lossy(&got[..n]).into_owned();
+        serde_json::from_str(body_of(&text)).unwrap()
+    };
+    assert_eq!(ask(&mut s)["status"], "running");
+    let res = post(server.addr, r#"{"status":"paused","message":"一時停止中"}"#);
+    assert!(res.starts_with("HTTP/1.1 200"), "{res}");
+    let after = ask(&mut s);
+    assert_eq!(after["status"], "paused");
+    assert_eq!(after["message"], "一時停止中");
+}
