@@ -266,7 +266,7 @@ fn an_open_connection_sees_a_transport_change_at_its_next_request() {
     let server = spawn_background(config(None)).unwrap();
     let mut s = TcpStream::connect(server.addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    let mut ask = |s: &mut TcpStream| -> serde_json::Value {
+    let ask = |s: &mut TcpStream| -> serde_json::Value {
         s.write_all(b"GET /time HTTP/1.1\r\nHost: x\r\n\r\n")
             .unwrap();
         let mut got = [0u8; 1024];
