@@ -131,18 +131,32 @@ fn write_date(out: &mut Vec<u8>) {
     });
 }
 
+/// The most responses written at once: a client that pipelines requests without reading the
+/// replies holds at most this many in memory (a few KiB), besides its read buffer.
+pub const MAX_BATCH: usize = 16;
+
+/// Why [`answer`] stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stop {
+    /// The rest of the buffer is not a complete request head yet.
+    Partial,
+    /// The next request is one the fast path does not answer.
+    HandOff,
+    /// [`MAX_BATCH`] responses are waiting: write them, then answer the rest.
+    Batch,
+}
+
 /// What [`answer`] did with a buffer.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Answered {
     /// The bytes of the requests answered, from the front of the buffer.
     pub used: usize,
-    /// Whether a request the fast path does not answer follows them.
-    pub hand_off: bool,
+    pub stop: Stop,
 }
 
-/// Answers the complete plain `/time` requests at the front of `buf`, appending their
-/// responses to `out` (`scratch` is reused space for the body). Stops at an incomplete head
-/// or at the first request for hyper.
+/// Answers the complete plain `/time` requests at the front of `buf`, up to [`MAX_BATCH`],
+/// appending their responses to `out` (`scratch` is reused space for the body). Stops at an
+/// incomplete head or at the first request for hyper.
 pub fn answer(
     source: &mut TimeSource,
     buf: &[u8],
@@ -150,25 +164,21 @@ pub fn answer(
     scratch: &mut Vec<u8>,
 ) -> Answered {
     let mut used = 0;
-    loop {
-        match parse(&buf[used..]) {
+    for _ in 0..MAX_BATCH {
+        let stop = match parse(&buf[used..]) {
             Parsed::Time { len, head } => {
                 write_time(out, scratch, source, head);
                 used += len;
+                continue;
             }
-            Parsed::Partial => {
-                return Answered {
-                    used,
-                    hand_off: false,
-                };
-            }
-            Parsed::Other => {
-                return Answered {
-                    used,
-                    hand_off: true,
-                };
-            }
-        }
+            Parsed::Partial => Stop::Partial,
+            Parsed::Other => Stop::HandOff,
+        };
+        return Answered { used, stop };
+    }
+    Answered {
+        used,
+        stop: Stop::Batch,
     }
 }
 
@@ -189,15 +199,36 @@ pub(crate) async fn serve(
     tokio::pin!(timer);
     let mut stopping = *stop.borrow();
     loop {
-        let Answered { used, hand_off } = answer(&mut source, &buf, &mut out, &mut body);
+        let Answered { used, stop: why } = answer(&mut source, &buf, &mut out, &mut body);
         if !out.is_empty() {
-            stream.write_all(&out).await?;
+            // The client has as long to take its replies as to send a request.
+            deadline = Instant::now() + HEADER_READ_TIMEOUT;
+            let write = stream.write_all(&out);
+            tokio::pin!(write);
+            loop {
+                tokio::select! {
+                    biased;
+                    written = &mut write => {
+                        written?;
+                        break;
+                    }
+                    () = &mut timer => {
+                        if Instant::now() >= deadline {
+                            return Ok(Next::Close);
+                        }
+                        timer.as_mut().reset(deadline.into());
+                    }
+                }
+            }
             out.clear();
             deadline = Instant::now() + HEADER_READ_TIMEOUT;
         }
         buf.drain(..used);
-        if hand_off || buf.len() >= MAX_REQUEST_HEAD {
-            return Ok(Next::HandOff(buf));
+        match why {
+            Stop::Batch => continue,
+            Stop::HandOff => return Ok(Next::HandOff(buf)),
+            Stop::Partial if buf.len() >= MAX_REQUEST_HEAD => return Ok(Next::HandOff(buf)),
+            Stop::Partial => {}
         }
         if stopping && buf.is_empty() {
             return Ok(Next::Close);
@@ -338,7 +369,7 @@ mod tests {
             done,
             Answered {
                 used: 2 * get.len(),
-                hand_off: false
+                stop: Stop::Partial
             }
         );
         let text = String::from_utf8(out.clone()).unwrap();
@@ -357,7 +388,7 @@ mod tests {
             done,
             Answered {
                 used: get.len(),
-                hand_off: true
+                stop: Stop::HandOff
             }
         );
         assert_eq!(
@@ -367,6 +398,37 @@ mod tests {
                 .count(),
             1
         );
+    }
+
+    #[test]
+    fn a_long_pipeline_is_answered_in_batches() {
+        use std::sync::Arc;
+        let state = AppState::new(
+            Arc::new(crate::ManualClock::new(1_000)),
+            crate::Transport::default(),
+        );
+        let get = &b"GET /time HTTP/1.1\r\nHost: x\r\n\r\n"[..];
+        let buf = get.repeat(MAX_BATCH + 4);
+        let (mut out, mut scratch) = (Vec::new(), Vec::new());
+        let mut source = state.time_source();
+        let first = answer(&mut source, &buf, &mut out, &mut scratch);
+        assert_eq!(
+            first,
+            Answered {
+                used: MAX_BATCH * get.len(),
+                stop: Stop::Batch
+            }
+        );
+        let rest = answer(&mut source, &buf[first.used..], &mut out, &mut scratch);
+        assert_eq!(
+            rest,
+            Answered {
+                used: 4 * get.len(),
+                stop: Stop::Partial
+            }
+        );
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text.matches("HTTP/1.1 200 OK").count(), MAX_BATCH + 4);
     }
 
     #[test]

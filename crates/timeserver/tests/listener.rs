@@ -281,3 +281,18 @@ fn an_open_connection_sees_a_transport_change_at_its_next_request() {
     assert_eq!(after["status"], "paused");
     assert_eq!(after["message"], "一時停止中");
 }
+
+#[test]
+fn a_long_pipeline_gets_every_answer_in_order() {
+    let server = spawn_background(config(None)).unwrap();
+    let mut request = b"GET /time HTTP/1.1\r\nHost: x\r\n\r\n".repeat(50);
+    request.extend_from_slice(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let res = raw(server.addr, &request);
+    let parts = responses(&res, &[false; 51]);
+    assert!(
+        parts[..50]
+            .iter()
+            .all(|(h, b)| h.starts_with("HTTP/1.1 200") && b.starts_with('{'))
+    );
+    assert_eq!(parts[50].1, "ok\n");
+}
