@@ -290,6 +290,15 @@ impl Worker {
                     }
                 });
                 let io = TokioIo::new(fast::Rewind::new(buffered, stream));
+                // Shutdown began while the fast path was reading this request: answer it,
+                // then close (a graceful shutdown now would close before reading it).
+                let http = if *stop.borrow() {
+                    let mut last = (*http).clone();
+                    last.keep_alive(false);
+                    Arc::new(last)
+                } else {
+                    http
+                };
                 let mut conn = std::pin::pin!(http.serve_connection(io, service));
                 let result = tokio::select! {
                     r = conn.as_mut() => r,

@@ -296,3 +296,28 @@ fn a_long_pipeline_gets_every_answer_in_order() {
     );
     assert_eq!(parts[50].1, "ok\n");
 }
+
+#[test]
+fn a_request_begun_before_shutdown_is_answered_then_the_connection_closes() {
+    let server = spawn_background(config(None)).unwrap();
+    let mut s = TcpStream::connect(server.addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    let started = std::time::Instant::now();
+    let stopping = std::thread::spawn(move || server.stop());
+    std::thread::sleep(Duration::from_millis(200));
+    s.write_all(b"\r\n").unwrap();
+    let mut got = Vec::new();
+    let _ = s.read_to_end(&mut got);
+    let text = String::from_utf8_lossy(&got);
+    assert!(text.starts_with("HTTP/1.1 200 OK\r\n"), "{text}");
+    assert!(text.ends_with("ok\n"), "{text}");
+    stopping.join().unwrap();
+    assert!(
+        started.elapsed() < timeserver::server::SHUTDOWN_GRACE,
+        "closed only after {:?}",
+        started.elapsed()
+    );
+}
