@@ -287,6 +287,11 @@ fn timeline_with_lanes_markers_and_tolerances() {
     };
     show.cues[3].tolerance = Some(100);
     show.cues[0].tolerance = Some(2_000);
+    // A cue 500 ms after the fireworks on its lane: their label is cut short ("Fir…").
+    show.cues.push(Cue {
+        duration: Some(400),
+        ..cue(1_900, "flash", "Pyro", serde_json::json!({}))
+    });
     let doc = Document::new(show, None);
     let catalog = Catalog::builtin();
     let flagged: BTreeSet<usize> = [3].into_iter().collect();

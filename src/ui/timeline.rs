@@ -525,6 +525,7 @@ fn draw_cues(
                         input,
                         visuals,
                         i,
+                        clusters.get(c + 1).map(|next| next.first_ms),
                         &mut hits,
                     );
                 }
@@ -672,6 +673,7 @@ fn draw_cue<'a>(
     input: &TimelineInput<'a>,
     visuals: &egui::Visuals,
     i: usize,
+    next_on_lane_ms: Option<i64>,
     hits: &mut Vec<Hit>,
 ) {
     let (Some(cue), Some(&id)) = (input.doc.show().cues.get(i), input.doc.cue_ids().get(i)) else {
@@ -736,18 +738,23 @@ fn draw_cue<'a>(
             .map(|e| e.label.as_str())
             .filter(|l| !l.is_empty())
             .unwrap_or(cue.action.as_str());
-        // The label starts 4 points into the bar and may run to its end or 90 points.
-        labels.add(
-            body_clip,
-            Pos2::new(x + 4.0, top + 1.0),
-            label,
-            dur_w.max(90.0) - 6.0,
-            if selected {
-                Color32::WHITE
-            } else {
-                visuals.strong_text_color()
-            },
-        );
+        // The label starts 4 points into the bar and may run to its end or 90 points, but
+        // not into the next cue on the lane, whose label starts there.
+        let room = dur_w.max(90.0);
+        let room = next_on_lane_ms.map_or(room, |t| room.min(map.x_from_time(t) - x)) - 6.0;
+        if room >= 12.0 {
+            labels.add(
+                body_clip,
+                Pos2::new(x + 4.0, top + 1.0),
+                label,
+                room,
+                if selected {
+                    Color32::WHITE
+                } else {
+                    visuals.strong_text_color()
+                },
+            );
+        }
     }
     hits.push(Hit {
         id,
