@@ -426,3 +426,45 @@ fn all_on_time(f: &Follow, names: &[String], start: i64, times: &[i64]) {
         assert_on_time(f, n, start, *t);
     }
 }
+
+#[test]
+fn the_editors_live_session_reports_a_wall_clock_step_and_re_syncs() {
+    let _serial = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let srv = server("127.0.0.1:0".parse().unwrap(), dir.path());
+    let clock = Arc::new(SteppingClock {
+        origin: Instant::now(),
+        wall_shift_us: AtomicI64::new(0),
+    });
+    let source: Arc<dyn ClockSource> = clock.clone();
+    let session = cuestudio::live::session::LiveSession::connect_with_clocks(
+        &format!("http://{}/time", srv.addr),
+        Clocks::with_source(source),
+        Box::new(|| {}),
+    )
+    .unwrap();
+    let wait_for = |what: &str, ok: &dyn Fn(&cuestudio::live::session::LiveSnapshot) -> bool| {
+        let deadline = Instant::now() + Duration::from_secs(8);
+        loop {
+            let snap = session.snapshot();
+            if ok(&snap) {
+                return snap;
+            }
+            assert!(Instant::now() < deadline, "no {what}: {snap:#?}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    let before = wait_for("first sync", &|s| s.offset_ms.is_some());
+    assert!(before.offset_ms.unwrap().abs() < 50, "{before:#?}");
+    assert_eq!(before.clock_step, None);
+
+    clock.wall_shift_us.store(30_000_000, Ordering::Relaxed);
+    let after = wait_for("re-sync after the step", &|s| {
+        s.clock_step.is_some() && s.offset_ms.is_some_and(|o| o < -29_000)
+    });
+    let step = after.clock_step.unwrap();
+    assert!((29_900..=30_100).contains(&step.step_ms), "{after:#?}");
+    assert!((after.offset_ms.unwrap() + 30_000).abs() <= after.error_bound_ms.unwrap() + 1);
+    let notice = step.notice();
+    assert!(notice.contains("jumped ahead by 30."), "{notice}");
+}

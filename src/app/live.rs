@@ -137,6 +137,9 @@ impl CuestudioApp {
                 ),
             );
         }
+        if let Some(step) = snap.clock_step.filter(|s| s.age_ms < CLOCK_STEP_NOTICE_MS) {
+            ui.colored_label(Color32::from_rgb(255, 200, 80), step.notice());
+        }
     }
 
     pub fn live_panel_ui(&mut self, ui: &mut egui::Ui) {
@@ -324,3 +327,6 @@ impl CuestudioApp {
         }
     }
 }
+
+/// How long a jump of this computer's clock stays on screen.
+const CLOCK_STEP_NOTICE_MS: i64 = 60_000;

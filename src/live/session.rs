@@ -7,7 +7,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use timesync::client::TimeClient;
+use timesync::client::{Clocks, TimeClient};
 use timesync::estimator::{self, Estimator};
 use timesync::{Status, TimeResponse, TransportUpdate};
 
@@ -32,7 +32,38 @@ pub struct LiveSnapshot {
     pub show_position_ms: Option<i64>,
     pub last_error: Option<String>,
     pub last_admin_result: Option<Result<String, String>>,
+    /// The last time this computer's wall clock jumped against its monotonic clock (set by
+    /// hand, NTP or a suspend), which the session answers with a fresh burst.
+    pub clock_step: Option<ClockStep>,
 }
+
+/// A jump of the local wall clock, as the live session saw it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClockStep {
+    /// How far the wall clock moved (positive: ahead).
+    pub step_ms: i64,
+    /// How long ago it was noticed.
+    pub age_ms: i64,
+}
+
+impl ClockStep {
+    /// What the operator reads: the show follows the server through the monotonic clock,
+    /// so nothing in the show moved, but wall-clock times shown on this computer did.
+    pub fn notice(&self) -> String {
+        let abs = self.step_ms.unsigned_abs();
+        format!(
+            "This computer's clock jumped {} by {}.{:03} s {} s ago; the show follows the \
+             server and re-synced",
+            if self.step_ms >= 0 { "ahead" } else { "back" },
+            abs / 1000,
+            abs % 1000,
+            self.age_ms.max(0) / 1000
+        )
+    }
+}
+
+/// A wall-clock jump larger than this is reported (and re-synced).
+const STEP_THRESHOLD_MS: i64 = 1_000;
 
 struct Shared {
     est: Estimator,
@@ -41,6 +72,8 @@ struct Shared {
     last_ok_mono: Option<i64>,
     last_error: Option<String>,
     admin_result: Option<Result<String, String>>,
+    /// The last wall-clock step and the monotonic ms it was noticed at.
+    clock_step: Option<(i64, i64)>,
 }
 
 pub struct LiveSession {
@@ -54,14 +87,27 @@ pub struct LiveSession {
 impl LiveSession {
     /// Starts following `url` (a `/time` URL); `repaint` is called whenever news arrives.
     pub fn connect(url: &str, repaint: Box<dyn Fn() + Send + Sync>) -> Result<Self, String> {
-        let client =
-            Arc::new(TimeClient::new(url, Duration::from_secs(5)).map_err(|e| e.to_string())?);
+        Self::connect_with_clocks(url, Clocks::default(), repaint)
+    }
+
+    /// [`connect`](Self::connect) reading the time from `clocks` (tests step the wall clock).
+    pub fn connect_with_clocks(
+        url: &str,
+        clocks: Clocks,
+        repaint: Box<dyn Fn() + Send + Sync>,
+    ) -> Result<Self, String> {
+        let client = Arc::new(
+            TimeClient::new(url, Duration::from_secs(5))
+                .map_err(|e| e.to_string())?
+                .with_clocks(clocks),
+        );
         let shared = Arc::new(Mutex::new(Shared {
             est: Estimator::new(),
             reply: None,
             last_ok_mono: None,
             last_error: None,
             admin_result: None,
+            clock_step: None,
         }));
         let stop = Arc::new(AtomicBool::new(false));
         let (admin_tx, admin_rx) = channel();
@@ -115,6 +161,10 @@ impl LiveSession {
             show_position_ms: position,
             last_error: s.last_error.clone(),
             last_admin_result: s.admin_result.clone(),
+            clock_step: s.clock_step.map(|(step_ms, at)| ClockStep {
+                step_ms,
+                age_ms: now_mono - at,
+            }),
         }
     }
 
@@ -155,13 +205,17 @@ fn sync_loop(
         }
         let now = client.clocks.mono_ms();
         if now >= next_poll {
-            let (stepped, resync) = shared.lock().map_or((false, true), |s| {
-                (
-                    s.est.clock_stepped(now, client.clocks.wall_ms(), 1_000),
-                    s.est.resync_due(now),
-                )
+            let (step, resync) = shared.lock().map_or((None, true), |mut s| {
+                let step = s
+                    .est
+                    .wall_step_ms(now, client.clocks.wall_ms())
+                    .filter(|d| d.saturating_abs() > STEP_THRESHOLD_MS);
+                if let Some(step_ms) = step {
+                    s.clock_step = Some((step_ms, now));
+                }
+                (step, s.est.resync_due(now))
             });
-            need_burst |= stepped || resync;
+            need_burst |= step.is_some() || resync;
             let result = if need_burst {
                 let mut est = shared.lock().map(|s| s.est.clone()).unwrap_or_default();
                 client
