@@ -103,8 +103,12 @@ fn follow_waits_for_a_server_that_is_down_at_start() {
         "{:?}",
         synced.v
     );
+    // True offset 0 (one machine). The estimate is inside its bound; reading it as an
+    // offset subtracts the wall clock, and both clocks are read truncated to whole ms, which
+    // adds up to 1 ms (seen once in CI: offset -3 with bound 2).
+    let bound = synced.v["errorBoundMs"].as_i64().unwrap();
     assert!(
-        synced.v["offsetMs"].as_i64().unwrap().abs() <= 2,
+        synced.v["offsetMs"].as_i64().unwrap().abs() <= bound + 1,
         "{:?}",
         synced.v
     );
