@@ -470,5 +470,14 @@ fn the_editors_live_session_reports_a_wall_clock_step_and_re_syncs() {
     assert!((29_900..=30_100).contains(&step.step_ms), "{after:#?}");
     assert!((after.offset_ms.unwrap() + 30_000).abs() <= after.error_bound_ms.unwrap() + 1);
     let notice = step.notice();
-    assert!(notice.contains("jumped ahead by 30."), "{notice}");
+    assert!(notice.contains("jumped ahead by 30.0 s"), "{notice}");
+    let back = cuestudio::live::session::ClockStep {
+        step_ms: -1_249,
+        age_ms: 12_300,
+    };
+    assert!(
+        back.notice().contains("jumped back by 1.2 s 12 s ago"),
+        "{}",
+        back.notice()
+    );
 }

@@ -50,13 +50,11 @@ impl ClockStep {
     /// What the operator reads: the show follows the server through the monotonic clock,
     /// so nothing in the show moved, but wall-clock times shown on this computer did.
     pub fn notice(&self) -> String {
-        let abs = self.step_ms.unsigned_abs();
         format!(
-            "This computer's clock jumped {} by {}.{:03} s {} s ago; the show follows the \
-             server and re-synced",
+            "This computer's clock jumped {} by {:.1} s {} s ago; the show follows the server \
+             and re-synced",
             if self.step_ms >= 0 { "ahead" } else { "back" },
-            abs / 1000,
-            abs % 1000,
+            self.step_ms.unsigned_abs() as f64 / 1000.0,
             self.age_ms.max(0) / 1000
         )
     }
