@@ -332,6 +332,16 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Rewind<S> {
 mod tests {
     use super::*;
 
+    const GET: &[u8] = b"GET /time HTTP/1.1\r\nHost: x\r\n\r\n";
+
+    /// A server state whose clock reads 1000 ms.
+    fn state_at_1000() -> AppState {
+        AppState::new(
+            std::sync::Arc::new(crate::ManualClock::new(1_000)),
+            crate::Transport::default(),
+        )
+    }
+
     #[test]
     fn plain_time_requests_take_the_fast_path() {
         let get = b"GET /time HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n";
@@ -356,12 +366,8 @@ mod tests {
 
     #[test]
     fn pipelined_requests_are_answered_up_to_a_partial_or_foreign_one() {
-        use std::sync::Arc;
-        let state = AppState::new(
-            Arc::new(crate::ManualClock::new(1_000)),
-            crate::Transport::default(),
-        );
-        let get = &b"GET /time HTTP/1.1\r\nHost: x\r\n\r\n"[..];
+        let state = state_at_1000();
+        let get = GET;
         let (mut out, mut scratch) = (Vec::new(), Vec::new());
         let buf = [get, get, b"GET /ti"].concat();
         let done = answer(&mut state.time_source(), &buf, &mut out, &mut scratch);
@@ -402,12 +408,8 @@ mod tests {
 
     #[test]
     fn a_long_pipeline_is_answered_in_batches() {
-        use std::sync::Arc;
-        let state = AppState::new(
-            Arc::new(crate::ManualClock::new(1_000)),
-            crate::Transport::default(),
-        );
-        let get = &b"GET /time HTTP/1.1\r\nHost: x\r\n\r\n"[..];
+        let state = state_at_1000();
+        let get = GET;
         let buf = get.repeat(MAX_BATCH + 4);
         let (mut out, mut scratch) = (Vec::new(), Vec::new());
         let mut source = state.time_source();

@@ -26,6 +26,13 @@ fn raw(addr: SocketAddr, request: &[u8]) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// A connection with a 10 s read timeout.
+fn connect(addr: SocketAddr) -> TcpStream {
+    let s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s
+}
+
 fn body_of(response: &str) -> &str {
     response.split_once("\r\n\r\n").map_or("", |(_, b)| b)
 }
@@ -241,8 +248,7 @@ fn a_request_head_split_across_packets_is_answered() {
 #[test]
 fn shutdown_closes_idle_keep_alive_connections_at_once() {
     let server = spawn_background(config(None)).unwrap();
-    let mut s = TcpStream::connect(server.addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut s = connect(server.addr);
     s.write_all(b"GET /time HTTP/1.1\r\nHost: x\r\n\r\n")
         .unwrap();
     let mut got = [0u8; 512];
@@ -300,8 +306,7 @@ fn a_long_pipeline_gets_every_answer_in_order() {
 #[test]
 fn a_request_begun_before_shutdown_is_answered_then_the_connection_closes() {
     let server = spawn_background(config(None)).unwrap();
-    let mut s = TcpStream::connect(server.addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut s = connect(server.addr);
     s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
         .unwrap();
     std::thread::sleep(Duration::from_millis(100));
