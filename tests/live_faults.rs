@@ -27,6 +27,20 @@ fn serial() -> MutexGuard<'static, ()> {
     SERIAL.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// The serial lock, a temporary folder and the real server on a free port, its state file
+/// in that folder. Bind them in this order, so they drop in reverse: the server stops before
+/// the lock is released.
+fn serial_server() -> (
+    MutexGuard<'static, ()>,
+    tempfile::TempDir,
+    timeserver::ServerHandle,
+) {
+    let lock = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let srv = server("127.0.0.1:0".parse().unwrap(), dir.path());
+    (lock, dir, srv)
+}
+
 fn is_stale(v: &serde_json::Value) -> bool {
     v["stale"] == true
 }
@@ -37,9 +51,7 @@ fn is_recovered(v: &serde_json::Value) -> bool {
 
 #[test]
 fn the_real_client_through_a_delaying_proxy_stays_inside_its_bound() {
-    let _serial = serial();
-    let dir = tempfile::tempdir().unwrap();
-    let srv = server("127.0.0.1:0".parse().unwrap(), dir.path());
+    let (_serial, _dir, srv) = serial_server();
     for (name, up, down, bursts) in [
         ("symmetric", ISSUE_LEG, ISSUE_LEG, 3),
         ("asymmetric", Leg::new(5.0, 40.0), Leg::new(80.0, 40.0), 2),
@@ -127,9 +139,7 @@ fn follow_waits_for_a_server_that_is_down_at_start() {
 
 #[test]
 fn follow_rides_out_a_server_outage_and_reports_stale_and_recovery() {
-    let _serial = serial();
-    let dir = tempfile::tempdir().unwrap();
-    let srv = server("127.0.0.1:0".parse().unwrap(), dir.path());
+    let (_serial, dir, srv) = serial_server();
     let addr = srv.addr;
     let url = format!("http://{addr}/time");
     let start = now_ms() + 1_500;
@@ -177,9 +187,7 @@ fn follow_rides_out_a_server_outage_and_reports_stale_and_recovery() {
 
 #[test]
 fn garbage_replies_give_a_clear_error_and_no_crash() {
-    let _serial = serial();
-    let dir = tempfile::tempdir().unwrap();
-    let srv = server("127.0.0.1:0".parse().unwrap(), dir.path());
+    let (_serial, dir, srv) = serial_server();
     let proxy = Proxy::plain(srv.addr).unwrap();
     proxy.set_mode(Mode::Reply("<html>502 Bad Gateway</html>".into()));
     let t0 = now_ms();
@@ -231,9 +239,7 @@ fn garbage_replies_give_a_clear_error_and_no_crash() {
 
 #[test]
 fn a_reply_after_5_s_times_out_and_the_show_keeps_running() {
-    let _serial = serial();
-    let dir = tempfile::tempdir().unwrap();
-    let srv = server("127.0.0.1:0".parse().unwrap(), dir.path());
+    let (_serial, dir, srv) = serial_server();
     let proxy = Proxy::plain(srv.addr).unwrap();
     let start = now_ms() + 1_000;
     let times = [0, 1000, 2000, 3000, 4000, 5000, 6000, 7000];
@@ -279,6 +285,15 @@ struct SteppingClock {
     wall_shift_us: AtomicI64,
 }
 
+impl SteppingClock {
+    fn new() -> Self {
+        Self {
+            origin: Instant::now(),
+            wall_shift_us: AtomicI64::new(0),
+        }
+    }
+}
+
 impl ClockSource for SteppingClock {
     fn mono_us(&self) -> i64 {
         self.origin.elapsed().as_micros() as i64
@@ -320,9 +335,7 @@ impl Shared {
 
 #[test]
 fn a_wall_clock_step_does_not_move_the_show_and_triggers_a_re_burst() {
-    let _serial = serial();
-    let dir = tempfile::tempdir().unwrap();
-    let srv = server("127.0.0.1:0".parse().unwrap(), dir.path());
+    let (_serial, dir, srv) = serial_server();
     let proxy = Proxy::plain(srv.addr).unwrap();
     let start = now_ms() + 1_000;
     let times = [0, 500, 1000, 1500, 2000, 2500];
@@ -339,10 +352,7 @@ fn a_wall_clock_step_does_not_move_the_show_and_triggers_a_re_burst() {
         json: true,
         stale_ms: 15_000,
     };
-    let clock = Arc::new(SteppingClock {
-        origin: Instant::now(),
-        wall_shift_us: AtomicI64::new(0),
-    });
+    let clock = Arc::new(SteppingClock::new());
     let out = Shared::default();
     let follower = {
         let (clock, mut out) = (clock.clone(), out.clone());
@@ -433,13 +443,8 @@ fn all_on_time(f: &Follow, names: &[String], start: i64, times: &[i64]) {
 
 #[test]
 fn the_editors_live_session_reports_a_wall_clock_step_and_re_syncs() {
-    let _serial = serial();
-    let dir = tempfile::tempdir().unwrap();
-    let srv = server("127.0.0.1:0".parse().unwrap(), dir.path());
-    let clock = Arc::new(SteppingClock {
-        origin: Instant::now(),
-        wall_shift_us: AtomicI64::new(0),
-    });
+    let (_serial, _dir, srv) = serial_server();
+    let clock = Arc::new(SteppingClock::new());
     let source: Arc<dyn ClockSource> = clock.clone();
     let session = cuestudio::live::session::LiveSession::connect_with_clocks(
         &format!("http://{}/time", srv.addr),
