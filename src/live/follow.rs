@@ -52,9 +52,6 @@ pub struct FollowArgs {
 
 /// How often the status is polled (each poll is also a clock sample).
 const POLL_MS: i64 = 250;
-/// A wall clock that moved this far against the monotonic clock stepped (or the machine
-/// was suspended): re-burst at once.
-const STEP_THRESHOLD_MS: i64 = 1_000;
 /// A reply later than this counts as a failure.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -185,9 +182,7 @@ fn sync_loop(client: &TimeClient, tx: &Sender<SyncEvent>, stop: &AtomicBool) {
             std::thread::sleep(Duration::from_millis(wait as u64));
             continue;
         }
-        let step = est
-            .wall_step_ms(now, client.clocks.wall_ms())
-            .filter(|d| d.saturating_abs() > STEP_THRESHOLD_MS);
+        let step = est.clock_step_ms(now, client.clocks.wall_ms());
         let reason = if est.server_now(now).is_none() {
             Some(BurstReason::Start)
         } else if let Some(step_ms) = step {

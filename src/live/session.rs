@@ -60,9 +60,6 @@ impl ClockStep {
     }
 }
 
-/// A wall-clock jump larger than this is reported (and re-synced).
-const STEP_THRESHOLD_MS: i64 = 1_000;
-
 struct Shared {
     est: Estimator,
     reply: Option<TimeResponse>,
@@ -204,10 +201,7 @@ fn sync_loop(
         let now = client.clocks.mono_ms();
         if now >= next_poll {
             let (step, resync) = shared.lock().map_or((None, true), |mut s| {
-                let step = s
-                    .est
-                    .wall_step_ms(now, client.clocks.wall_ms())
-                    .filter(|d| d.saturating_abs() > STEP_THRESHOLD_MS);
+                let step = s.est.clock_step_ms(now, client.clocks.wall_ms());
                 if let Some(step_ms) = step {
                     s.clock_step = Some((step_ms, now));
                 }

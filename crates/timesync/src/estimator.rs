@@ -33,6 +33,9 @@ pub const RESYNC_MS: i64 = 5 * 60_000;
 pub const BURST: usize = 8;
 /// An estimate older than this is reported as stale.
 pub const STALE_MS: i64 = 15_000;
+/// A wall clock that moved this far against the monotonic clock since the last sample was
+/// stepped (or the machine was suspended): report it and re-burst at once.
+pub const CLOCK_STEP_MS: i64 = 1_000;
 /// The burst in progress keeps at most this many samples (the newest).
 const MAX_PENDING: usize = 256;
 
@@ -256,12 +259,12 @@ impl Estimator {
                 .is_none_or(|m| now_mono.saturating_sub(m) >= RESYNC_MS)
     }
 
-    /// True when the wall clock moved against the monotonic clock by more than
-    /// `threshold_ms` since the last sample: the machine was suspended or its clock stepped,
+    /// How far the wall clock moved against the monotonic clock since the last sample, when
+    /// that is more than [`CLOCK_STEP_MS`]: the machine was suspended or its clock stepped,
     /// so a new burst should start at once.
-    pub fn clock_stepped(&self, now_mono: i64, now_wall: i64, threshold_ms: i64) -> bool {
+    pub fn clock_step_ms(&self, now_mono: i64, now_wall: i64) -> Option<i64> {
         self.wall_step_ms(now_mono, now_wall)
-            .is_some_and(|d| d.saturating_abs() > threshold_ms)
+            .filter(|d| d.saturating_abs() > CLOCK_STEP_MS)
     }
 
     /// How far the wall clock moved against the monotonic clock since the last sample
@@ -382,7 +385,7 @@ mod tests {
         let _ = e.estimate(i64::MIN, i64::MAX);
         let _ = e.server_now(i64::MAX);
         let _ = e.resync_due(i64::MIN);
-        let _ = e.clock_stepped(i64::MIN, i64::MAX, 1_000);
+        let _ = e.clock_step_ms(i64::MIN, i64::MAX);
     }
 
     #[test]
@@ -417,9 +420,10 @@ mod tests {
         let est = e.estimate(5_000, 5_000 + 3_600_000).unwrap();
         assert_eq!(e.server_now(5_000).unwrap(), before);
         assert_eq!(est.offset_ms, before - (5_000 + 3_600_000));
-        assert!(e.clock_stepped(5_000, 5_000 + 3_600_000, 1_000));
+        assert_eq!(e.clock_step_ms(5_000, 5_000 + 3_600_000), Some(3_600_000));
         assert_eq!(e.wall_step_ms(5_000, 5_000 + 3_600_000), Some(3_600_000));
-        assert!(!e.clock_stepped(5_000, 5_000, 1_000));
+        assert_eq!(e.clock_step_ms(5_000, 5_000), None);
+        assert_eq!(e.clock_step_ms(5_000, 5_000 + CLOCK_STEP_MS), None);
     }
 
     #[test]
