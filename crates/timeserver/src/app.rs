@@ -168,14 +168,9 @@ impl AppState {
     /// The `/time` JSON body at the clock's current time.
     pub fn time_body(&self) -> Bytes {
         let mut buf = Vec::with_capacity(128);
-        self.write_time_body(&mut buf);
-        Bytes::from(buf)
-    }
-
-    /// Appends the `/time` JSON body at the clock's current time to `buf`.
-    pub fn write_time_body(&self, buf: &mut Vec<u8>) {
         let now = self.shared.clock.now_ms();
-        write_body(now, &read(&self.shared.published), buf);
+        write_body(now, &read(&self.shared.published), &mut buf);
+        Bytes::from(buf)
     }
 
     /// A reader of the `/time` body for one connection (see [`TimeSource`]).

@@ -213,10 +213,9 @@ pub(crate) async fn serve(
                         break;
                     }
                     () = &mut timer => {
-                        if Instant::now() >= deadline {
+                        if deadline_passed(timer.as_mut(), deadline) {
                             return Ok(Next::Close);
                         }
-                        timer.as_mut().reset(deadline.into());
                     }
                 }
             }
@@ -244,10 +243,9 @@ pub(crate) async fn serve(
                     break;
                 }
                 () = &mut timer => {
-                    if Instant::now() >= deadline {
+                    if deadline_passed(timer.as_mut(), deadline) {
                         return Ok(Next::Close);
                     }
-                    timer.as_mut().reset(deadline.into());
                 }
                 changed = stop.changed(), if !stopping => {
                     stopping = changed.is_err() || *stop.borrow();
@@ -258,6 +256,16 @@ pub(crate) async fn serve(
             }
         }
     }
+}
+
+/// Called when the lazily pushed-back timer fires: true when `deadline` has passed, else
+/// the timer is re-armed to it.
+fn deadline_passed(timer: Pin<&mut tokio::time::Sleep>, deadline: Instant) -> bool {
+    if Instant::now() >= deadline {
+        return true;
+    }
+    timer.reset(deadline.into());
+    false
 }
 
 /// A stream that first yields bytes already read from it, for handing a connection to hyper.
