@@ -6,6 +6,8 @@
 //! - `waveform/first_chunk`: open the file and get the first chunk of buckets, i.e. the
 //!   time until the editor can draw the first waveform pixels.
 //! - `peaks/columns_3h`: 1600 columns at three zooms from a 3-hour pyramid.
+//!
+//! A decode error fails the bench (it panics with the error) instead of being timed.
 
 use std::hint::black_box;
 use std::ops::ControlFlow;
@@ -44,13 +46,18 @@ fn waveform(c: &mut Criterion) {
     threads.dedup();
     for n in threads {
         group.bench_function(format!("60min_mp3/{n}_threads"), |b| {
-            b.iter(|| black_box(Waveform::compute(&mp3, 100, 16, n).map(|w| w.data.len())))
+            b.iter(|| {
+                let w = Waveform::compute(&mp3, 100, 16, n)
+                    .unwrap_or_else(|e| panic!("decoding failed: {e}"));
+                assert!(!w.data.is_empty(), "{}: no waveform data", mp3.display());
+                black_box(w.data.len())
+            })
         });
     }
     group.bench_function("first_chunk", |b| {
         b.iter(|| {
             let mut buckets = 0;
-            let r = decode_buckets(
+            let frames = decode_buckets(
                 &mp3,
                 Peaks::BUCKET,
                 default_threads(),
@@ -59,8 +66,10 @@ fn waveform(c: &mut Criterion) {
                     buckets = chunk.buckets.len();
                     ControlFlow::Break(())
                 },
-            );
-            black_box((r.is_ok(), buckets))
+            )
+            .unwrap_or_else(|e| panic!("decoding failed: {e}"));
+            assert!(buckets > 0, "{}: the first chunk is empty", mp3.display());
+            black_box((frames, buckets))
         })
     });
     group.finish();
