@@ -162,7 +162,7 @@ pub(super) fn apply(doc: &mut Document, edit: Edit) -> Vec<CueId> {
             }
         }
         Edit::MoveCues { ids, delta_ms, .. } => {
-            let idx: Vec<usize> = ids.iter().filter_map(|&id| doc.index_of(id)).collect();
+            let idx = indices_of(doc, &ids);
             let earliest = idx
                 .iter()
                 .filter_map(|&i| doc.show.cues.get(i).map(|c| c.time))
@@ -176,10 +176,8 @@ pub(super) fn apply(doc: &mut Document, edit: Edit) -> Vec<CueId> {
             }
         }
         Edit::PatchCues { ids, patch, .. } => {
-            for id in ids {
-                if let Some(i) = doc.index_of(id)
-                    && let Some(cue) = doc.show.cues.get_mut(i)
-                {
+            for i in indices_of(doc, &ids) {
+                if let Some(cue) = doc.show.cues.get_mut(i) {
                     patch.apply_to(cue);
                 }
             }
@@ -211,4 +209,17 @@ pub(super) fn apply(doc: &mut Document, edit: Edit) -> Vec<CueId> {
         }
     }
     created
+}
+
+/// The positions of `ids` in `doc`, in document order: one pass over the cues against the
+/// ids sorted, not a search of the whole show per id (a drag moves 1,000 cues of 20,000).
+fn indices_of(doc: &Document, ids: &[CueId]) -> Vec<usize> {
+    let mut wanted = ids.to_vec();
+    wanted.sort_unstable();
+    doc.ids
+        .iter()
+        .enumerate()
+        .filter(|(_, id)| wanted.binary_search(id).is_ok())
+        .map(|(i, _)| i)
+        .collect()
 }

@@ -25,9 +25,20 @@ pub(super) struct History {
 }
 
 impl History {
+    /// Whether an edit with `merge` continues the last step (the same gesture), which keeps
+    /// its older "before" state, so the edit needs no snapshot.
+    pub fn continues(&self, merge: Option<u64>) -> bool {
+        merge.is_some() && merge == self.open_merge && !self.undo.is_empty()
+    }
+
+    /// Records an edit that [`History::continues`] the last step.
+    pub fn record_continued(&mut self) {
+        self.redo.clear();
+    }
+
     pub fn record(&mut self, label: String, merge: Option<u64>, before: Snapshot) {
         self.redo.clear();
-        if merge.is_some() && merge == self.open_merge && !self.undo.is_empty() {
+        if self.continues(merge) {
             // Same gesture: keep the older "before" state.
             return;
         }

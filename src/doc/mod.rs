@@ -161,11 +161,20 @@ impl Document {
     /// Apply one edit, recording an undo step (or merging into the last one).
     /// Returns the ids of cues the edit created (for selecting them).
     pub fn apply(&mut self, edit: Edit) -> Vec<CueId> {
-        let snapshot = self.snapshot();
-        let label = edit.label();
         let merge = edit.merge_key();
-        let created = edit::apply(self, edit);
-        self.history.record(label, merge, snapshot);
+        // Within a gesture (each frame of a drag) the step keeps its first state: no copy
+        // of the show for an edit that continues it.
+        let created = if self.history.continues(merge) {
+            let created = edit::apply(self, edit);
+            self.history.record_continued();
+            created
+        } else {
+            let snapshot = self.snapshot();
+            let label = edit.label();
+            let created = edit::apply(self, edit);
+            self.history.record(label, merge, snapshot);
+            created
+        };
         self.revision = next_revision();
         created
     }

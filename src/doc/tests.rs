@@ -110,6 +110,23 @@ fn patch_sets_and_clears_fields_on_many_cues() {
 }
 
 #[test]
+fn move_finds_its_cues_whatever_the_order_of_the_ids() {
+    let mut doc = doc_with(&[0, 10, 20, 30, 40]);
+    let ids = doc.cue_ids().to_vec();
+    doc.apply(Edit::DeleteCues { ids: vec![ids[1]] });
+    let added = doc.apply(Edit::AddCues {
+        cues: vec![cue(50, "flash")],
+    });
+    // Out of order, and one id no longer in the document.
+    doc.apply(Edit::MoveCues {
+        ids: vec![added[0], ids[4], ids[1], ids[0]],
+        delta_ms: 5,
+        merge: None,
+    });
+    assert_eq!(times(&doc), vec![5, 20, 30, 45, 55]);
+}
+
+#[test]
 fn delete_removes_only_the_named_cues() {
     let mut doc = doc_with(&[0, 10, 20, 30]);
     let ids = doc.cue_ids().to_vec();
