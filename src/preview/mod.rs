@@ -4,11 +4,107 @@
 //! the stage rectangle; nothing is carried between frames, so scrubbing backwards, seeking
 //! and looping show exactly the frames that playing forward shows. Random effects draw
 //! from a generator seeded by the cue's `params.seed` (else its time and action).
+//!
+//! Drawing is split in two: [`cue_state`] says what a cue shows at an instant (opacity,
+//! colour, the seeded particle positions, spark geometry, text alpha) as plain numbers in
+//! stage pixels, and [`paint_state`] turns that into egui shapes. The event page's runtime
+//! (`web/effects.js`) computes the same states; `tests/web_vectors.rs` writes them from
+//! these functions into `web/test/vectors/effects.json`, which the JS tests compare against.
+//!
+//! A cue's params are its effective params: the catalog entry's defaults with the cue's own
+//! merged over them key by key (what the extended export carries), so the stage shows what
+//! the page will.
 
 use cuesheet::Cue;
 use cuesheet::catalog::{Catalog, EffectKind};
 use egui::{Align2, Color32, FontId, Pos2, Rect, Shape, Stroke, Vec2};
-use serde_json::Value;
+use serde_json::{Map, Value};
+
+/// The stage's background (the editor only; the page draws over its video).
+pub const BACKGROUND: Color32 = Color32::from_rgb(6, 8, 20);
+/// Width of a burst's spark and of a marker's ring, in points.
+pub const STROKE_WIDTH: f32 = 2.0;
+/// Font size of a marker's label, in points.
+pub const MARKER_LABEL_SIZE: f32 = 12.0;
+/// How many particles a `particles` effect shows.
+pub const PARTICLE_COUNT: u64 = 120;
+/// How many sparks a `burst` effect shows.
+pub const SPARK_COUNT: u64 = 48;
+
+/// What one cue shows at one instant.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CueState {
+    pub kind: EffectKind,
+    /// The effect's colour before its opacity: `params.color`, else the catalog entry's,
+    /// else white (an action without an entry).
+    pub color: Color32,
+    /// Show time − cue time, in `0..=duration`.
+    pub elapsed_ms: i64,
+    /// The effective duration (at least 1 ms).
+    pub duration_ms: i64,
+    /// `elapsed / duration`, in `[0, 1]`.
+    pub t: f32,
+    /// What a `textFade` writes (`params.text`, else the action) or a marker's label (the
+    /// action); empty for the other kinds.
+    pub text: String,
+    pub effect: EffectState,
+}
+
+/// The geometry and opacity of an effect, in stage pixels.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EffectState {
+    /// `colorWash` and `flash`: the whole stage filled with the colour at `opacity`.
+    Fill {
+        opacity: f32,
+    },
+    Particles(ParticlesState),
+    Burst(BurstState),
+    Text(TextState),
+    Marker(MarkerState),
+}
+
+/// One falling particle: a filled circle.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Dot {
+    pub center: Pos2,
+    pub radius: f32,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParticlesState {
+    pub opacity: f32,
+    pub dots: Vec<Dot>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct BurstState {
+    /// The sparks' opacity.
+    pub opacity: f32,
+    pub center: Pos2,
+    /// Each spark is a line from `[0]` (tail) to `[1]` (head), [`STROKE_WIDTH`] wide.
+    pub sparks: Vec<[Pos2; 2]>,
+    /// The white core at the centre during the first 15 %: `(radius, opacity)`.
+    pub core: Option<(f32, f32)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TextState {
+    pub opacity: f32,
+    /// Proportional font size, in points.
+    pub size: f32,
+    /// The text is centred on this point (horizontally and vertically).
+    pub center: Pos2,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MarkerState {
+    pub opacity: f32,
+    /// A ring of this radius around `center`, [`STROKE_WIDTH`] wide.
+    pub center: Pos2,
+    pub radius: f32,
+    /// The label ([`MARKER_LABEL_SIZE`]) is centred horizontally on this point, its bottom on it.
+    pub label_anchor: Pos2,
+}
 
 /// The effects active at `show_time_ms`, drawn into `shapes` in cue order (later on top).
 /// Text needs `fonts` to lay out its galleys.
@@ -20,62 +116,164 @@ pub fn paint_stage(
     cues: &[Cue],
     catalog: &Catalog,
 ) {
-    shapes.push(Shape::rect_filled(rect, 0.0, Color32::from_rgb(6, 8, 20)));
+    shapes.push(Shape::rect_filled(rect, 0.0, BACKGROUND));
     for cue in cues {
-        let elapsed = show_time_ms - cue.time;
-        let duration = catalog.effective_duration(cue).max(1);
-        if elapsed < 0 || elapsed > duration {
-            continue;
+        if let Some(state) = cue_state(cue, catalog, rect, show_time_ms) {
+            paint_state(shapes, fonts, rect, &state);
         }
-        let kind = catalog.kind_of(&cue.action);
-        let color = cue
-            .params
-            .as_ref()
-            .and_then(|p| p.get("color"))
-            .and_then(Value::as_str)
-            .or_else(|| catalog.get(&cue.action).map(|e| e.color.as_str()))
-            .map_or(Color32::WHITE, crate::ui::color_from_hex);
-        let t = elapsed as f32 / duration as f32;
-        let seed = seed_of(cue);
-        match kind {
-            EffectKind::ColorWash => color_wash(shapes, rect, t, color),
-            EffectKind::Particles => particles(shapes, rect, elapsed, t, color, seed),
-            EffectKind::Burst => burst(shapes, rect, t, color, seed),
-            EffectKind::Flash => flash(shapes, rect, t, color),
-            EffectKind::TextFade => {
-                let text = cue
-                    .params
-                    .as_ref()
-                    .and_then(|p| p.get("text"))
-                    .and_then(Value::as_str)
-                    .unwrap_or(cue.action.as_str());
-                text_fade(shapes, fonts, rect, t, color, text);
+    }
+}
+
+/// The cue's effective params: the catalog entry's, with the cue's own merged over them.
+pub fn effective_params(cue: &Cue, catalog: &Catalog) -> Map<String, Value> {
+    let mut params = catalog
+        .get(&cue.action)
+        .map(|e| e.params.clone())
+        .unwrap_or_default();
+    if let Some(own) = &cue.params {
+        for (k, v) in own {
+            params.insert(k.clone(), v.clone());
+        }
+    }
+    params
+}
+
+/// What `cue` shows at `show_time_ms` on a stage of `rect`; `None` before the cue and after
+/// its duration.
+pub fn cue_state(cue: &Cue, catalog: &Catalog, rect: Rect, show_time_ms: i64) -> Option<CueState> {
+    let elapsed = show_time_ms.saturating_sub(cue.time);
+    let duration = catalog.effective_duration(cue).max(1);
+    if elapsed < 0 || elapsed > duration {
+        return None;
+    }
+    let kind = catalog.kind_of(&cue.action);
+    let params = effective_params(cue, catalog);
+    let color = params
+        .get("color")
+        .and_then(Value::as_str)
+        .or_else(|| catalog.get(&cue.action).map(|e| e.color.as_str()))
+        .map_or(Color32::WHITE, crate::ui::color_from_hex);
+    let t = elapsed as f32 / duration as f32;
+    let seed = seed_from(cue.time, &cue.action, &params);
+    let mut text = String::new();
+    let effect = match kind {
+        EffectKind::ColorWash => EffectState::Fill {
+            opacity: color_wash_opacity(t),
+        },
+        EffectKind::Flash => EffectState::Fill {
+            opacity: flash_opacity(t),
+        },
+        EffectKind::Particles => EffectState::Particles(particles_state(rect, elapsed, t, seed)),
+        EffectKind::Burst => EffectState::Burst(burst_state(rect, t, seed)),
+        EffectKind::TextFade => {
+            text = params
+                .get("text")
+                .and_then(Value::as_str)
+                .unwrap_or(cue.action.as_str())
+                .to_owned();
+            EffectState::Text(text_fade_state(rect, t))
+        }
+        EffectKind::Marker => {
+            text = cue.action.clone();
+            EffectState::Marker(marker_state(rect, t))
+        }
+    };
+    Some(CueState {
+        kind,
+        color,
+        elapsed_ms: elapsed,
+        duration_ms: duration,
+        t,
+        text,
+        effect,
+    })
+}
+
+/// Draws one cue's state.
+pub fn paint_state(shapes: &mut Vec<Shape>, ctx: &egui::Context, rect: Rect, s: &CueState) {
+    let color = s.color;
+    match &s.effect {
+        EffectState::Fill { opacity } => {
+            shapes.push(Shape::rect_filled(
+                rect,
+                0.0,
+                color.gamma_multiply(*opacity),
+            ));
+        }
+        EffectState::Particles(p) => {
+            let fill = color.gamma_multiply(p.opacity);
+            for d in &p.dots {
+                shapes.push(Shape::circle_filled(d.center, d.radius, fill));
             }
-            EffectKind::Marker => marker(shapes, fonts, rect, t, color, &cue.action),
+        }
+        EffectState::Burst(b) => {
+            let stroke = Stroke::new(STROKE_WIDTH, color.gamma_multiply(b.opacity));
+            for &spark in &b.sparks {
+                shapes.push(Shape::line_segment(spark, stroke));
+            }
+            if let Some((radius, opacity)) = b.core {
+                shapes.push(Shape::circle_filled(
+                    b.center,
+                    radius,
+                    Color32::WHITE.gamma_multiply(opacity),
+                ));
+            }
+        }
+        EffectState::Text(x) => {
+            ctx.fonts_mut(|f| {
+                shapes.push(Shape::text(
+                    f,
+                    x.center,
+                    Align2::CENTER_CENTER,
+                    &s.text,
+                    FontId::proportional(x.size),
+                    color.gamma_multiply(x.opacity),
+                ));
+            });
+        }
+        EffectState::Marker(m) => {
+            shapes.push(Shape::circle_stroke(
+                m.center,
+                m.radius,
+                Stroke::new(STROKE_WIDTH, color.gamma_multiply(m.opacity)),
+            ));
+            ctx.fonts_mut(|f| {
+                shapes.push(Shape::text(
+                    f,
+                    m.label_anchor,
+                    Align2::CENTER_BOTTOM,
+                    &s.text,
+                    FontId::proportional(MARKER_LABEL_SIZE),
+                    color.gamma_multiply(m.opacity),
+                ));
+            });
         }
     }
 }
 
 /// The seed for a cue's random effects: `params.seed`, else a hash of time and action.
 pub fn seed_of(cue: &Cue) -> u64 {
-    if let Some(s) = cue
-        .params
-        .as_ref()
-        .and_then(|p| p.get("seed"))
-        .and_then(Value::as_u64)
-    {
+    let empty = Map::new();
+    seed_from(cue.time, &cue.action, cue.params.as_ref().unwrap_or(&empty))
+}
+
+/// `params.seed` (a whole number ≥ 0), else FNV-1a over the action's UTF-8 bytes started
+/// from the FNV offset basis XOR the cue time.
+pub fn seed_from(time: i64, action: &str, params: &Map<String, Value>) -> u64 {
+    if let Some(s) = params.get("seed").and_then(Value::as_u64) {
         return s;
     }
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ cue.time as u64;
-    for b in cue.action.bytes() {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ time as u64;
+    for b in action.bytes() {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
     h
 }
 
-/// A small deterministic generator (SplitMix64): the n-th value for a seed, in [0, 1).
-fn rand01(seed: u64, n: u64) -> f32 {
+/// A small deterministic generator (SplitMix64): the n-th value for a seed, in [0, 1), with
+/// 24 bits (exact in an f32 and in a JS number).
+pub fn rand01(seed: u64, n: u64) -> f32 {
     let mut z = seed.wrapping_add(n.wrapping_mul(0x9e37_79b9_7f4a_7c15));
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
@@ -84,113 +282,89 @@ fn rand01(seed: u64, n: u64) -> f32 {
 }
 
 /// Fades in over the first fifth and out over the last fifth.
-fn envelope(t: f32) -> f32 {
+pub fn envelope(t: f32) -> f32 {
     (t / 0.2).min((1.0 - t) / 0.2).clamp(0.0, 1.0)
 }
 
-fn color_wash(shapes: &mut Vec<Shape>, rect: Rect, t: f32, color: Color32) {
-    let a = envelope(t) * 0.7;
-    shapes.push(Shape::rect_filled(rect, 0.0, color.gamma_multiply(a)));
+/// A colour wash: the envelope, at most 70 %.
+pub fn color_wash_opacity(t: f32) -> f32 {
+    envelope(t) * 0.7
 }
 
-fn particles(shapes: &mut Vec<Shape>, rect: Rect, elapsed: i64, t: f32, color: Color32, seed: u64) {
-    let a = envelope(t);
-    let n = 120u64;
+/// A flash: full at once, fading out linearly.
+pub fn flash_opacity(t: f32) -> f32 {
+    (1.0 - t).clamp(0.0, 1.0)
+}
+
+/// Falling particles: [`PARTICLE_COUNT`] dots, each with a seeded column, speed, phase and
+/// size, falling one stage height in 4 s / speed and wrapping round.
+pub fn particles_state(rect: Rect, elapsed: i64, t: f32, seed: u64) -> ParticlesState {
     let fall_ms = 4_000.0;
-    for i in 0..n {
-        let x = rect.left() + rand01(seed, i) * rect.width();
-        let speed = 0.6 + 0.8 * rand01(seed, i + 1000);
-        let phase = rand01(seed, i + 2000);
-        let y = ((elapsed as f32 / fall_ms) * speed + phase).fract();
-        let p = Pos2::new(x, rect.top() + y * rect.height());
-        let r = (1.0 + 2.0 * rand01(seed, i + 3000)) * (rect.height() / 360.0).max(0.4);
-        shapes.push(Shape::circle_filled(p, r, color.gamma_multiply(a)));
+    let dots = (0..PARTICLE_COUNT)
+        .map(|i| {
+            let x = rect.left() + rand01(seed, i) * rect.width();
+            let speed = 0.6 + 0.8 * rand01(seed, i + 1000);
+            let phase = rand01(seed, i + 2000);
+            let y = ((elapsed as f32 / fall_ms) * speed + phase).fract();
+            let center = Pos2::new(x, rect.top() + y * rect.height());
+            let radius = (1.0 + 2.0 * rand01(seed, i + 3000)) * (rect.height() / 360.0).max(0.4);
+            Dot { center, radius }
+        })
+        .collect();
+    ParticlesState {
+        opacity: envelope(t),
+        dots,
     }
 }
 
-fn burst(shapes: &mut Vec<Shape>, rect: Rect, t: f32, color: Color32, seed: u64) {
+/// Fireworks: [`SPARK_COUNT`] sparks flying out from a seeded centre, slowing down
+/// (distance ∝ √t), sinking a little and fading; a white core flashes for the first 15 %.
+pub fn burst_state(rect: Rect, t: f32, seed: u64) -> BurstState {
     let center = Pos2::new(
         rect.left() + rect.width() * (0.25 + 0.5 * rand01(seed, 1)),
         rect.top() + rect.height() * (0.25 + 0.3 * rand01(seed, 2)),
     );
     let reach = rect.height().min(rect.width()) * 0.45;
-    let a = (1.0 - t).clamp(0.0, 1.0);
-    let n = 48u64;
-    for i in 0..n {
-        let angle = i as f32 / n as f32 * std::f32::consts::TAU + rand01(seed, i) * 0.2;
-        let dist = reach * t.sqrt() * (0.7 + 0.3 * rand01(seed, i + 500));
-        let dir = Vec2::angled(angle);
-        let head = center + dir * dist;
-        let tail = center + dir * (dist * 0.75);
-        // Sparks sink a little as they fade.
-        let sink = Vec2::new(0.0, reach * 0.2 * t * t);
-        shapes.push(Shape::line_segment(
-            [tail + sink, head + sink],
-            Stroke::new(2.0, color.gamma_multiply(a)),
-        ));
-    }
-    if t < 0.15 {
-        shapes.push(Shape::circle_filled(
-            center,
-            reach * 0.08,
-            Color32::WHITE.gamma_multiply(1.0 - t / 0.15),
-        ));
+    let n = SPARK_COUNT;
+    let sparks = (0..n)
+        .map(|i| {
+            let angle = i as f32 / n as f32 * std::f32::consts::TAU + rand01(seed, i) * 0.2;
+            let dist = reach * t.sqrt() * (0.7 + 0.3 * rand01(seed, i + 500));
+            let dir = Vec2::angled(angle);
+            let head = center + dir * dist;
+            let tail = center + dir * (dist * 0.75);
+            // Sparks sink a little as they fade.
+            let sink = Vec2::new(0.0, reach * 0.2 * t * t);
+            [tail + sink, head + sink]
+        })
+        .collect();
+    BurstState {
+        opacity: (1.0 - t).clamp(0.0, 1.0),
+        center,
+        sparks,
+        core: (t < 0.15).then(|| (reach * 0.08, 1.0 - t / 0.15)),
     }
 }
 
-fn flash(shapes: &mut Vec<Shape>, rect: Rect, t: f32, color: Color32) {
-    let a = (1.0 - t).clamp(0.0, 1.0);
-    shapes.push(Shape::rect_filled(rect, 0.0, color.gamma_multiply(a)));
+/// A text in the middle of the stage, fading in and out with the envelope.
+pub fn text_fade_state(rect: Rect, t: f32) -> TextState {
+    TextState {
+        opacity: envelope(t),
+        size: (rect.height() * 0.12).clamp(10.0, 64.0),
+        center: rect.center(),
+    }
 }
 
-fn text_fade(
-    shapes: &mut Vec<Shape>,
-    ctx: &egui::Context,
-    rect: Rect,
-    t: f32,
-    color: Color32,
-    text: &str,
-) {
-    let a = envelope(t);
-    let size = (rect.height() * 0.12).clamp(10.0, 64.0);
-    ctx.fonts_mut(|f| {
-        shapes.push(Shape::text(
-            f,
-            rect.center(),
-            Align2::CENTER_CENTER,
-            text,
-            FontId::proportional(size),
-            color.gamma_multiply(a),
-        ));
-    });
-}
-
-fn marker(
-    shapes: &mut Vec<Shape>,
-    ctx: &egui::Context,
-    rect: Rect,
-    t: f32,
-    color: Color32,
-    label: &str,
-) {
-    let a = (1.0 - t).clamp(0.0, 1.0);
-    let r = rect.height().min(rect.width()) * (0.05 + 0.1 * t);
-    let c = Pos2::new(rect.center().x, rect.bottom() - rect.height() * 0.2);
-    shapes.push(Shape::circle_stroke(
-        c,
-        r,
-        Stroke::new(2.0, color.gamma_multiply(a)),
-    ));
-    ctx.fonts_mut(|f| {
-        shapes.push(Shape::text(
-            f,
-            c + Vec2::new(0.0, -r - 4.0),
-            Align2::CENTER_BOTTOM,
-            label,
-            FontId::proportional(12.0),
-            color.gamma_multiply(a),
-        ));
-    });
+/// A labelled ring low on the stage, growing and fading out.
+pub fn marker_state(rect: Rect, t: f32) -> MarkerState {
+    let radius = rect.height().min(rect.width()) * (0.05 + 0.1 * t);
+    let center = Pos2::new(rect.center().x, rect.bottom() - rect.height() * 0.2);
+    MarkerState {
+        opacity: (1.0 - t).clamp(0.0, 1.0),
+        center,
+        radius,
+        label_anchor: center + Vec2::new(0.0, -radius - 4.0),
+    }
 }
 
 /// Clock offsets (ms) of `n` virtual viewers under the drift model (normal, 95 % within
@@ -281,6 +455,55 @@ mod tests {
         assert_ne!(
             fa,
             format!("{:?}", frame(&ctx, 1_000, std::slice::from_ref(&c)))
+        );
+    }
+
+    #[test]
+    fn a_cue_takes_its_catalog_params_under_its_own() {
+        let rect = Rect::from_min_size(Pos2::ZERO, Vec2::new(640.0, 360.0));
+        let catalog = Catalog::builtin();
+        let opening = Cue {
+            time: 0,
+            action: "showOpening".into(),
+            ..Cue::default()
+        };
+        let s = cue_state(&opening, &catalog, rect, 1_000).unwrap();
+        assert_eq!(
+            s.text, "ようこそ",
+            "the catalog's text, as the page receives it"
+        );
+        assert_eq!(s.color, Color32::WHITE);
+        let mut own = opening.clone();
+        own.params = serde_json::from_str(r##"{"text": "Hoshizora", "color": "#3050ff"}"##).ok();
+        let s = cue_state(&own, &catalog, rect, 1_000).unwrap();
+        assert_eq!(s.text, "Hoshizora");
+        assert_eq!(s.color, Color32::from_rgb(0x30, 0x50, 0xff));
+        assert_eq!(s.duration_ms, 4_000);
+        assert!(cue_state(&own, &catalog, rect, 4_001).is_none());
+    }
+
+    #[test]
+    fn the_stage_paints_the_states() {
+        // One shape per particle (plus the background): the painting follows the state.
+        let ctx = egui::Context::default();
+        let mut c = cue(0, "showParticles", 5_000);
+        c.params = serde_json::from_str(r#"{"seed": 7}"#).ok();
+        let rect = Rect::from_min_size(Pos2::ZERO, Vec2::new(640.0, 360.0));
+        let Some(CueState {
+            effect: EffectState::Particles(p),
+            ..
+        }) = cue_state(&c, &Catalog::builtin(), rect, 1_000)
+        else {
+            panic!("particles")
+        };
+        let shapes = frame(&ctx, 1_000, &[c]);
+        assert_eq!(shapes.len(), 1 + p.dots.len());
+        let Shape::Circle(first) = &shapes[1] else {
+            panic!("a circle")
+        };
+        assert_eq!(
+            (first.center, first.radius),
+            (p.dots[0].center, p.dots[0].radius)
         );
     }
 
