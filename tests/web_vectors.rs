@@ -246,6 +246,12 @@ fn effect_cases() -> Vec<Case> {
             times: vec![0, 7999],
         },
         Case {
+            name: "particles on a thumbnail stage (radius floor)",
+            rect: [0.0, 0.0, 160.0, 90.0],
+            cue: json!({"time": 0, "action": "showParticles", "params": {"seed": 2026, "count": 10}}),
+            times: vec![2500],
+        },
+        Case {
             name: "fireworks with a seed (core until 15 %)",
             rect: hd,
             cue: json!({"time": 1400, "action": "fireworks", "params": {"seed": 3}}),
