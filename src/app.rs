@@ -687,6 +687,11 @@ impl CuestudioApp {
         }
     }
 
+    /// The lint findings for the document as it is now (refreshed each frame).
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
     /// The playhead (the player's audible position).
     pub fn playhead_ms(&self) -> i64 {
         self.player.position_ms()

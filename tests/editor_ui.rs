@@ -248,26 +248,36 @@ fn inspector_edits_the_selected_cue() {
     let mut ed = editor();
     ed.open(sample());
     let id = ed.harness.state().doc.cue_ids()[1];
+    let original = ed.harness.state().doc.cue(id).unwrap().tolerance;
+    assert_ne!(original, Some(750));
     ed.harness.state_mut().editor.selection.insert(id);
     ed.harness.run_steps(2);
     let field = ed.harness.get_by_label("Tolerance");
     field.focus();
     ed.harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    field.type_text("750");
-    ed.harness.run_steps(2);
+    // As a person types: one key per frame, so each digit is its own edit that must merge.
+    type_slowly(&mut ed, "Tolerance", "750");
     assert_eq!(ed.harness.state().doc.cue(id).unwrap().tolerance, Some(750));
-    // A typed edit is one undo step.
+    // A typed edit is one undo step: undo restores the value from before typing (an undo
+    // per keystroke would leave 75).
     ed.harness.key_press(Key::Escape);
     ed.harness.run_steps(2);
     ed.harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     ed.harness.run_steps(2);
-    let before = ed.harness.state().doc.cue(id).unwrap().tolerance;
-    assert_ne!(before, Some(750));
-    assert_ne!(
-        before,
-        Some(7),
-        "the whole typed value is undone, not one digit"
-    );
+    assert_eq!(ed.harness.state().doc.cue(id).unwrap().tolerance, original);
+    ed.harness
+        .key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    ed.harness.run_steps(2);
+    assert_eq!(ed.harness.state().doc.cue(id).unwrap().tolerance, Some(750));
+}
+
+/// Types `text` into the focused field labelled `label`, one character per frame.
+fn type_slowly(ed: &mut Editor, label: &str, text: &str) {
+    for ch in text.chars() {
+        ed.harness.get_by_label(label).type_text(&ch.to_string());
+        ed.harness.run_steps(1);
+    }
+    ed.harness.run_steps(1);
 }
 
 #[test]
@@ -367,15 +377,21 @@ fn live_mode_follows_the_server_and_locks_the_document() {
     ed.harness.key_press(Key::T);
     ed.harness.step();
     assert_eq!(ed.harness.state().doc.show().cues.len(), n);
-    // Pause from the operator controls' path: the playhead stops.
-    ed.harness.state().live.session.as_ref().unwrap().admin(
-        "tok",
-        timesync::TransportUpdate {
-            status: Some(timesync::Status::Paused),
-            ..Default::default()
-        },
-    );
+    let url = ed.harness.state().live.url.clone();
+    // Pause from the operator controls, as an operator does: token, message, the button,
+    // then the confirmation, which names what will be sent.
+    open_live_panel(&mut ed);
+    fill(&mut ed, "Admin token", "tok");
+    fill(&mut ed, "Message", "少々お待ちください");
+    click_button(&mut ed, "Pause…");
+    ed.harness.run_steps(2);
+    ed.harness
+        .get_by_label_contains("Pause the show for every viewer");
+    click_button(&mut ed, "Confirm");
     ed.run_until("the pause", |app| !app.is_playing());
+    let state = server_state(&url);
+    assert_eq!(state.status, timesync::Status::Paused);
+    assert_eq!(state.message.as_deref(), Some("少々お待ちください"));
     let a = ed.harness.state().playhead_ms();
     std::thread::sleep(Duration::from_millis(300));
     ed.harness.run_steps(3);
@@ -383,6 +399,157 @@ fn live_mode_follows_the_server_and_locks_the_document() {
         (ed.harness.state().playhead_ms() - a).abs() <= 5,
         "frozen while paused"
     );
+
+    // Cancel sends nothing.
+    click_button(&mut ed, "Resume…");
+    ed.harness.run_steps(2);
+    click_button(&mut ed, "Cancel");
+    ed.harness.run_steps(2);
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(server_state(&url).status, timesync::Status::Paused);
+
+    // Resume continues from where it paused: the server moved the start by the pause.
+    let start_before = server_state(&url).event_start.unwrap();
+    click_button(&mut ed, "Resume…");
+    ed.harness.run_steps(2);
+    click_button(&mut ed, "Confirm");
+    ed.run_until("the resume", |app| app.is_playing());
+    let state = server_state(&url);
+    assert_eq!(state.status, timesync::Status::Running);
+    assert_eq!(state.message, None);
+    assert!(state.event_start.unwrap() >= start_before + 300);
+    ed.run_until("the panel to show the change", |app| {
+        app.live
+            .session
+            .as_ref()
+            .is_some_and(|s| matches!(s.snapshot().last_admin_result, Some(Ok(_))))
+    });
+
+    // Start in 10 s: the server's event start lands 10 s from the click.
+    let clicked = cuestudio::doc::autosave::now_unix_ms();
+    click_button(&mut ed, "Start in 10 s…");
+    ed.harness.run_steps(2);
+    click_button(&mut ed, "Confirm");
+    ed.run_until("the new start", |app| {
+        app.live
+            .session
+            .as_ref()
+            .and_then(|s| s.snapshot().server_event_start)
+            .is_some_and(|es| es >= clicked + 10_000)
+    });
+    let start = server_state(&url).event_start.unwrap();
+    assert!(
+        (clicked + 10_000..=clicked + 12_000).contains(&start),
+        "start {start}, clicked {clicked}"
+    );
+    // Delay 30 s moves that start by exactly 30 s.
+    click_button(&mut ed, "Delay 30 s…");
+    ed.harness.run_steps(2);
+    click_button(&mut ed, "Confirm");
+    ed.run_until("the delay", |app| {
+        app.live
+            .session
+            .as_ref()
+            .and_then(|s| s.snapshot().server_event_start)
+            .is_some_and(|es| es == start + 30_000)
+    });
+    assert_eq!(server_state(&url).event_start, Some(start + 30_000));
+}
+
+#[test]
+fn rehearsal_runs_the_show_on_a_local_server() {
+    let mut ed = editor();
+    ed.open(sample());
+    open_live_panel(&mut ed);
+    click_button(&mut ed, "Rehearsal");
+    ed.run_until("the rehearsal to sync", |app| {
+        app.live
+            .session
+            .as_ref()
+            .is_some_and(|s| s.snapshot().connected)
+    });
+    assert!(ed.harness.state().is_live());
+    // The show starts in 5 s: show time counts up from about -5 s, and the player waits.
+    let pos = |ed: &Editor| {
+        ed.harness
+            .state()
+            .live
+            .session
+            .as_ref()
+            .and_then(|s| s.snapshot().show_position_ms)
+    };
+    ed.run_until("the rehearsal's event start", |app| {
+        app.live
+            .session
+            .as_ref()
+            .is_some_and(|s| s.snapshot().show_position_ms.is_some())
+    });
+    let first = pos(&ed).unwrap();
+    assert!((-5_500..=-3_000).contains(&first), "show time {first}");
+    assert!(!ed.harness.state().is_playing());
+    // The rehearsal server takes the operator's commands with its own token.
+    let url = ed.harness.state().live.url.clone();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    click_button(&mut ed, "Pause…");
+    ed.harness.run_steps(2);
+    click_button(&mut ed, "Confirm");
+    ed.run_until("the rehearsal pause", |app| {
+        app.live
+            .session
+            .as_ref()
+            .is_some_and(|s| s.snapshot().status == timesync::Status::Paused)
+    });
+    assert_eq!(server_state(&url).status, timesync::Status::Paused);
+    // Disconnect stops the rehearsal server.
+    click_button(&mut ed, "Disconnect");
+    ed.harness.run_steps(2);
+    assert!(!ed.harness.state().is_live());
+    let client = timesync::client::TimeClient::new(&url, Duration::from_millis(500)).unwrap();
+    assert!(client.sample().is_err(), "the rehearsal server stopped");
+}
+
+fn click_button(ed: &mut Editor, label: &str) {
+    ed.harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, label)
+        .click();
+}
+
+fn open_live_panel(ed: &mut Editor) {
+    if ed.harness.query_by_label("Admin token").is_none()
+        && ed.harness.query_by_label("Rehearsal").is_none()
+    {
+        ed.harness.get_by_label("Live").click();
+        ed.harness.run_steps(2);
+    }
+}
+
+/// Replaces the text of the field labelled `label` with `text`.
+fn fill(ed: &mut Editor, label: &str, text: &str) {
+    use egui::accesskit::Role;
+    let input = if ed
+        .harness
+        .query_by_role_and_label(Role::PasswordInput, label)
+        .is_some()
+    {
+        Role::PasswordInput
+    } else {
+        Role::TextInput
+    };
+    ed.harness.get_by_role_and_label(input, label).focus();
+    ed.harness.run_steps(1);
+    ed.harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    ed.harness
+        .get_by_role_and_label(input, label)
+        .type_text(text);
+    ed.harness.run_steps(2);
+    ed.harness.key_press(Key::Escape);
+    ed.harness.run_steps(1);
+}
+
+/// The transport as the server reports it now.
+fn server_state(url: &str) -> timesync::TimeResponse {
+    let client = timesync::client::TimeClient::new(url, Duration::from_secs(2)).unwrap();
+    client.sample().unwrap().1
 }
 
 #[test]
@@ -390,6 +557,34 @@ fn effect_catalog_panel_overrides_an_entry_adds_one_and_undo_restores() {
     let mut ed = editor();
     ed.open(sample());
     assert_eq!(ed.harness.state().doc.show().effects, None);
+    // A flash cue with no tolerance of its own takes the catalog's (100 ms, below the show's
+    // expected drift of 1.5 s): the lint flags it as a drift risk.
+    ed.harness
+        .state_mut()
+        .apply_edit(cuestudio::doc::Edit::AddCues {
+            cues: vec![cuesheet::Cue {
+                time: 30_000,
+                action: "flash".into(),
+                ..Default::default()
+            }],
+        });
+    ed.harness.state_mut().editor.selection.clear();
+    ed.harness.run_steps(2);
+    let index = |app: &CuestudioApp| {
+        app.doc
+            .show()
+            .cues
+            .iter()
+            .position(|c| c.time == 30_000 && c.action == "flash" && c.tolerance.is_none())
+            .unwrap()
+    };
+    let drift_risk = |app: &CuestudioApp| {
+        let i = index(app);
+        app.findings()
+            .iter()
+            .any(|f| f.code == cuesheet::lint::DRIFT_RISK && f.cue == Some(i))
+    };
+    assert!(drift_risk(ed.harness.state()));
     ed.harness.get_by_label_contains("Effect catalog (").click();
     ed.harness.run_steps(2);
     // The entry's name (a selectable row), not its kind column of the same text.
@@ -401,20 +596,25 @@ fn effect_catalog_panel_overrides_an_entry_adds_one_and_undo_restores() {
     let field = ed.harness.get_by_label("Tolerance");
     field.focus();
     ed.harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    field.type_text("80");
-    ed.harness.run_steps(2);
+    type_slowly(&mut ed, "Tolerance", "2000");
     let effects = ed.harness.state().doc.show().effects.clone();
     let flash = effects
         .as_ref()
         .and_then(|e| e.get("flash"))
         .expect("the show now overrides flash");
-    assert_eq!(flash["tolerance"], 80, "{flash}");
+    assert_eq!(flash["tolerance"], 2000, "{flash}");
     assert_eq!(
         effects.as_ref().map(|e| e.len()),
         Some(1),
         "only what differs"
     );
-    // A cue without its own tolerance now gets the new default, and the lint sees it.
+    // The cue without its own tolerance now gets the new default, and the lint sees it: 2 s
+    // is above the expected drift, so it is no longer a drift risk.
+    assert!(
+        !drift_risk(ed.harness.state()),
+        "{:?}",
+        ed.harness.state().findings()
+    );
     ed.harness.key_press(Key::Escape);
     ed.harness.run_steps(2);
 
@@ -435,7 +635,8 @@ fn effect_catalog_panel_overrides_an_entry_adds_one_and_undo_restores() {
     assert_eq!(effects["confetti"]["kind"], "marker");
     assert!(effects.contains_key("flash"));
 
-    // Undo removes the new effect, then the typed tolerance in one step.
+    // Undo removes the new effect, then the typed tolerance in one step (an undo per
+    // keystroke would leave 200, then 20, then 2).
     ed.harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     ed.harness.run_steps(2);
     let effects = ed.harness.state().doc.show().effects.clone().unwrap();
@@ -443,4 +644,5 @@ fn effect_catalog_panel_overrides_an_entry_adds_one_and_undo_restores() {
     ed.harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     ed.harness.run_steps(2);
     assert_eq!(ed.harness.state().doc.show().effects, None);
+    assert!(drift_risk(ed.harness.state()), "the lint follows the undo");
 }
