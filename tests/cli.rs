@@ -131,6 +131,74 @@ fn export_is_deterministic_and_drops_editor_only_keys() {
 }
 
 #[test]
+fn export_of_a_show_carries_effective_tolerance_duration_and_params() {
+    let dir = tempfile::tempdir().unwrap();
+    let show = write(
+        dir.path(),
+        "s.cueshow.json",
+        r##"{"cuestudio": 1, "expectedDrift": 1500,
+            "effects": {"flash": {"kind": "flash", "label": "Flash", "color": "#ffffff",
+                                  "tolerance": 80, "params": {"strength": 0.5}}},
+            "cues": [
+              {"time": 839, "action": "fireworks"},
+              {"time": 900, "action": "flash", "params": {"color": "#ff0000"}},
+              {"time": 950, "action": "flash", "tolerance": 40, "duration": 10},
+              {"time": 990, "action": "somethingNew"}
+            ]}"##,
+    );
+    let out = cuestudio(&["export", &show]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let builtin: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/effects.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let fw = &builtin["effects"]["fireworks"];
+    // The built-in catalog's defaults, in full.
+    assert_eq!(v[0]["tolerance"], fw["tolerance"], "{v}");
+    assert_eq!(v[0]["duration"], fw["duration"], "{v}");
+    assert_eq!(v[0]["params"], fw["params"], "{v}");
+    // The show's override, with the cue's params merged over the entry's.
+    assert_eq!(v[1]["tolerance"], 80, "{v}");
+    assert_eq!(
+        v[1]["params"],
+        serde_json::json!({"strength": 0.5, "color": "#ff0000"}),
+        "{v}"
+    );
+    // The cue's own values win.
+    assert_eq!(
+        (v[2]["tolerance"].as_i64(), v[2]["duration"].as_i64()),
+        (Some(40), Some(10))
+    );
+    // An action no catalog knows: the catalog's default tolerance, no params.
+    assert_eq!(v[3]["tolerance"], builtin["defaultTolerance"], "{v}");
+    assert!(v[3]["duration"].as_i64().unwrap() > 0, "{v}");
+    assert!(v[3].get("params").is_none(), "{v}");
+    // --raw keeps only what the cues set; seed only time and action.
+    let raw = cuestudio(&["export", &show, "--raw"]);
+    let raw: serde_json::Value = serde_json::from_slice(&raw.stdout).unwrap();
+    assert_eq!(
+        raw[0],
+        serde_json::json!({"time": 839, "action": "fireworks"})
+    );
+    let seed = cuestudio(&["export", &show, "--format", "seed"]);
+    let seed: serde_json::Value = serde_json::from_slice(&seed.stdout).unwrap();
+    assert_eq!(seed[1], serde_json::json!({"time": 900, "action": "flash"}));
+    // What the lint judged is what was exported: the 80 ms flash is a drift risk.
+    let lint = cuestudio(&["lint", &show, "--json"]);
+    let findings: serde_json::Value = serde_json::from_slice(&lint.stdout).unwrap();
+    assert!(
+        findings
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "drift-risk" && f["time"] == 900),
+        "{findings}"
+    );
+}
+
+#[test]
 fn export_of_an_invalid_show_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let bad = write(
@@ -166,16 +234,96 @@ fn info_summarises_the_sample() {
     assert!(s.contains("span:    00:00.000"), "{s}");
 }
 
+/// The subcommands `cuestudio --help` lists (so a new one is checked without editing this).
+fn subcommands() -> Vec<String> {
+    let out = cuestudio(&["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let help = text(&out.stdout);
+    let section = help
+        .split("Commands:")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no Commands section in {help}"));
+    section
+        .lines()
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .map(str::to_owned)
+        .collect()
+}
+
 #[test]
 fn every_subcommand_has_help_with_examples() {
-    for sub in ["validate", "export", "info"] {
-        let out = cuestudio(&[sub, "--help"]);
-        assert_eq!(out.status.code(), Some(0));
+    let subs = subcommands();
+    for known in [
+        "validate", "export", "info", "lint", "waveform", "clock", "follow",
+    ] {
         assert!(
-            text(&out.stdout).contains("Example"),
-            "{sub} --help lacks examples"
+            subs.iter().any(|s| s == known),
+            "{known} missing from {subs:?}"
         );
     }
+    for sub in &subs {
+        let out = cuestudio(&[sub, "--help"]);
+        assert_eq!(out.status.code(), Some(0), "{sub} --help");
+        let help = text(&out.stdout);
+        let examples = help
+            .split("Examples:")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{sub} --help lacks examples:\n{help}"));
+        assert!(
+            examples
+                .lines()
+                .any(|l| l.trim_start().starts_with(&format!("cuestudio {sub}"))),
+            "{sub} --help has no example of itself:\n{help}"
+        );
+        assert!(
+            !help.contains("lowest round trip wins"),
+            "{sub} --help describes the old estimator"
+        );
+    }
+}
+
+#[test]
+fn clock_measures_a_real_server_and_fails_cleanly_on_a_dead_one() {
+    let server = timeserver::spawn_background(timeserver::Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        ..Default::default()
+    })
+    .unwrap();
+    let url = format!("http://{}/time", server.addr);
+    let out = cuestudio(&["clock", "--server", &url, "--samples", "5", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["status"], "running", "{v}");
+    assert_eq!(v["message"], serde_json::Value::Null, "{v}");
+    let (offset, bound, rtt) = (
+        v["offsetMs"].as_i64().unwrap(),
+        v["errorBoundMs"].as_i64().unwrap(),
+        v["rttMs"].as_i64().unwrap(),
+    );
+    // One machine: the true offset is 0, so it lies within the reported bound (plus the 1 ms
+    // that reading two ms-truncated clocks adds), and the bound is no wider than half the
+    // lowest round trip plus that truncation.
+    assert!(offset.abs() <= bound + 1, "{v}");
+    assert!(rtt >= 0 && bound <= (rtt + 1) / 2 + 2, "{v}");
+    // The human form names the same things.
+    let out = cuestudio(&["clock", "--server", &url]);
+    assert_eq!(out.status.code(), Some(0));
+    let human = text(&out.stdout);
+    for k in ["offset", "rtt", "bound", "status   running"] {
+        assert!(human.contains(k), "{human}");
+    }
+    // A stopped server: exit 2, and the error names the URL.
+    drop(server);
+    let out = cuestudio(&["clock", "--server", &url, "--json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(text(&out.stderr).contains(&url), "{}", text(&out.stderr));
+    // Not a URL: exit 2 too, before any request.
+    let out = cuestudio(&["clock", "--server", "not a url"]);
+    assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]

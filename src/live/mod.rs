@@ -15,8 +15,8 @@ use timesync::client::TimeClient;
 /// Measure this machine's clock against a time server.
 #[derive(clap::Args, Debug)]
 #[command(
-    after_help = "Prints the offset (serverNow = localNow + offset), the round trip of the \
-                        best sample, the error bound, and the server's status and message.\n\n\
+    after_help = "Prints the offset (serverNow = localNow + offset), the lowest round trip of \
+                        the burst, the error bound, and the server's status and message.\n\n\
                         Exit status: 0 ok, 2 the server could not be reached or answered garbage.\n\n\
                         Examples:\n  cuestudio clock --server http://127.0.0.1:8787/time\n  \
                         cuestudio clock --server https://time.example.com/time --samples 16 --json"
@@ -25,7 +25,8 @@ pub struct ClockArgs {
     /// The time server's `/time` URL.
     #[arg(long, value_name = "URL")]
     pub server: String,
-    /// How many samples in the burst (the lowest round trip wins).
+    /// How many samples in the burst (each bounds the offset; the estimate is where their
+    /// intervals meet, so more samples give a tighter bound).
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=1000))]
     pub samples: u16,
     /// Print `{"offsetMs","rttMs","errorBoundMs","status","message"}`.
@@ -70,7 +71,7 @@ pub fn clock(args: &ClockArgs) -> ExitCode {
             "offset   {:+} ms  (serverNow = localNow + offset)",
             e.offset_ms
         );
-        println!("rtt      {} ms (best of {})", e.rtt_ms, args.samples);
+        println!("rtt      {} ms (lowest of {})", e.rtt_ms, args.samples);
         println!("bound    ±{} ms", e.error_bound_ms);
         println!("status   {}", reply.status);
         println!("message  {}", reply.message.as_deref().unwrap_or("—"));
