@@ -83,6 +83,9 @@ pub struct Scenario {
     pub seed: u64,
     /// The bound is checked again this long after the burst (drift grows the error).
     pub later_ms: i64,
+    /// Status polls after the burst, one sample this often until the later check (each is
+    /// intersected with the anchor, as a client's status polls are).
+    pub poll_ms: Option<i64>,
     /// Whether the 0.3× accuracy goal applies (symmetric paths, where it is reachable: any
     /// estimator is off by half the floor asymmetry, which no measurement can reveal).
     pub goal_applies: bool,
@@ -103,6 +106,7 @@ pub fn scenarios(trials: usize) -> Vec<Scenario> {
         trials,
         seed: 0,
         later_ms: 60_000,
+        poll_ms: None,
         goal_applies: true,
     };
     vec![
@@ -165,12 +169,19 @@ pub struct Trial {
     /// The estimator's error and bound [`Scenario::later_ms`] after the burst.
     pub later_err: f64,
     pub later_bound: i64,
+    /// Whether the estimator reported itself stale at the later check.
+    pub later_stale: bool,
 }
 
 impl Trial {
     /// The true server time lay outside the reported bound (at the end of the burst or later).
     pub fn violated(&self) -> bool {
-        self.est_err.abs() > self.est_bound as f64 || self.later_err.abs() > self.later_bound as f64
+        self.est_err.abs() > self.est_bound as f64 || self.later_violated()
+    }
+
+    /// The true server time lay outside the bound at the later check.
+    pub fn later_violated(&self) -> bool {
+        self.later_err.abs() > self.later_bound as f64
     }
 }
 
@@ -208,6 +219,39 @@ pub fn run_trial(sc: &Scenario, rng: &mut Rng) -> Trial {
         tau = recv + rng.uniform() * 2.0;
     }
     est.end_burst();
+    let now = samples.last().map_or(0, |s| s.recv_mono);
+
+    let truth = |m: i64, step: f64| server(m as f64, step);
+    // The estimator's error and bound at monotonic instant `m`.
+    let est_at = |est: &Estimator, m: i64, step: f64| {
+        est.estimate(m, m + wall_base)
+            .map_or((f64::INFINITY, 0), |e| {
+                (
+                    (m + wall_base + e.offset_ms) as f64 - truth(m, step),
+                    e.error_bound_ms,
+                )
+            })
+    };
+    let (est_err, est_bound) = est_at(&est, now, step);
+
+    // Status polls: one sample each `poll_ms`, the last one answered before the later check.
+    let later = now + sc.later_ms;
+    if let Some(every) = sc.poll_ms.filter(|p| *p > 0) {
+        let mut at = now + every;
+        while at + 1_000 <= later {
+            let read = at as f64 + sc.up.delay(rng);
+            let recv = read + sc.down.delay(rng);
+            let recv_mono = recv.floor() as i64;
+            est.add(Sample {
+                sent_mono: at,
+                recv_mono,
+                recv_wall: recv_mono + wall_base,
+                server_time: server(read, step).floor() as i64,
+            });
+            at += every;
+        }
+    }
+    let (later_err, later_bound) = est_at(&est, later, step);
 
     // Server time at monotonic instant `m` per the article's single sample and per min-RTT.
     let article = |s: &Sample, m: i64| {
@@ -220,26 +264,14 @@ pub fn run_trial(sc: &Scenario, rng: &mut Rng) -> Trial {
         .min_by_key(|s| s.rtt())
         .copied()
         .unwrap_or(first);
-    let now = samples.last().map_or(0, |s| s.recv_mono);
-    let truth = |m: i64| server(m as f64, step);
-    let est_at = |m: i64| {
-        est.estimate(m, m + wall_base)
-            .map_or((f64::INFINITY, 0), |e| {
-                (
-                    (m + wall_base + e.offset_ms) as f64 - truth(m),
-                    e.error_bound_ms,
-                )
-            })
-    };
-    let (est_err, est_bound) = est_at(now);
-    let (later_err, later_bound) = est_at(now + sc.later_ms);
     Trial {
-        single_err: article(&first, now) - truth(now),
-        min_rtt_err: article(&best, now) - truth(now),
+        single_err: article(&first, now) - truth(now, step),
+        min_rtt_err: article(&best, now) - truth(now, step),
         est_err,
         est_bound,
         later_err,
         later_bound,
+        later_stale: est.is_stale(later),
     }
 }
 
@@ -325,10 +357,15 @@ impl Report {
     }
 }
 
+/// Every trial of a scenario.
+pub fn trials(sc: &Scenario) -> Vec<Trial> {
+    let mut rng = Rng::new(sc.seed);
+    (0..sc.trials).map(|_| run_trial(sc, &mut rng)).collect()
+}
+
 /// Runs every trial of a scenario.
 pub fn run(sc: &Scenario) -> Report {
-    let mut rng = Rng::new(sc.seed);
-    let trials: Vec<Trial> = (0..sc.trials).map(|_| run_trial(sc, &mut rng)).collect();
+    let trials = trials(sc);
     let col = |f: fn(&Trial) -> f64| trials.iter().map(f).collect::<Vec<f64>>();
     Report::from_errors(
         sc.name,
