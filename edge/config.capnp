@@ -1,6 +1,7 @@
 # Local workerd config: the Worker and its Durable Object on 127.0.0.1.
-# Port: WORKERD_PORT via `--socket-addr http=127.0.0.1:PORT`; token via the
-# ADMIN_TOKEN environment variable (see test.sh).
+# Port: `--socket-addr http=127.0.0.1:PORT`, or a socket bound beforehand with
+# `--socket-fd http=FD` (as tests/conformance/run.sh does); token via the ADMIN_TOKEN
+# environment variable.
 using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (

@@ -80,7 +80,8 @@ fn the_real_client_through_a_delaying_proxy_stays_inside_its_bound() {
 fn follow_waits_for_a_server_that_is_down_at_start() {
     let _serial = serial();
     let dir = tempfile::tempdir().unwrap();
-    let addr = support::free_addr();
+    let reserved = support::reserve_addr();
+    let addr = reserved.addr;
     let url = format!("http://{addr}/time");
     let start = now_ms() + 3_500;
     let cues = sheet(
@@ -106,12 +107,15 @@ fn follow_waits_for_a_server_that_is_down_at_start() {
     std::thread::sleep(Duration::from_millis(300));
     assert!(f.finish_now().is_none(), "follow gave up: {:?}", f.err);
 
-    let _srv = server(addr, dir.path());
+    let _srv = reserved.serve(dir.path());
     let synced = f.wait_for("the first sync", Duration::from_secs(3), |l| {
         l.v["sync"] == "start"
     });
+    // The bound is what the round trip allows: half the lowest round trip, plus 1 ms for
+    // each ms-truncated clock reading (no guess at how fast this machine answers).
+    let rtt = synced.v["rttMs"].as_i64().unwrap();
     assert!(
-        synced.v["errorBoundMs"].as_i64().unwrap() <= 2,
+        synced.v["errorBoundMs"].as_i64().unwrap() <= (rtt + 1) / 2 + 2,
         "{:?}",
         synced.v
     );
@@ -155,13 +159,16 @@ fn follow_rides_out_a_server_outage_and_reports_stale_and_recovery() {
     // The server goes down at show time 0.2 s, for 2 s.
     std::thread::sleep(Duration::from_millis(200));
     srv.stop();
+    // Hold the port while the server is down (connections are refused, as with no server),
+    // so nothing else can take it before the server comes back on it.
+    let reserved = support::Reserved::hold(addr);
     let down_at = now_ms();
     let stale = f.wait_for("a stale report", Duration::from_secs(3), |l| is_stale(&l.v));
     assert!(stale.v["ageMs"].as_i64().unwrap() >= 700, "{:?}", stale.v);
     std::thread::sleep(Duration::from_millis(
         (down_at + 2_000 - now_ms()).max(0) as u64
     ));
-    let _srv = server(addr, dir.path());
+    let _srv = reserved.serve(dir.path());
     f.wait_for("the recovery", Duration::from_secs(5), |l| {
         is_recovered(&l.v)
     });
@@ -403,17 +410,21 @@ fn a_wall_clock_step_does_not_move_the_show_and_triggers_a_re_burst() {
             .find(|(l, _)| l["action"] == n.as_str())
             .unwrap_or_else(|| panic!("no {n} in {lines:#?}"));
         assert!(cue.get("skipped").is_none(), "{cue}");
+        // Within its tolerance (100 ms) by the follower's account...
         let late = cue["lateMs"].as_i64().unwrap();
-        assert!((0..=50).contains(&late), "{cue}");
-        // The real instant it fired at (the server's clock is this machine's real one).
+        assert!((0..=100).contains(&late), "{cue}");
+        // ...and by the real clock: `at` is when the line was written, right after firing,
+        // and the server's clock is this machine's real one. Had the step moved the show,
+        // these would be 30 s off; how late a loaded machine runs the thread is only
+        // bounded by what the follower itself reported.
         let real_late = at - (start + t);
         assert!(
-            (-5..=60).contains(&real_late),
-            "fired {real_late} ms off: {cue}"
+            real_late >= -2 && real_late <= late + 20,
+            "fired {real_late} ms off (reported {late}): {cue}"
         );
         let fired = cue["firedAtServerMs"].as_i64().unwrap();
         assert!(
-            (fired - at).abs() <= 5,
+            (fired - at).abs() <= bound + 20,
             "server time {fired} vs real {at}: {cue}"
         );
     }

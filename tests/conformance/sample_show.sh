@@ -7,13 +7,14 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 bin_dir="${CARGO_TARGET_DIR:-$root/target}/debug"
 work="$(mktemp -d)"; pid=""
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
-port=18797
+. "$root/tests/conformance/lib.sh"
 "$bin_dir/cuestudio" export "$root/sample_shows/hoshizora.cueshow.json" -o "$work/cues.json"
-"$bin_dir/cuestudio-timeserver" --listen "127.0.0.1:$port" >"$work/ts.log" 2>&1 & pid=$!
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/time" >/dev/null && break; sleep 0.1; done
+"$bin_dir/cuestudio-timeserver" --listen "127.0.0.1:0" >"$work/ts.log" 2>&1 & pid=$!
+base="http://$(wait_listening "$work/ts.log")"
+wait_up "$base"
 last=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[-1]["time"])' "$work/cues.json")
 start=$(( $(date +%s%3N) - last + 1500 ))
-node "$root/tests/conformance/article_client.js" "http://127.0.0.1:$port" "$(cat "$work/cues.json")" "$start" 3500 >"$work/fired.jsonl"
+node "$root/tests/conformance/article_client.js" "$base" "$(cat "$work/cues.json")" "$start" 3500 >"$work/fired.jsonl"
 python3 - "$work/cues.json" "$work/fired.jsonl" <<'PY'
 import json, sys
 cues = json.load(open(sys.argv[1]))

@@ -5,7 +5,7 @@
 pub mod proxy;
 
 use std::io::{BufRead, BufReader};
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver};
@@ -42,23 +42,44 @@ pub fn rfc3339(ms: i64) -> String {
     )
 }
 
-/// A port on 127.0.0.1 that nothing listens on (right now).
-pub fn free_addr() -> SocketAddr {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
+/// A port on 127.0.0.1 that nothing listens on yet, held from the start: a bound socket
+/// that does not listen (connections are refused, as with no server, and no other process
+/// can take the port) until [`Reserved::serve`] starts the real time server on it.
+pub fn reserve_addr() -> Reserved {
+    let (socket, addr) = timeserver::reserve("127.0.0.1:0".parse().unwrap()).unwrap();
+    Reserved { addr, socket }
 }
 
-/// The real time server on `addr` (port 0 for any), its transport kept in `dir`.
-pub fn server(addr: SocketAddr, dir: &Path) -> timeserver::ServerHandle {
-    timeserver::spawn_background(timeserver::Config {
+pub struct Reserved {
+    pub addr: SocketAddr,
+    socket: timeserver::server::Socket,
+}
+
+impl Reserved {
+    /// Holds `addr` (a port this test's server just left).
+    pub fn hold(addr: SocketAddr) -> Reserved {
+        let (socket, addr) = timeserver::reserve(addr).unwrap();
+        Reserved { addr, socket }
+    }
+
+    /// The real time server on the reserved port, its transport kept in `dir`.
+    pub fn serve(self, dir: &Path) -> timeserver::ServerHandle {
+        timeserver::spawn_on(self.socket, config(self.addr, dir)).unwrap()
+    }
+}
+
+fn config(addr: SocketAddr, dir: &Path) -> timeserver::Config {
+    timeserver::Config {
         listen: addr,
         state_file: Some(dir.join("state.json")),
         admin_token: Some(TOKEN.to_owned()),
         serve_dir: None,
-    })
-    .unwrap()
+    }
+}
+
+/// The real time server on `addr` (port 0 for any), its transport kept in `dir`.
+pub fn server(addr: SocketAddr, dir: &Path) -> timeserver::ServerHandle {
+    timeserver::spawn_background(config(addr, dir)).unwrap()
 }
 
 /// A cue sheet of `(time, action, tolerance)`.
@@ -204,22 +225,39 @@ impl Drop for Follow {
     }
 }
 
-/// Asserts that cue `action` at show time `time` fired, not skipped, within 50 ms of its
-/// time by the follower's own account, and that its line reached the test within 150 ms of
-/// the cue's true instant `start + time` (the server clock here is this machine's).
+/// Asserts that cue `action` at show time `time` (tolerance 100 ms) fired and was not
+/// skipped, by the follower's own account within its tolerance, and that its account agrees
+/// with what the test saw: the server clock here is this machine's, so the line cannot reach
+/// the test before the server time the follower says it fired at (a follower whose clock ran
+/// ahead would fire early), nor before the cue's instant. How long delivery takes on a loaded
+/// machine is not asserted beyond a gross 1 s.
 pub fn assert_on_time(f: &Follow, action: &str, start: i64, time: i64) {
     let l = f.cue(action);
     assert!(l.v.get("skipped").is_none(), "{action} skipped: {:?}", l.v);
     let late = l.v["lateMs"].as_i64().unwrap();
     assert!(
-        (0..=50).contains(&late),
-        "{action} fired {late} ms late: {:?}",
+        (0..=100).contains(&late),
+        "{action} fired {late} ms late, beyond its tolerance: {:?}",
         l.v
     );
-    let seen_late = l.at_ms - (start + time);
+    let fired = l.v["firedAtServerMs"].as_i64().unwrap();
     assert!(
-        (-5..=150).contains(&seen_late),
-        "{action} reached the test {seen_late} ms after its instant: {:?}",
+        (fired - (start + time) - late).abs() <= 1,
+        "{action}: firedAtServerMs and lateMs disagree: {:?}",
+        l.v
+    );
+    // 2 ms: both clocks are read truncated to whole ms, and the follower's offset (shown to
+    // be within its bound of the true 0 by the sync lines) rounds too.
+    assert!(
+        l.at_ms >= fired - 2 && l.at_ms >= start + time - 2,
+        "{action} was seen at {} before it fired at {fired}: {:?}",
+        l.at_ms,
+        l.v
+    );
+    assert!(
+        l.at_ms - fired <= 1_000,
+        "{action} reached the test {} ms after it fired: {:?}",
+        l.at_ms - fired,
         l.v
     );
 }

@@ -18,5 +18,5 @@ pub mod transport;
 
 pub use app::{AppState, ApplyError, TimeSource, app};
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use server::{Config, ServerHandle, serve, spawn_background};
+pub use server::{Config, ServerHandle, reserve, serve, spawn_background, spawn_on};
 pub use transport::{Transport, TransportError};

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use clap::Parser;
-use timeserver::{Config, serve};
+use timeserver::{Config, spawn_background};
 use tracing_subscriber::EnvFilter;
 
 /// Serves `GET /time` and the show transport for Cuestudio viewers and the editor.
@@ -15,7 +15,8 @@ use tracing_subscriber::EnvFilter;
 #[derive(Debug, Parser)]
 #[command(version)]
 struct Args {
-    /// Address to listen on.
+    /// Address to listen on (port 0: any free port; the address is printed on stdout as
+    /// `listening on http://ADDR`).
     #[arg(long, default_value = "127.0.0.1:8787")]
     listen: SocketAddr,
     /// Transport state file: loaded at start, saved atomically on every change.
@@ -32,6 +33,7 @@ struct Args {
 fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
     let admin_token = match (
@@ -57,7 +59,18 @@ fn main() -> anyhow::Result<()> {
         .enable_all()
         .build()
         .context("building the main runtime")?;
-    runtime.block_on(serve(config, shutdown_signal()))
+    let handle = spawn_background(config)?;
+    // The one line on stdout: scripts that listen on port 0 read the real address here.
+    {
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "listening on http://{}", handle.addr);
+        let _ = out.flush();
+    }
+    runtime.block_on(shutdown_signal());
+    tracing::info!("shutting down");
+    handle.stop();
+    Ok(())
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.

@@ -21,7 +21,8 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use socket2::{Domain, Protocol, Socket, Type};
+pub use socket2::Socket;
+use socket2::{Domain, Protocol, Type};
 use tokio::sync::{Semaphore, watch};
 use tower::ServiceExt as _;
 
@@ -146,11 +147,56 @@ pub async fn serve(
     Ok(())
 }
 
+/// A socket bound to `addr` (port 0: a free one) that is not listening yet: it holds the
+/// port, connections to it are refused, and [`spawn_on`] later serves on it.
+pub fn reserve(addr: SocketAddr) -> std::io::Result<(Socket, SocketAddr)> {
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    socket.set_reuse_address(true)?;
+    #[cfg(target_os = "linux")]
+    socket.set_reuse_port(true)?;
+    socket.bind(&addr.into())?;
+    let bound = socket
+        .local_addr()?
+        .as_socket()
+        .ok_or_else(|| std::io::Error::other("not an IP socket"))?;
+    Ok((socket, bound))
+}
+
+/// Like [`spawn_background`], on a socket the caller already bound (`config.listen` is
+/// ignored). With `SO_REUSEPORT` set on it, each worker gets a listener of its own on the
+/// same port; without, one worker serves. A caller that holds a port from the start (bound,
+/// not yet listening: connections are refused) hands it over with no moment where another
+/// process could take it.
+pub fn spawn_on(socket: Socket, config: Config) -> anyhow::Result<ServerHandle> {
+    let state = config.app_state()?;
+    socket
+        .listen(LISTEN_BACKLOG)
+        .context("cannot listen on the given socket")?;
+    socket.set_nonblocking(true)?;
+    let first = StdListener::from(socket);
+    let addr = first.local_addr()?;
+    let mut listeners = vec![first];
+    while listeners.len() < worker_count() {
+        match reuseport_listener(addr) {
+            Ok(l) => listeners.push(l),
+            Err(_) => break,
+        }
+    }
+    run(listeners, state)
+}
+
 /// Binds and starts serving `state` on `listen`.
 pub fn start(listen: SocketAddr, state: AppState) -> anyhow::Result<ServerHandle> {
-    let workers = worker_count();
-    let listeners = bind(listen, workers)?;
-    let addr = listeners[0].local_addr()?;
+    run(bind(listen, worker_count())?, state)
+}
+
+/// Serves `state` on `listeners` (all on one address), one worker thread each.
+fn run(listeners: Vec<StdListener>, state: AppState) -> anyhow::Result<ServerHandle> {
+    let workers = listeners.len();
+    let addr = listeners
+        .first()
+        .context("no listener to serve on")?
+        .local_addr()?;
     let (stop, stop_rx) = watch::channel(false);
     let limit = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     let mut handle = ServerHandle {
@@ -189,25 +235,41 @@ fn worker_count() -> usize {
     }
 }
 
-/// Binds `n` listeners on one address. A plain probe bind first makes a taken port an error
-/// (two `SO_REUSEPORT` servers would otherwise silently share it) and resolves port 0.
+/// Binds `n` listeners on one address. For a given port, a plain probe bind first makes a
+/// taken port an error (two `SO_REUSEPORT` servers would otherwise silently share it). For
+/// port 0 the first listener takes whatever port the kernel gives it (a fresh port nobody
+/// holds) and the others join that one, so there is no moment where the port is free.
 fn bind(listen: SocketAddr, n: usize) -> anyhow::Result<Vec<StdListener>> {
-    let probe = StdListener::bind(listen).with_context(|| format!("cannot listen on {listen}"))?;
-    let addr = probe.local_addr()?;
-    drop(probe);
-    (0..n)
-        .map(|_| {
-            let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
-            socket.set_reuse_address(true)?;
-            #[cfg(target_os = "linux")]
-            socket.set_reuse_port(true)?;
-            socket.set_nonblocking(true)?;
-            socket.bind(&addr.into())?;
-            socket.listen(LISTEN_BACKLOG)?;
-            Ok(StdListener::from(socket))
-        })
-        .collect::<std::io::Result<Vec<_>>>()
-        .with_context(|| format!("cannot listen on {addr}"))
+    let listener = reuseport_listener;
+    let mut listeners = Vec::with_capacity(n);
+    let addr = if listen.port() == 0 {
+        let first = listener(listen).with_context(|| format!("cannot listen on {listen}"))?;
+        let addr = first.local_addr()?;
+        listeners.push(first);
+        addr
+    } else {
+        let probe =
+            StdListener::bind(listen).with_context(|| format!("cannot listen on {listen}"))?;
+        let addr = probe.local_addr()?;
+        drop(probe);
+        addr
+    };
+    while listeners.len() < n.max(1) {
+        listeners.push(listener(addr).with_context(|| format!("cannot listen on {addr}"))?);
+    }
+    Ok(listeners)
+}
+
+/// A listening, non-blocking socket on `addr` that others with `SO_REUSEPORT` can share.
+fn reuseport_listener(addr: SocketAddr) -> std::io::Result<StdListener> {
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    socket.set_reuse_address(true)?;
+    #[cfg(target_os = "linux")]
+    socket.set_reuse_port(true)?;
+    socket.set_nonblocking(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(LISTEN_BACKLOG)?;
+    Ok(StdListener::from(socket))
 }
 
 struct Worker {
