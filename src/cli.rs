@@ -53,6 +53,43 @@ pub enum Command {
     Waveform(crate::audio::cli::WaveformArgs),
     Clock(crate::live::ClockArgs),
     Follow(crate::live::FollowArgs),
+    Publish(PublishArgs),
+}
+
+/// Write the bundle a CDN serves as it is: the cue sheet under its content hash (with .gz
+/// and .br twins), the runtime and the audio under hashed names, manifest.json and a working
+/// index.html.
+///
+/// Hashed names are immutable and never overwritten with other bytes; manifest.json and
+/// index.html are the only files that change, so a rollback is a manifest change.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Serve hashed names with `Cache-Control: public, max-age=31536000, immutable`, \
+                        manifest.json and index.html with `no-cache` (docs/publish.md).\n\n\
+                        Exit status: 0 ok, 1 the show is invalid, 2 usage or I/O error.\n\n\
+                        Examples:\n  cuestudio publish show.cueshow.json -o dist\n  \
+                        cuestudio publish show.cueshow.json -o dist --time-server https://time.example.com/time\n  \
+                        cuestudio publish show.cueshow.json -o dist --base-url https://cdn.example.com/winter-live"
+)]
+pub struct PublishArgs {
+    /// The show (`*.cueshow.json`).
+    pub show: PathBuf,
+    /// The bundle's folder (created when missing).
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+    /// The time server's `/time` URL (default: the show's `timeServer`).
+    #[arg(long, value_name = "URL")]
+    pub time_server: Option<String>,
+    /// Where the bundle will be served from; the manifest and the page name files under it.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// How often pages poll the time server for the transport (ms).
+    #[arg(long, value_name = "MS", default_value_t = crate::publish::DEFAULT_STATUS_POLL_MS,
+          value_parser = clap::value_parser!(i64).range(500..=600_000))]
+    pub status_poll_ms: i64,
+    /// Print what was written as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Check show documents and CDN cue sheets; print every problem with its location.
@@ -95,10 +132,15 @@ pub enum FormatArg {
 }
 
 /// Write the CDN cue sheet: sorted by time, deterministic bytes, UTF-8.
+///
+/// From a show, each cue of the extended format carries its effective tolerance, duration
+/// and params (the cue's own, else the show's effect catalog, else the built-in one): what
+/// the editor linted and previewed is what the page gets. A cue sheet is written as it is.
 #[derive(clap::Args, Debug)]
 #[command(
     after_help = "Examples:\n  cuestudio export show.cueshow.json -o dist/cues.json\n  \
                         cuestudio export show.cueshow.json --format seed --pretty\n  \
+                        cuestudio export show.cueshow.json --raw   # only what cues set\n  \
                         cuestudio export old-cues.json -o cues.json   # normalise a sheet"
 )]
 pub struct ExportArgs {
@@ -113,12 +155,19 @@ pub struct ExportArgs {
     /// Indent the JSON for people; the default is compact.
     #[arg(long)]
     pub pretty: bool,
+    /// Keep only what each cue sets itself (no catalog defaults filled in).
+    #[arg(long)]
+    pub raw: bool,
 }
 
 /// Summarise a show or cue sheet: title, cue count, time span, actions with counts.
 #[derive(clap::Args, Debug)]
-#[command(after_help = "Example:\n  cuestudio info sample_shows/hoshizora.cueshow.json")]
+#[command(
+    after_help = "Examples:\n  cuestudio info sample_shows/hoshizora.cueshow.json\n  \
+                        cuestudio info dist/cues.json --json"
+)]
 pub struct InfoArgs {
+    /// A show (`*.cueshow.json`) or a CDN cue sheet.
     pub file: PathBuf,
     /// Print the summary as JSON.
     #[arg(long)]
@@ -147,6 +196,7 @@ pub fn main() -> ExitCode {
         Some(Command::Waveform(a)) => crate::audio::cli::waveform(&a),
         Some(Command::Clock(a)) => crate::live::clock(&a),
         Some(Command::Follow(a)) => crate::live::follow(&a),
+        Some(Command::Publish(a)) => publish(&a),
     }
 }
 
@@ -329,7 +379,21 @@ fn export(args: &ExportArgs) -> ExitCode {
         FormatArg::Extended => ExportFormat::Extended,
         FormatArg::Seed => ExportFormat::Seed,
     };
-    let text = cuesheet::export_sheet(&cues_of(doc), format, args.pretty);
+    let cues = match doc {
+        Document::Show(show) if format == ExportFormat::Extended && !args.raw => {
+            match cuesheet::catalog::Catalog::for_show(&show) {
+                Ok(catalog) => show.cues.iter().map(|c| catalog.resolve(c)).collect(),
+                Err(e) => {
+                    for line in problem_lines(&args.input, &e) {
+                        eprintln!("{line}");
+                    }
+                    return ExitCode::from(EXIT_INVALID);
+                }
+            }
+        }
+        doc => cues_of(doc),
+    };
+    let text = cuesheet::export_sheet(&cues, format, args.pretty);
     match &args.output {
         Some(out) => {
             if let Err(e) = cuesheet::write_atomic(out, text.as_bytes()) {
@@ -349,6 +413,55 @@ fn export(args: &ExportArgs) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+fn publish(args: &PublishArgs) -> ExitCode {
+    use crate::publish::{Options, PublishError};
+    let opts = Options {
+        show: args.show.clone(),
+        out_dir: args.output.clone(),
+        time_server: args.time_server.clone(),
+        base_url: args.base_url.clone(),
+        status_poll_ms: args.status_poll_ms,
+    };
+    match crate::publish::publish(&opts) {
+        Ok(p) => {
+            if args.json {
+                let v = serde_json::json!({
+                    "cues": p.cues,
+                    "integrity": p.cues_integrity,
+                    "cueCount": p.cue_count,
+                    "runtime": p.runtime,
+                    "media": p.media,
+                    "written": p.written,
+                    "unchanged": p.unchanged,
+                });
+                outln!("{v}");
+            } else {
+                outln!(
+                    "{}: {} cues in {} ({}), runtime {}, {} files written, {} unchanged",
+                    args.output.display(),
+                    p.cue_count,
+                    p.cues,
+                    p.cues_integrity,
+                    p.runtime,
+                    p.written.len(),
+                    p.unchanged.len()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(PublishError::Invalid(e)) => {
+            for line in problem_lines(&args.show, &e) {
+                eprintln!("{line}");
+            }
+            ExitCode::from(EXIT_INVALID)
+        }
+        Err(e) => {
+            eprintln!("cuestudio publish: {e}");
+            ExitCode::from(EXIT_IO)
+        }
+    }
 }
 
 fn info(args: &InfoArgs) -> ExitCode {

@@ -379,6 +379,41 @@ impl Catalog {
             .unwrap_or_else(|| self.kind_of(&cue.action).default_duration_ms())
     }
 
+    /// The catalog a show's cues play with: the built-in one with the show's `effects`
+    /// overrides (an error names the override that does not parse).
+    pub fn for_show(show: &crate::model::Show) -> Result<Catalog, ParseError> {
+        let builtin = Catalog::builtin();
+        match &show.effects {
+            Some(over) => builtin.with_overrides(over),
+            None => Ok(builtin),
+        }
+    }
+
+    /// The cue as a page must receive it: its effective `tolerance` and `duration` (its own,
+    /// else its action's entry, else the catalog's defaults) and `params` (the entry's
+    /// defaults with the cue's own merged over them, key by key; absent when both are
+    /// empty). What the lint, the preview and `follow` use is exactly this.
+    pub fn resolve(&self, cue: &Cue) -> Cue {
+        let mut params = self
+            .get(&cue.action)
+            .map(|entry| entry.params.clone())
+            .unwrap_or_default();
+        if let Some(own) = &cue.params {
+            for (k, v) in own {
+                params.insert(k.clone(), v.clone());
+            }
+        }
+        Cue {
+            time: cue.time,
+            action: cue.action.clone(),
+            tolerance: Some(self.effective_tolerance(cue)),
+            duration: Some(self.effective_duration(cue)),
+            params: (!params.is_empty()).then_some(params),
+            lane: cue.lane.clone(),
+            note: cue.note.clone(),
+        }
+    }
+
     /// Every entry as JSON, action → entry object: the `effects` object of a catalog file.
     pub fn to_json(&self) -> Map<String, Value> {
         self.entries

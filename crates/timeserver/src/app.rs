@@ -253,7 +253,12 @@ pub fn app(state: AppState) -> Router {
         router = router.route("/admin/transport", post(admin_transport));
     }
     if let Some(dir) = &state.serve_dir {
-        let files = ServeDir::new(dir).append_index_html_on_directories(true);
+        // A published bundle carries `.br` and `.gz` twins of its cue sheet: sent as they are
+        // to clients that accept them (with `Vary: Accept-Encoding`).
+        let files = ServeDir::new(dir)
+            .append_index_html_on_directories(true)
+            .precompressed_br()
+            .precompressed_gzip();
         router = router.fallback_service(
             Router::new()
                 .fallback_service(files)
@@ -395,29 +400,47 @@ async fn admin_transport(State(state): State<AppState>, req: Request) -> Respons
     }
 }
 
-/// Static files: `immutable` for content-hashed names, revalidate everything else.
+/// Static files: `immutable` for content-hashed names, revalidate everything else; readable
+/// from any origin (a public bundle; the event page may live elsewhere).
 async fn static_cache_headers(req: Request, next: axum::middleware::Next) -> Response<Body> {
     let hashed = is_content_hashed(req.uri().path());
     let mut res = next.run(req).await;
-    if res.status().is_success() {
+    if res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED {
         let value = if hashed { IMMUTABLE } else { NO_CACHE };
         res.headers_mut().insert(header::CACHE_CONTROL, value);
+        res.headers_mut()
+            .insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, ANY_ORIGIN);
     }
     res
 }
 
-/// Whether a file name carries a content hash: a `.`- or `-`-separated part of its name of at
-/// least 8 hex digits, as in `cues.3f9a1c2b.json` or `app-0123abcd4567.js`.
+/// Whether a path names content-hashed bytes: its file name, or a folder it is in, has a
+/// `.`- or `-`-separated part of at least 8 hex digits, as in `cues.3f9a1c2b.json`,
+/// `app-0123abcd4567.js` or `runtime.0123abcd4567ef89/clock.js`.
 pub fn is_content_hashed(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    let mut parts: Vec<&str> = name.split(['.', '-']).collect();
-    // The extension is never the hash.
-    if name.contains('.') {
-        parts.pop();
+    let mut segments = path.split('/').filter(|s| !s.is_empty()).rev();
+    let Some(name) = segments.next() else {
+        return false;
+    };
+    let has_hash = |stem: &str| {
+        stem.split(['.', '-'])
+            .any(|p| p.len() >= 8 && p.bytes().all(|b| b.is_ascii_hexdigit()))
+    };
+    // A file's extension (and a `.gz`/`.br` twin's second one) is never the hash.
+    let mut stem = name;
+    for round in 0..2 {
+        match stem.rsplit_once('.') {
+            Some((rest, ext)) if round == 0 || matches!(ext, "json" | "js" | "css" | "html") => {
+                let twin = matches!(ext, "gz" | "br");
+                stem = rest;
+                if !twin {
+                    break;
+                }
+            }
+            _ => break,
+        }
     }
-    parts
-        .iter()
-        .any(|p| p.len() >= 8 && p.bytes().all(|b| b.is_ascii_hexdigit()))
+    has_hash(stem) || segments.any(has_hash)
 }
 
 #[cfg(test)]
@@ -432,6 +455,11 @@ mod tests {
         assert!(!is_content_hashed("/cues.json"));
         assert!(!is_content_hashed("/3f9a1c2"), "7 digits are not a hash");
         assert!(!is_content_hashed("/notes.3f9a1c2bzz.txt"));
+        assert!(is_content_hashed("/cues.3f9a1c2b4d5e6f70.json.br"));
+        assert!(is_content_hashed("/runtime.0123abcd4567ef89/clock.js"));
+        assert!(!is_content_hashed("/runtime/clock.js"));
+        assert!(!is_content_hashed("/manifest.json"));
+        assert!(!is_content_hashed("/"));
     }
 
     #[test]
