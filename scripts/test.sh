@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command: sets up what is missing, then runs every test: the time-server protocol
 # conformance suite (Rust server and edge Worker in workerd), the article client on the
-# sample show, and the workspace's Rust tests.
+# sample show, the event page's runtime, and the workspace's Rust tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -11,4 +11,6 @@ cargo test --workspace --no-run
 (cd edge && npm ci --no-audit --no-fund --loglevel=error)
 bash tests/conformance/run.sh
 bash tests/conformance/sample_show.sh
+# The event page's runtime: pure modules on node's runner, against the Rust vectors.
+node --test web/test/
 cargo test --workspace
