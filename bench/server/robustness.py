@@ -4,6 +4,7 @@ malformed HTTP and oversized heads and bodies. Prints the server's RSS (given it
 and after each phase and whether /time still answers.
 
 Usage: python3 bench/server/robustness.py HOST PORT PID [IDLE_CONNECTIONS]
+(`bash bench/server/robustness.sh` starts a release server and runs this against it.)
 """
 import resource
 import socket
