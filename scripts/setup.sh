@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what building and testing Cuestudio needs on Debian/Ubuntu (idempotent, quiet).
 # Build: pkg-config, libasound2-dev (rodio/cpal via ALSA). Tests: sox and ffmpeg (generated
-# audio), python3-jsonschema (independent schema check), curl, node (edge + article client).
+# audio), python3-jsonschema (independent schema check), curl, node (edge + article client),
+# chromium and fonts-noto-cjk (the event page in a real browser: tests/browser, bench/web).
 set -euo pipefail
-pkgs=(pkg-config libasound2-dev sox libsox-fmt-all ffmpeg curl python3 python3-pip python3-jsonschema)
+pkgs=(pkg-config libasound2-dev sox libsox-fmt-all ffmpeg curl python3 python3-pip python3-jsonschema chromium fonts-noto-cjk)
 command -v node >/dev/null && command -v npm >/dev/null || pkgs+=(nodejs npm)
 [ "${1:-}" = "--gui" ] && pkgs+=(fonts-noto-cjk libgl1-mesa-dri libegl1 libxkbcommon-x11-0)
 missing=()

@@ -13,4 +13,6 @@ bash tests/conformance/run.sh
 bash tests/conformance/sample_show.sh
 # The event page's runtime: pure modules on node's runner, against the Rust vectors.
 node --test web/test/
+# The event page in headless chromium against the real time server (about 1.5 minutes).
+(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error && node --test --test-concurrency=1)
 cargo test --workspace
