@@ -269,9 +269,7 @@ impl CuestudioApp {
         std::thread::spawn(move || {
             let result = std::fs::read(&path)
                 .map_err(|e| format!("{}: {e}", path.display()))
-                .and_then(|b| {
-                    cuesheet::parse(&b).map_err(|e| crate::cli::problem_lines(&path, &e).join("\n"))
-                });
+                .and_then(|b| cuesheet::parse(&b).map_err(|e| e.located_lines(&path).join("\n")));
             let _ = tx.send(Job::Opened { path, result });
             ctx.request_repaint();
         });
@@ -319,9 +317,7 @@ impl CuestudioApp {
         self.spawn_job(format!("Importing {}", path.display()), move || {
             let result = std::fs::read(&path)
                 .map_err(|e| format!("{}: {e}", path.display()))
-                .and_then(|b| {
-                    cuesheet::parse(&b).map_err(|e| crate::cli::problem_lines(&path, &e).join("\n"))
-                })
+                .and_then(|b| cuesheet::parse(&b).map_err(|e| e.located_lines(&path).join("\n")))
                 .map(|d| match d {
                     Parsed::Sheet(c) => c,
                     Parsed::Show(s) => s.cues,

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use cuesheet::{Cue, Document, ExportFormat, Location, ParseError};
+use cuesheet::{Cue, Document, ExportFormat, ParseError};
 
 /// `println!` that never panics: a closed pipe (`cuestudio lint … | head`) ends the output
 /// quietly instead.
@@ -225,17 +225,8 @@ pub fn load_document(path: &Path) -> Result<Document, LoadError> {
 }
 
 /// `FILE: location: message`, one line per problem.
-pub fn problem_lines(path: &Path, err: &ParseError) -> Vec<String> {
-    err.problems
-        .iter()
-        .map(|p| match &p.location {
-            Location::LineColumn { line, column } => {
-                format!("{}: {line}:{column}: {}", path.display(), p.message)
-            }
-            Location::Path(at) => format!("{}: {at}: {}", path.display(), p.message),
-            Location::Whole => format!("{}: {}", path.display(), p.message),
-        })
-        .collect()
+fn problem_lines(path: &Path, err: &ParseError) -> Vec<String> {
+    err.located_lines(path)
 }
 
 /// Loads a document or reports why not on stderr, returning the exit code to use.

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::decode;
-use super::waveform::{Waveform, write_atomic};
+use super::waveform::Waveform;
 
 /// Write the waveform overview of an audio file as BBC audiowaveform JSON (version 2),
 /// which peaks.js reads. Decodes on every core.
@@ -56,7 +56,7 @@ pub fn waveform(args: &WaveformArgs) -> ExitCode {
     let (target, written) = match &args.output {
         Some(out) => (
             out.display().to_string(),
-            write_atomic(out, json.as_bytes()),
+            cuesheet::write_atomic(out, json.as_bytes()),
         ),
         None => {
             let mut stdout = std::io::stdout().lock();

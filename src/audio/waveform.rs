@@ -5,7 +5,6 @@
 //! mix, as signed integers of `bits` bits (like audiowaveform without `--split-channels`).
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::ops::ControlFlow;
 use std::path::Path;
 
@@ -90,29 +89,6 @@ impl Waveform {
     }
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file in the same directory, synced,
-/// then renamed over `path`.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,17 +118,5 @@ mod tests {
         assert_eq!(scale(1.0, 8), 127);
         assert_eq!(scale(-1.0, 8), -128);
         assert_eq!(scale(0.0, 8), 0);
-    }
-
-    #[test]
-    fn write_atomic_replaces_and_leaves_no_temp() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("w.json");
-        write_atomic(&out, b"one").unwrap();
-        write_atomic(&out, b"two").unwrap();
-        assert_eq!(std::fs::read(&out).unwrap(), b"two");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
-        let bad = dir.path().join("no/such/dir/w.json");
-        assert!(write_atomic(&bad, b"x").is_err());
     }
 }

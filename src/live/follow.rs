@@ -271,7 +271,7 @@ pub fn run_with(
     let doc = match cuesheet::parse(&bytes) {
         Ok(d) => d,
         Err(e) => {
-            for line in crate::cli::problem_lines(&args.file, &e) {
+            for line in e.located_lines(&args.file) {
                 eprintln!("{line}");
             }
             return Ok(ExitCode::from(1));

@@ -126,16 +126,7 @@ pub fn paint_stage(
 
 /// The cue's effective params: the catalog entry's, with the cue's own merged over them.
 pub fn effective_params(cue: &Cue, catalog: &Catalog) -> Map<String, Value> {
-    let mut params = catalog
-        .get(&cue.action)
-        .map(|e| e.params.clone())
-        .unwrap_or_default();
-    if let Some(own) = &cue.params {
-        for (k, v) in own {
-            params.insert(k.clone(), v.clone());
-        }
-    }
-    params
+    catalog.effective_params(cue)
 }
 
 /// What `cue` shows at `show_time_ms` on a stage of `rect`; `None` before the cue and after
@@ -152,7 +143,7 @@ pub fn cue_state(cue: &Cue, catalog: &Catalog, rect: Rect, show_time_ms: i64) ->
         .get("color")
         .and_then(Value::as_str)
         .or_else(|| catalog.get(&cue.action).map(|e| e.color.as_str()))
-        .map_or(Color32::WHITE, crate::ui::color_from_hex);
+        .map_or(Color32::WHITE, color_from_hex);
     let t = elapsed as f32 / duration as f32;
     let seed = seed_from(cue.time, &cue.action, &params);
     let mut text = String::new();
@@ -249,6 +240,17 @@ pub fn paint_state(shapes: &mut Vec<Shape>, ctx: &egui::Context, rect: Rect, s: 
             });
         }
     }
+}
+
+/// Parses `#rrggbb` into a colour; anything else is grey.
+pub fn color_from_hex(hex: &str) -> Color32 {
+    let h = hex.trim_start_matches('#');
+    if h.len() == 6
+        && let Ok(v) = u32::from_str_radix(h, 16)
+    {
+        return Color32::from_rgb((v >> 16) as u8, (v >> 8) as u8, v as u8);
+    }
+    Color32::GRAY
 }
 
 /// The seed for a cue's random effects: `params.seed`, else a hash of time and action.

@@ -53,13 +53,5 @@ impl EditorState {
     }
 }
 
-/// Parses `#rrggbb` into a colour; anything else is grey.
-pub fn color_from_hex(hex: &str) -> egui::Color32 {
-    let h = hex.trim_start_matches('#');
-    if h.len() == 6
-        && let Ok(v) = u32::from_str_radix(h, 16)
-    {
-        return egui::Color32::from_rgb((v >> 16) as u8, (v >> 8) as u8, v as u8);
-    }
-    egui::Color32::GRAY
-}
+/// Parses `#rrggbb` into a colour; anything else is grey (one rule with the stage preview).
+pub use crate::preview::color_from_hex;

@@ -379,6 +379,21 @@ impl Catalog {
             .unwrap_or_else(|| self.kind_of(&cue.action).default_duration_ms())
     }
 
+    /// The cue's params as its effect gets them: its action's defaults with the cue's own
+    /// merged over them, key by key.
+    pub fn effective_params(&self, cue: &Cue) -> Map<String, Value> {
+        let mut params = self
+            .get(&cue.action)
+            .map(|entry| entry.params.clone())
+            .unwrap_or_default();
+        if let Some(own) = &cue.params {
+            for (k, v) in own {
+                params.insert(k.clone(), v.clone());
+            }
+        }
+        params
+    }
+
     /// The catalog a show's cues play with: the built-in one with the show's `effects`
     /// overrides (an error names the override that does not parse).
     pub fn for_show(show: &crate::model::Show) -> Result<Catalog, ParseError> {
@@ -394,15 +409,7 @@ impl Catalog {
     /// defaults with the cue's own merged over them, key by key; absent when both are
     /// empty). What the lint, the preview and `follow` use is exactly this.
     pub fn resolve(&self, cue: &Cue) -> Cue {
-        let mut params = self
-            .get(&cue.action)
-            .map(|entry| entry.params.clone())
-            .unwrap_or_default();
-        if let Some(own) = &cue.params {
-            for (k, v) in own {
-                params.insert(k.clone(), v.clone());
-            }
-        }
+        let params = self.effective_params(cue);
         Cue {
             time: cue.time,
             action: cue.action.clone(),

@@ -54,6 +54,24 @@ pub struct ParseError {
     pub problems: Vec<Problem>,
 }
 
+impl ParseError {
+    /// `FILE: location: message`, one line per problem: the form the CLI prints and the
+    /// editor shows, where the location is `line:column` for JSON syntax and a path such as
+    /// `cues[12].time` otherwise.
+    pub fn located_lines(&self, file: &std::path::Path) -> Vec<String> {
+        self.problems
+            .iter()
+            .map(|p| match &p.location {
+                Location::LineColumn { line, column } => {
+                    format!("{}: {line}:{column}: {}", file.display(), p.message)
+                }
+                Location::Path(at) => format!("{}: {at}: {}", file.display(), p.message),
+                Location::Whole => format!("{}: {}", file.display(), p.message),
+            })
+            .collect()
+    }
+}
+
 impl From<Problem> for ParseError {
     fn from(problem: Problem) -> Self {
         Self {
