@@ -159,7 +159,8 @@ export async function showIn(page, url, { timeoutMs = 20_000 } = {}) {
   // own favicon request is not the page's.
   page.on("console", (m) => m.type() === "error" && !m.text().startsWith("Failed to load resource") && errors.push(m.text()));
   page.on("response", (r) => r.status() >= 400 && !r.url().endsWith("/favicon.ico") && errors.push(`HTTP ${r.status()} ${r.url()}`));
-  page.on("requestfailed", (r) => errors.push(`failed: ${r.url()} ${r.failure()?.errorText}`));
+  // A media element cancels its range requests when it seeks: not a failure.
+  page.on("requestfailed", (r) => (r.resourceType() === "media" && r.failure()?.errorText === "net::ERR_ABORTED") || errors.push(`failed: ${r.url()} ${r.failure()?.errorText}`));
   await page.goto(url, { timeout: timeoutMs });
   try {
     await page.waitForFunction(() => window.cuestudio && window.cuestudio.clock && window.cuestudio.clock.errorBoundMs !== null, null, {
