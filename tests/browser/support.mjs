@@ -23,8 +23,10 @@ export const TOKEN = "browser-test-token";
 export const FRAME_MS = 1000 / 60;
 
 const children = new Set();
+const dirs = new Set();
 process.on("exit", () => {
   for (const c of children) c.kill("SIGKILL");
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -37,8 +39,11 @@ export function bin(name) {
   return p;
 }
 
+/** A fresh temporary folder, removed when the process exits. */
 export function tmpDir(prefix = "cuestudio-browser-") {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  dirs.add(d);
+  return d;
 }
 
 /** Runs a command to its end (killed after timeoutMs); resolves { code, stdout, stderr }. */
