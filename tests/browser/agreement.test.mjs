@@ -48,6 +48,7 @@ test("the page and cuestudio follow fire the same cues within 20 ms of each othe
   const browser = await launch();
   t.after(() => browser.close());
   const { page, errors } = await openShow(browser, pageUrl(server.base, server.timeUrl));
+  assert.ok(Date.now() < start + CUES[0].time - 300, `the page took too long to start (${Date.now() - start + 4000} ms)`);
   const delta = await clockDelta(page);
 
   assert.equal(await exited, 0, `follow: ${stderr}`);
