@@ -341,7 +341,20 @@ pub fn publish(opts: &Options) -> Result<Published, PublishError> {
     put_mutable(out, "manifest.json", manifest_text.as_bytes(), &mut done)?;
 
     let title = show.title.as_deref().unwrap_or("Cuestudio");
+    // Every runtime module fetched at once, instead of each import discovering the next.
+    let preload: Vec<String> = RUNTIME_FILES
+        .iter()
+        .filter(|(name, _)| name.ends_with(".js"))
+        .map(|(name, _)| {
+            format!(
+                "<link rel=\"modulepreload\" href=\"{}\">",
+                html_escape(&url(&format!("{folder}/{name}")))
+            )
+        })
+        .collect();
+    let preload = preload.join("\n");
     let page = PAGE_TEMPLATE
+        .replace("{{PRELOAD}}", &preload)
         .replace("{{TITLE}}", &html_escape(title))
         .replace("{{RUNTIME}}", &html_escape(&url(&done.runtime)))
         .replace(

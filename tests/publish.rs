@@ -111,6 +111,14 @@ fn publish_writes_a_hashed_bundle_with_manifest_page_and_twins() {
     let page = std::fs::read_to_string(dir.join("index.html")).unwrap();
     assert!(page.contains(&format!("\"{runtime}\"")), "{page}");
     assert!(!page.contains("{{"), "a placeholder was left: {page}");
+    // The runtime's modules are preloaded in parallel.
+    assert!(
+        page.contains(&format!(
+            "<link rel=\"modulepreload\" href=\"{}\">",
+            runtime.replace("cuestudio.js", "clock.js")
+        )),
+        "{page}"
+    );
     assert!(page.contains("<title>星空ライブ 2026 — Hoshizora Live</title>"));
     // The manifest's catalog is the show's effective one.
     assert_eq!(m["catalog"]["fireworks"]["kind"], "burst");
