@@ -63,10 +63,6 @@ impl Document {
         self.path.as_deref()
     }
 
-    pub fn set_path(&mut self, path: Option<PathBuf>) {
-        self.path = path;
-    }
-
     /// The show's title, else the file name, else "Untitled".
     pub fn display_name(&self) -> String {
         if let Some(t) = self.show.title.as_deref().filter(|t| !t.trim().is_empty()) {

@@ -27,7 +27,6 @@ pub struct LiveSnapshot {
     pub status: Status,
     pub message: Option<String>,
     pub server_event_start: Option<i64>,
-    pub server_now_ms: Option<i64>,
     /// Show time now: from the server's transport (frozen while paused).
     pub show_position_ms: Option<i64>,
     pub last_error: Option<String>,
@@ -122,10 +121,6 @@ impl LiveSession {
         })
     }
 
-    pub fn url(&self) -> &str {
-        &self.url
-    }
-
     pub fn snapshot(&self) -> LiveSnapshot {
         let now_mono = self.clock.clocks.mono_ms();
         let now_wall = self.clock.clocks.wall_ms();
@@ -152,7 +147,6 @@ impl LiveSession {
             status,
             message: reply.and_then(|r| r.message.clone()),
             server_event_start: reply.and_then(|r| r.event_start),
-            server_now_ms: server_now,
             show_position_ms: position,
             last_error: s.last_error.clone(),
             last_admin_result: s.admin_result.clone(),
