@@ -99,7 +99,7 @@ export class Show {
       catalog: this.catalog,
       defaultTolerance: manifest.defaultTolerance ?? DEFAULT_TOLERANCE_MS,
     });
-    this.layer = o.canvas ? new EffectLayer(o.canvas, this.catalog) : null;
+    this.layer = o.canvas ? new EffectLayer(o.canvas, this.catalog, { maxPixels: o.maxPixels ?? undefined }) : null;
     this.frameMs = FRAME_MS;
     this.lastFrameAt = null;
     this.lastFrameTs = null;

@@ -4,8 +4,9 @@
 // time, in stage pixels, with the same shape as the Rust `CueState` that
 // tests/web_vectors.rs writes to web/test/vectors/effects.json (JS computes in f64 where
 // Rust uses f32: the tests compare with a tolerance). `drawState` paints it on a canvas
-// 2D context; `EffectLayer` keeps the fired cues and draws those active at show time,
-// every frame, on one canvas over the page's video (transparent where nothing shows).
+// 2D context; `EffectLayer` keeps the fired cues and draws those active at show time on
+// one canvas over the page's video (transparent where nothing shows), in cue order as the
+// stage does, with every colour wash and flash composed into one fill (`compose`).
 
 const TAU = 2 * Math.PI;
 export const PARTICLE_COUNT = 120;
@@ -135,17 +136,24 @@ export function cueState(cue, catalog, rect, showTime) {
   return { kind, color, elapsedMs: elapsed, durationMs: duration, t, text, effect };
 }
 
-const rgba = ([r, g, b], a) => `rgba(${r},${g},${b},${a})`;
+const num = (x) => Math.round(x * 1000) / 1000;
+const rgba = ([r, g, b], a) => `rgba(${num(r)},${num(g)},${num(b)},${num(a)})`;
 export const FONT = 'system-ui, "Hiragino Sans", "Noto Sans CJK JP", "Yu Gothic", sans-serif';
+const isFill = (s) => s.kind === "colorWash" || s.kind === "flash";
 
-/** Paints one state on a canvas 2D context. */
-export function drawState(ctx, rect, s) {
+/**
+ * Paints one state on a canvas 2D context. `tint` (optional) maps each colour it paints
+ * ([r, g, b], opaque) to another, with the same alpha: `EffectLayer` passes the colour
+ * washes and flashes above the state (see `compose`).
+ */
+export function drawState(ctx, rect, s, tint = null) {
   const e = s.effect;
-  if (s.kind === "colorWash" || s.kind === "flash") {
-    ctx.fillStyle = rgba(s.color, e.opacity);
+  const color = tint ? tint(s.color) : s.color;
+  if (isFill(s)) {
+    ctx.fillStyle = rgba(color, e.opacity);
     ctx.fillRect(rect.x, rect.y, rect.w, rect.h);
   } else if (s.kind === "particles") {
-    ctx.fillStyle = rgba(s.color, e.opacity);
+    ctx.fillStyle = rgba(color, e.opacity);
     ctx.beginPath();
     for (const [x, y, r] of e.dots) {
       ctx.moveTo(x + r, y);
@@ -153,7 +161,7 @@ export function drawState(ctx, rect, s) {
     }
     ctx.fill();
   } else if (s.kind === "burst") {
-    ctx.strokeStyle = rgba(s.color, e.opacity);
+    ctx.strokeStyle = rgba(color, e.opacity);
     ctx.lineWidth = STROKE_WIDTH;
     ctx.beginPath();
     for (const [tx, ty, hx, hy] of e.sparks) {
@@ -162,19 +170,19 @@ export function drawState(ctx, rect, s) {
     }
     ctx.stroke();
     if (e.core) {
-      ctx.fillStyle = rgba(WHITE, e.core[1]);
+      ctx.fillStyle = rgba(tint ? tint(WHITE) : WHITE, e.core[1]);
       ctx.beginPath();
       ctx.arc(e.center[0], e.center[1], e.core[0], 0, TAU);
       ctx.fill();
     }
   } else if (s.kind === "textFade") {
-    ctx.fillStyle = rgba(s.color, e.opacity);
+    ctx.fillStyle = rgba(color, e.opacity);
     ctx.font = `${e.size}px ${FONT}`;
     ctx.textAlign = "center";
     ctx.textBaseline = "middle";
     ctx.fillText(s.text, e.center[0], e.center[1]);
   } else {
-    ctx.strokeStyle = ctx.fillStyle = rgba(s.color, e.opacity);
+    ctx.strokeStyle = ctx.fillStyle = rgba(color, e.opacity);
     ctx.lineWidth = STROKE_WIDTH;
     ctx.beginPath();
     ctx.arc(e.center[0], e.center[1], e.radius, 0, TAU);
@@ -186,40 +194,135 @@ export function drawState(ctx, rect, s) {
   }
 }
 
-/** The fired cues' effects on one canvas, drawn at show time every frame. */
+/**
+ * How to paint `states` (cue order, later on top, each drawn source-over) with one
+ * full-stage fill instead of one per colour wash and flash, with the same result:
+ * `{ fill, layers }`, where `fill` is `[r, g, b, a]` (straight, 0–255 and 0–1) or null, and
+ * `layers` the other states in cue order, each `{ state, tint }`: paint `fill` over a
+ * cleared canvas, then each layer with `drawState(ctx, rect, state, tint)`.
+ *
+ * Why it is the same picture: in premultiplied colour, painting a uniform colour U (alpha
+ * u) over x gives U + (1 − u)·x, an affine map, and the stack of uniform layers above any
+ * point of the order is one such map f(x) = F + k·x. Every other layer paints one colour c
+ * (opaque) at alpha α (its opacity times the pixel's coverage): x ↦ x + α·(c − x), an affine
+ * combination, which affine maps preserve, so f(x + α(c − x)) = f(x) + α(f(c) − f(x)): the
+ * layer painted with the colour f(c) (opaque again, since F's alpha + k = 1) and its own
+ * alpha, over what f makes of the layers under it. Applied from the top down, every uniform
+ * layer ends up in one fill at the bottom (f of a transparent canvas), and each other layer
+ * is tinted by the uniform layers above it. Exact up to the canvas's 8-bit rounding (it
+ * rounds once instead of once per layer).
+ */
+export function compose(states) {
+  // f(x) = F + k·x, F premultiplied: what the uniform layers above make of a colour x.
+  let fr = 0;
+  let fg = 0;
+  let fb = 0;
+  let fa = 0;
+  let k = 1;
+  const layers = [];
+  for (let i = states.length - 1; i >= 0 && k > 0; i--) {
+    const s = states[i];
+    if (isFill(s)) {
+      const o = s.effect.opacity;
+      if (!(o > 0)) continue;
+      const w = k * o;
+      fr += w * s.color[0];
+      fg += w * s.color[1];
+      fb += w * s.color[2];
+      fa += w;
+      k *= 1 - o;
+    } else if (k === 1) layers.push({ state: s, tint: null });
+    else {
+      const [r, g, b, kk] = [fr, fg, fb, k];
+      layers.push({ state: s, tint: (c) => [r + kk * c[0], g + kk * c[1], b + kk * c[2]] });
+    }
+  }
+  layers.reverse();
+  const unit = (x) => clamp(x / fa, 0, 255);
+  return { fill: fa > 0 ? [unit(fr), unit(fg), unit(fb), Math.min(fa, 1)] : null, layers };
+}
+
+// A transparent canvas over the page. Not `desynchronized: true`: in Chromium without a
+// GPU it only moves the canvas's rasterisation from the commit to another task on the same
+// main thread (BENCHMARKS.md), and it allows tearing.
+const CONTEXT = { alpha: true };
+
+/**
+ * The fired cues' effects on one canvas, drawn at show time on every frame that changes
+ * something. `maxPixels`: a cap on the canvas's backing store (width × height in device
+ * pixels, default none); above it the resolution is lowered and the browser scales the
+ * canvas up to its CSS box.
+ */
 export class EffectLayer {
-  constructor(canvas, catalog) {
+  constructor(canvas, catalog, { maxPixels = Infinity } = {}) {
     this.canvas = canvas;
-    this.ctx = canvas?.getContext("2d") ?? null;
+    this.ctx = canvas?.getContext("2d", CONTEXT) ?? null;
     this.catalog = catalog;
+    this.maxPixels = maxPixels;
     this.active = [];
+    // What the canvas shows: null (unknown: clear it once), "blank", or the show time painted.
+    this.shown = null;
   }
 
   /** A cue fired: its built-in effect shows from its time for its duration. */
   add(cue) {
     this.active.push(cue);
+    if (this.shown !== "blank") this.shown = null;
   }
 
-  /** Draws the effects active at `showTime` (cue order, later on top); forgets ended ones. */
-  draw(showTime) {
-    const { canvas, ctx } = this;
-    if (!ctx) return;
-    const dpr = globalThis.devicePixelRatio || 1;
+  /** Sizes the backing store to the CSS box × devicePixelRatio (within maxPixels); returns
+   *  the scale (device pixels per CSS pixel) and the stage in CSS pixels. */
+  _size() {
+    const { canvas } = this;
     const w = canvas.clientWidth || canvas.width;
     const h = canvas.clientHeight || canvas.height;
-    if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
-      canvas.width = Math.round(w * dpr);
-      canvas.height = Math.round(h * dpr);
+    let scale = globalThis.devicePixelRatio || 1;
+    const max = this.maxPixels;
+    if (max > 0 && w * h * scale * scale > max) scale = Math.sqrt(max / (w * h));
+    const bw = Math.round(w * scale);
+    const bh = Math.round(h * scale);
+    if (canvas.width !== bw || canvas.height !== bh) {
+      canvas.width = bw; // clears it
+      canvas.height = bh;
+      this.shown = "blank";
     }
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, w, h);
-    if (showTime === null) return;
+    return { sx: w ? bw / w : scale, sy: h ? bh / h : scale, w, h };
+  }
+
+  /** Draws the effects active at `showTime` (cue order, later on top); forgets ended ones.
+   *  Leaves the canvas alone when nothing changed since the last frame (nothing active, or
+   *  the same show time: paused). */
+  draw(showTime) {
+    const { ctx } = this;
+    if (!ctx) return;
+    const { sx, sy, w, h } = this._size();
     const rect = { x: 0, y: 0, w, h };
-    this.active = this.active.filter((cue) => {
-      const s = cueState(cue, this.catalog, rect, showTime);
-      if (s) drawState(ctx, rect, s);
-      // Keep cues not started yet (fired up to half a frame early) and running ones.
-      return s !== null || showTime < cue.time;
-    });
+    const states = [];
+    if (showTime !== null) {
+      this.active = this.active.filter((cue) => {
+        const s = cueState(cue, this.catalog, rect, showTime);
+        if (s) states.push(s);
+        // Keep cues not started yet (fired up to half a frame early) and running ones.
+        return s !== null || showTime < cue.time;
+      });
+    }
+    if (states.length === 0) {
+      if (this.shown !== "blank") {
+        ctx.setTransform(1, 0, 0, 1, 0, 0);
+        ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+        this.shown = "blank";
+      }
+      return;
+    }
+    if (this.shown === showTime) return;
+    this.shown = showTime;
+    ctx.setTransform(sx, 0, 0, sy, 0, 0);
+    const { fill, layers } = compose(states);
+    ctx.clearRect(0, 0, w, h);
+    if (fill) {
+      ctx.fillStyle = rgba(fill, fill[3]);
+      ctx.fillRect(0, 0, w, h);
+    }
+    for (const { state, tint } of layers) drawState(ctx, rect, state, tint);
   }
 }

@@ -100,7 +100,8 @@ test("handlers per action replace the built-in effect; onCue sees every fired cu
   assert.deepEqual(seen, [[3, "confetti", true], "mine"]);
   assert.deepEqual(onCue, ["confetti", "flash"]);
   assert.equal(show.layer.active.length, 0, "no built-in effect for handled actions");
-  assert.ok(canvasCalls.includes("clearRect"), "the canvas is still cleared every frame");
+  assert.equal(canvas.width, 320, "the canvas is still sized (which clears it)");
+  assert.ok(!canvasCalls.includes("fillRect") && !canvasCalls.includes("clearRect"), "and left alone while nothing is active");
   show.stop();
 });
 
