@@ -19,6 +19,8 @@ export const RESYNC_MS = 5 * 60_000;
 export const BURST = 8;
 export const STALE_MS = 15_000;
 export const CLOCK_STEP_MS = 1_000;
+/** A burst requested this soon after another ended is dropped (`requestBurst`). */
+export const BURST_MERGE_MS = 1_000;
 const MAX_PENDING = 256;
 
 /** floor(a / b) for integers, exact. */
@@ -189,6 +191,7 @@ export class ClockSync {
     this.forced = null;
     this.timer = null;
     this.inFlight = null;
+    this.burstEndedAt = null;
   }
 
   get pollMs() {
@@ -224,10 +227,20 @@ export class ClockSync {
     return { offsetMs: e.offsetMs, errorBoundMs: e.errorBoundMs, rttMs: e.rttMs, syncedAt: mono - e.ageMs };
   }
 
-  /** A burst as soon as possible (the tab came back, the wall clock stepped). */
+  /**
+   * A burst as soon as possible (the tab came back, the wall clock stepped). One at a
+   * time: a request while a burst runs, or within BURST_MERGE_MS after one ended, is
+   * dropped (a tab back from frozen gets `resume` and `visibilitychange` together: one
+   * burst, not two). A wall-clock step is never dropped: the show waits for its burst.
+   */
   requestBurst(reason = "resync") {
+    if (this.stopped) return this.inFlight ?? Promise.resolve();
+    if (reason !== "clockStep") {
+      const recent = this.burstEndedAt !== null && this.mono() - this.burstEndedAt < BURST_MERGE_MS;
+      if (this.bursting || this.forced || recent) return this.inFlight ?? Promise.resolve();
+    }
     this.forced = this.forced ?? reason;
-    if (this.stopped || this.inFlight) return this.inFlight;
+    if (this.inFlight) return this.inFlight;
     this.o.clearTimeout(this.timer);
     return this.run();
   }
@@ -277,6 +290,7 @@ export class ClockSync {
       delay = backoffMs(this.failures, (this.o.random ?? Math.random)());
       this.o.onError?.(e, this.failures, delay);
     }
+    if (reason) this.burstEndedAt = this.mono();
     this.bursting = null;
     this.settling = false;
     if (!this.stopped) {

@@ -188,7 +188,7 @@ test("a burst on request (the tab came back), not waiting for the next poll", as
   const w = new World();
   const { sync, replies } = clockIn(w);
   sync.start();
-  await w.advance(1_000);
+  await w.advance(2_000);
   const n = w.timeRequests().length;
   sync.requestBurst("visible");
   await w.advance(400);
@@ -197,6 +197,57 @@ test("a burst on request (the tab came back), not waiting for the next poll", as
   // The regular poll comes 5 s after the burst, once.
   await w.advance(5_000);
   assert.equal(w.timeRequests().length, n + BURST + 1);
+  sync.stop();
+});
+
+test("one burst at a time: requests while one runs or within a second after it are dropped", async () => {
+  const w = new World();
+  const { sync, replies } = clockIn(w);
+  sync.start();
+  await w.advance(2_000);
+  const n = w.timeRequests().length;
+  // A tab back from frozen: `resume` and `visibilitychange` in the same task.
+  sync.requestBurst("resume");
+  sync.requestBurst("visible");
+  await w.advance(100);
+  sync.requestBurst("pageshow"); // while the burst runs
+  await w.advance(300);
+  assert.equal(w.timeRequests().length, n + BURST, "8 requests, not 16");
+  sync.requestBurst("visible"); // under a second after it ended
+  await w.advance(500);
+  assert.equal(w.timeRequests().length, n + BURST);
+  assert.deepEqual(replies.filter((r) => r.why !== null).map((r) => r.why), ["start", "resume"]);
+  // A second and more after it: a burst again.
+  await w.advance(600);
+  sync.requestBurst("visible");
+  await w.advance(400);
+  assert.equal(w.timeRequests().length, n + 2 * BURST);
+  // A request during a regular poll waits for it, then bursts (once).
+  const m = w.timeRequests().length;
+  while (w.timeRequests().length === m) await w.advance(1);
+  assert.ok(sync.inFlight && sync.bursting === null, "a poll is on its way");
+  sync.requestBurst("visible");
+  sync.requestBurst("resume");
+  await w.advance(400);
+  assert.equal(w.timeRequests().length, m + 1 + BURST);
+  assert.equal(replies.at(-1).why, "visible");
+  sync.stop();
+});
+
+test("a wall-clock step right after a burst is not dropped: the show waits for its burst", async () => {
+  const w = new World();
+  const { sync } = clockIn(w);
+  sync.start();
+  await w.advance(2_000);
+  sync.requestBurst("visible");
+  await w.advance(300);
+  const n = w.timeRequests().length;
+  w.wallStep += 30_000;
+  assert.notEqual(sync.checkStep(), null);
+  assert.equal(sync.settling, true);
+  await w.advance(300);
+  assert.equal(w.timeRequests().length, n + BURST);
+  assert.equal(sync.settling, false);
   sync.stop();
 });
 
