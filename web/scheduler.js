@@ -21,6 +21,8 @@ export const DEFAULT_TOLERANCE_MS = 500;
 
 const own = (o, k) => (o && Object.hasOwn(o, k) ? o[k] : undefined);
 const isNum = (v) => typeof v === "number" && Number.isFinite(v);
+/** Rounded to a whole number, never -0. */
+const int = (x) => Math.round(x) || 0;
 
 export function effectiveTolerance(cue, catalog, defaultTolerance = DEFAULT_TOLERANCE_MS) {
   if (isNum(cue.tolerance)) return cue.tolerance;
@@ -47,7 +49,9 @@ export class Scheduler {
 
   /**
    * One tick at show time `pos`. Returns `[{ cue, entry }]` for every cue handled, in
-   * order; `entry` is the log line `{ time, action, firedAtServerMs, lateMs, skipped, localMs }`.
+   * order; `entry` is the log line `{ time, action, firedAtServerMs, lateMs, skipped, localMs }`:
+   * `firedAtServerMs` (serverNow) and `lateMs` (pos − time) rounded to whole ms, `localMs`
+   * as given (high resolution).
    */
   tick({ pos, serverNow, localMs, leadMs = 0, slackMs = FRAME_SLACK_MS, catchUpFrom = Infinity, catchUpTo = -Infinity }) {
     const out = [];
@@ -55,10 +59,11 @@ export class Scheduler {
     while (this.next < this.cues.length) {
       const cue = this.cues[this.next];
       if (cue.time > pos + leadMs) break;
-      const lateMs = pos - cue.time;
+      // Whole ms, as `cuestudio follow --json` prints them; the skip rule reads the same value.
+      const lateMs = int(pos - cue.time);
       const caughtUp = cue.time >= catchUpFrom && cue.time <= catchUpTo;
       const skipped = lateMs > Math.max(this.tolerances[this.next], slack) && !caughtUp;
-      out.push({ cue, entry: { time: cue.time, action: cue.action, firedAtServerMs: serverNow, lateMs, skipped, localMs } });
+      out.push({ cue, entry: { time: cue.time, action: cue.action, firedAtServerMs: int(serverNow), lateMs, skipped, localMs } });
       this.next += 1;
     }
     return out;

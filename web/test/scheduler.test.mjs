@@ -48,6 +48,22 @@ test("exactly at the tolerance fires, 1 ms past it is skipped; a frame's slack f
   assert.deepEqual(tick(s, 2000 + FRAME_SLACK_MS + 1).map((e) => [e.action, e.skipped]), [["zeroLate", true]]);
 });
 
+test("lateMs and firedAtServerMs are whole ms, as follow --json prints them; localMs is as measured", () => {
+  const s = new Scheduler([
+    { time: 0, action: "a", tolerance: 5000 },
+    { time: 3050, action: "b", tolerance: 0 },
+    { time: 5000, action: "edge", tolerance: 300 },
+    { time: 6000, action: "over", tolerance: 300 },
+  ]);
+  const [a] = s.tick({ pos: 3049.6, serverNow: 1e12 + 3049.5, localMs: 5e11 + 3049.25 }).map((x) => x.entry);
+  assert.deepEqual(a, { time: 0, action: "a", firedAtServerMs: 1e12 + 3050, lateMs: 3050, skipped: false, localMs: 5e11 + 3049.25 });
+  const [b] = tick(s, 3049.6, { leadMs: 8 });
+  assert.ok(Object.is(b.lateMs, 0), "-0.4 rounds to 0, not -0");
+  // The skip rule reads the rounded lateMs, so the log is consistent with it.
+  assert.deepEqual(tick(s, 5300.4).map((e) => [e.lateMs, e.skipped]), [[300, false]]);
+  assert.deepEqual(tick(s, 6300.5).map((e) => [e.lateMs, e.skipped]), [[301, true]]);
+});
+
 test("the frame nearest the cue: due half a frame early, not more", () => {
   const s = new Scheduler([{ time: 1000, action: "x", tolerance: 0 }]);
   assert.deepEqual(tick(s, 991, { leadMs: 8.3 }), [], "9 ms early: the next frame is nearer");
@@ -129,8 +145,11 @@ test("fires on the frame nearest the cue (at most half a frame early), with the 
     const trueShowTime = e.localMs + w.server.offset - w.server.eventStart;
     const err = trueShowTime - e.time;
     assert.ok(err >= -frame / 2 - 1 && err <= frame / 2 + 1, `${e.action}: ${err}`);
-    assert.ok(Math.abs(e.lateMs - err) <= show.clock.errorBoundMs, `${e.action}: lateMs ${e.lateMs} vs ${err}`);
+    // lateMs is rounded to whole ms (as follow's); localMs is not.
+    assert.ok(Math.abs(e.lateMs - err) <= show.clock.errorBoundMs + 0.5, `${e.action}: lateMs ${e.lateMs} vs ${err}`);
+    assert.ok(Number.isInteger(e.lateMs) && Number.isInteger(e.firedAtServerMs), JSON.stringify(e));
   }
+  assert.ok(show.log.some((e) => !Number.isInteger(e.localMs)), "localMs keeps its fraction");
   show.stop();
 });
 
