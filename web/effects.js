@@ -136,8 +136,7 @@ export function cueState(cue, catalog, rect, showTime) {
   return { kind, color, elapsedMs: elapsed, durationMs: duration, t, text, effect };
 }
 
-const num = (x) => Math.round(x * 1000) / 1000;
-const rgba = ([r, g, b], a) => `rgba(${num(r)},${num(g)},${num(b)},${num(a)})`;
+const rgba = ([r, g, b], a) => `rgba(${r},${g},${b},${a})`;
 export const FONT = 'system-ui, "Hiragino Sans", "Noto Sans CJK JP", "Yu Gothic", sans-serif';
 const isFill = (s) => s.kind === "colorWash" || s.kind === "flash";
 
