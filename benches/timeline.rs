@@ -194,6 +194,7 @@ fn pointer_button(p: egui::Pos2, pressed: bool) -> egui::Event {
 }
 
 /// Applies the edits among `actions` as the app does; returns how many cues they moved.
+#[inline(never)]
 fn apply(doc: &mut Document, actions: Vec<Action>) -> usize {
     let mut moved = 0;
     for action in actions {
