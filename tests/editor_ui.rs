@@ -180,6 +180,17 @@ fn dragging_a_cue_moves_it_in_one_undo_step() {
         "moved to {moved}, expected about {}",
         t0 + 500
     );
+    // The lint, which runs only a few times a second during the drag, follows its end: the
+    // findings are those of the document as it is now (the sample's cues all lie within its
+    // audio, so the audio's end changes nothing here).
+    let app = ed.harness.state();
+    let show = app.doc.show();
+    let fresh = cuesheet::lint::lint(
+        show,
+        &cuesheet::catalog::Catalog::for_show(show).unwrap(),
+        None,
+    );
+    assert_eq!(app.findings(), &fresh[..]);
     ed.harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     ed.harness.step();
     assert_eq!(
@@ -187,6 +198,46 @@ fn dragging_a_cue_moves_it_in_one_undo_step() {
         t0,
         "one undo restores the drag"
     );
+}
+
+#[test]
+fn the_lint_follows_a_drag_when_it_ends() {
+    let mut ed = editor();
+    ed.open(sample());
+    {
+        let app = ed.harness.state_mut();
+        app.editor.fit_pending = false;
+        app.editor.view = cuestudio::ui::TimeView {
+            start_ms: 14_000,
+            ms_per_px: 10.0,
+        };
+        app.editor.timeline.snapping = false;
+    }
+    ed.harness.run_steps(2);
+    // The flash at 15.5 s is a drift risk; drag it half a second later.
+    let (id, t0, lane) = {
+        let doc = &ed.harness.state().doc;
+        let (id, cue) = doc
+            .cues()
+            .find(|(_, c)| c.time == 15_500 && c.action == "flash")
+            .expect("the sample's first flash");
+        (id, cue.time, cue.lane.clone())
+    };
+    let index = ed.harness.state().doc.index_of(id).unwrap();
+    let risk_time = |app: &CuestudioApp| {
+        app.findings()
+            .iter()
+            .find(|f| f.cue == Some(index) && f.code == cuesheet::lint::DRIFT_RISK)
+            .and_then(|f| f.time)
+    };
+    assert_eq!(risk_time(ed.harness.state()), Some(t0));
+    let y = ed.lane_center_y(lane.as_deref().unwrap_or(""));
+    let x = ed.timeline_x(t0) + 1.0;
+    ed.drag(Pos2::new(x, y), Pos2::new(x + 50.0, y));
+    let moved = ed.harness.state().doc.cue(id).unwrap().time;
+    assert!((moved - (t0 + 500)).abs() <= 20, "moved to {moved}");
+    // The lint runs only a few times a second during a drag, and at once when it ends.
+    assert_eq!(risk_time(ed.harness.state()), Some(moved));
 }
 
 impl Editor {
