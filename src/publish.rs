@@ -194,14 +194,10 @@ fn put_hashed(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(io_err(&path)(e)),
     }
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(io_err(parent))?;
-    }
-    cuesheet::write_atomic(&path, bytes).map_err(io_err(&path))?;
-    done.written.push(rel.to_owned());
-    Ok(())
+    put_mutable(out, rel, bytes, done)
 }
 
+/// Writes `bytes` to `rel` in `out` (atomically, creating folders), whatever was there.
 fn put_mutable(
     out: &Path,
     rel: &str,
@@ -209,6 +205,9 @@ fn put_mutable(
     done: &mut Published,
 ) -> Result<(), PublishError> {
     let path = out.join(rel);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(io_err(parent))?;
+    }
     cuesheet::write_atomic(&path, bytes).map_err(io_err(&path))?;
     done.written.push(rel.to_owned());
     Ok(())

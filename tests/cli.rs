@@ -1,23 +1,10 @@
 //! The `cuestudio` binary as pipelines use it: exit codes, stdout and stderr.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
-fn cuestudio(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cuestudio"))
-        .args(args)
-        .env("RUST_LOG", "off")
-        .output()
-        .expect("run cuestudio")
-}
+mod support;
 
-fn sample() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_shows/hoshizora.cueshow.json")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+use support::{cuestudio, sample, text};
 
 fn write(dir: &Path, name: &str, body: &str) -> String {
     let p = dir.join(name);

@@ -149,17 +149,7 @@ fn dragging_a_cue_moves_it_in_one_undo_step() {
     let mut ed = editor();
     ed.open(sample());
     // Zoom to a known view so a cue has a known position: 10 ms per point from 0.
-    {
-        let app = ed.harness.state_mut();
-        app.editor.fit_pending = false;
-        app.editor.view = cuestudio::ui::TimeView {
-            start_ms: 0,
-            ms_per_px: 10.0,
-        };
-        app.editor.timeline.snapping = false;
-    }
-    ed.harness.step();
-    ed.harness.step();
+    ed.view_from(0);
     let (id, t0, lane) = {
         let doc = &ed.harness.state().doc;
         let (id, cue) = doc
@@ -204,16 +194,7 @@ fn dragging_a_cue_moves_it_in_one_undo_step() {
 fn the_lint_follows_a_drag_when_it_ends() {
     let mut ed = editor();
     ed.open(sample());
-    {
-        let app = ed.harness.state_mut();
-        app.editor.fit_pending = false;
-        app.editor.view = cuestudio::ui::TimeView {
-            start_ms: 14_000,
-            ms_per_px: 10.0,
-        };
-        app.editor.timeline.snapping = false;
-    }
-    ed.harness.run_steps(2);
+    ed.view_from(14_000);
     // The flash at 15.5 s is a drift risk; drag it half a second later.
     let (id, t0, lane) = {
         let doc = &ed.harness.state().doc;
@@ -241,6 +222,20 @@ fn the_lint_follows_a_drag_when_it_ends() {
 }
 
 impl Editor {
+    /// A known view for dragging: 10 ms per point from `start_ms`, no snapping.
+    fn view_from(&mut self, start_ms: i64) {
+        {
+            let app = self.harness.state_mut();
+            app.editor.fit_pending = false;
+            app.editor.view = cuestudio::ui::TimeView {
+                start_ms,
+                ms_per_px: 10.0,
+            };
+            app.editor.timeline.snapping = false;
+        }
+        self.harness.run_steps(2);
+    }
+
     /// The x of show time `t` in the timeline, from the layout constants and the view.
     fn timeline_x(&self, t: i64) -> f32 {
         let r = self.timeline_rect();

@@ -3,27 +3,15 @@
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
-fn cuestudio(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cuestudio"))
-        .args(args)
-        .env("RUST_LOG", "off")
-        .output()
-        .expect("run cuestudio")
-}
+mod support;
 
-fn sample() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_shows/hoshizora.cueshow.json")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+use support::{cuestudio, sample, text};
 
 fn manifest(dir: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap()

@@ -8,10 +8,5 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 # shellcheck source=bench/server/start.sh
 source "$root/bench/server/start.sh"
-work="$(mktemp -d)"
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-ulimit -n 20000 2>/dev/null || true
 start_server
 python3 "$root/bench/server/limits.py" "${server_addr%:*}" "${server_addr##*:}" "$server_pid" "$@"

@@ -2,8 +2,15 @@
 # of 127.0.0.1 (`--listen 127.0.0.1:0`) and sets `server_pid` and `server_addr` (host:port,
 # from its `listening on http://ADDR` line on stdout, or else its "listening" log line, which
 # older builds write to stdout).
-# Needs `work` (a temporary folder) and `pids` (killed on exit) set.
+# Sourcing it also sets up `work` (a temporary folder, removed on exit) and `pids` (killed on
+# exit), and raises the open-file limit for many connections.
 # Usage: start_server [taskset CPUS]
+work="$(mktemp -d)"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+ulimit -n 20000 2>/dev/null || true
+
 start_server() {
   local bin="${TIMESERVER_BIN:-${CARGO_TARGET_DIR:-$root/target}/release/cuestudio-timeserver}"
   [ -x "$bin" ] || { echo "no $bin: run cargo build --release -p timeserver" >&2; return 2; }

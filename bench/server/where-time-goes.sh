@@ -11,11 +11,6 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 # shellcheck source=bench/server/start.sh
 source "$root/bench/server/start.sh"
 c="${1:-1000}" secs="${2:-5}" rounds="${3:-3}"
-work="$(mktemp -d)"
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-ulimit -n 20000 2>/dev/null || true
 start_server
 tck="$(getconf CLK_TCK)"
 # utime and stime (fields 14 and 15; the command name in field 2 has no spaces here).

@@ -13,6 +13,25 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 pub const TOKEN: &str = "test-token";
 
+/// Runs the `cuestudio` binary (logs off) and collects its output.
+pub fn cuestudio(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_cuestudio"))
+        .args(args)
+        .env("RUST_LOG", "off")
+        .output()
+        .expect("run cuestudio")
+}
+
+/// The bundled sample show.
+pub fn sample() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_shows/hoshizora.cueshow.json")
+}
+
+/// Bytes as text, lossily.
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
 pub fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
