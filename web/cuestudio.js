@@ -12,7 +12,7 @@
 import { ClockSync } from "./clock.js";
 import { Transport } from "./transport.js";
 import { Scheduler, DEFAULT_TOLERANCE_MS } from "./scheduler.js";
-import { EffectLayer } from "./effects.js";
+import { effectLayer } from "./offscreen.js";
 
 export { cueState, drawState } from "./effects.js";
 
@@ -99,7 +99,10 @@ export class Show {
       catalog: this.catalog,
       defaultTolerance: manifest.defaultTolerance ?? DEFAULT_TOLERANCE_MS,
     });
-    this.layer = o.canvas ? new EffectLayer(o.canvas, this.catalog, { maxPixels: o.maxPixels ?? undefined }) : null;
+    // Drawn in a worker when the browser can (offscreen.js), else on the main thread.
+    this.layer = o.canvas
+      ? effectLayer(o.canvas, this.catalog, { maxPixels: o.maxPixels ?? undefined, offscreen: o.offscreen ?? "auto" }, { Worker: o.Worker, setTimeout: env.setTimeout, clearTimeout: env.clearTimeout })
+      : null;
     this.frameMs = FRAME_MS;
     this.lastFrameAt = null;
     this.lastFrameTs = null;
@@ -167,6 +170,7 @@ export class Show {
     this.stopped = true;
     this.sync.stop();
     this.env.clearTimeout(this.fallbackTimer);
+    this.layer?.stop();
     for (const [target, type, fn] of this.listeners) target.removeEventListener(type, fn);
     if (this.ownOverlay) this.overlay?.remove();
   }

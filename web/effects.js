@@ -103,15 +103,23 @@ export function effectiveParams(cue, catalog) {
   return { ...(base && typeof base === "object" ? base : {}), ...(cue.params && typeof cue.params === "object" ? cue.params : {}) };
 }
 
+const kindOf = (entry) => (entry ? (KINDS.has(entry.kind) ? entry.kind : "marker") : "marker");
+const durationOf = (cue, entry, kind) => Math.max([cue.duration, own(entry, "duration"), DEFAULT_DURATION[kind]].find(isNum), 1);
+
+/** How long `cue`'s built-in effect shows (ms): it is active while 0 ≤ show time − cue.time ≤ this. */
+export function cueDuration(cue, catalog) {
+  const entry = own(catalog, cue.action);
+  return durationOf(cue, entry, kindOf(entry));
+}
+
 /**
  * What `cue` shows at `showTime` on a stage `rect` ({ x, y, w, h }): `{ kind, color,
  * elapsedMs, durationMs, t, text, effect }`, or null before the cue and after its duration.
  */
 export function cueState(cue, catalog, rect, showTime) {
   const entry = own(catalog, cue.action);
-  const kind = entry ? (KINDS.has(entry.kind) ? entry.kind : "marker") : "marker";
-  const dur = [cue.duration, own(entry, "duration"), DEFAULT_DURATION[kind]].find(isNum);
-  const duration = Math.max(dur, 1);
+  const kind = kindOf(entry);
+  const duration = durationOf(cue, entry, kind);
   const elapsed = showTime - cue.time;
   if (!(elapsed >= 0 && elapsed <= duration)) return null;
   const params = effectiveParams(cue, catalog);
@@ -241,6 +249,16 @@ export function compose(states) {
   return { fill: fa > 0 ? [unit(fr), unit(fg), unit(fb), Math.min(fa, 1)] : null, layers };
 }
 
+/** The size to draw `canvas` at: its CSS box (`w`, `h`) and backing store (`bw`, `bh`) at
+ *  devicePixelRatio (`scale`), lowered to at most `maxPixels` device pixels. */
+export function canvasBox(canvas, maxPixels = Infinity, dpr = globalThis.devicePixelRatio) {
+  const w = canvas.clientWidth || canvas.width;
+  const h = canvas.clientHeight || canvas.height;
+  let scale = dpr || 1;
+  if (maxPixels > 0 && w * h * scale * scale > maxPixels) scale = Math.sqrt(maxPixels / (w * h));
+  return { w, h, bw: Math.round(w * scale), bh: Math.round(h * scale), scale };
+}
+
 // A transparent canvas over the page. Not `desynchronized: true`: in Chromium without a
 // GPU it only moves the canvas's rasterisation from the commit to another task on the same
 // main thread (BENCHMARKS.md), and it allows tearing.
@@ -269,17 +287,11 @@ export class EffectLayer {
     if (this.shown !== "blank") this.shown = null;
   }
 
-  /** Sizes the backing store to the CSS box × devicePixelRatio (within maxPixels); returns
-   *  the scale (device pixels per CSS pixel) and the stage in CSS pixels. */
-  _size() {
+  /** Sizes the backing store to `box` (see `canvasBox`); returns the scale (device pixels
+   *  per CSS pixel) and the stage in CSS pixels. */
+  _size(box) {
     const { canvas } = this;
-    const w = canvas.clientWidth || canvas.width;
-    const h = canvas.clientHeight || canvas.height;
-    let scale = globalThis.devicePixelRatio || 1;
-    const max = this.maxPixels;
-    if (max > 0 && w * h * scale * scale > max) scale = Math.sqrt(max / (w * h));
-    const bw = Math.round(w * scale);
-    const bh = Math.round(h * scale);
+    const { w, h, bw, bh, scale } = box;
     if (canvas.width !== bw || canvas.height !== bh) {
       canvas.width = bw; // clears it
       canvas.height = bh;
@@ -290,11 +302,12 @@ export class EffectLayer {
 
   /** Draws the effects active at `showTime` (cue order, later on top); forgets ended ones.
    *  Leaves the canvas alone when nothing changed since the last frame (nothing active, or
-   *  the same show time: paused). */
-  draw(showTime) {
+   *  the same show time: paused). `box`: the canvas's size (`canvasBox`), measured here
+   *  unless given (a worker, whose OffscreenCanvas has no CSS box, is sent it). */
+  draw(showTime, box = canvasBox(this.canvas, this.maxPixels)) {
     const { ctx } = this;
     if (!ctx) return;
-    const { sx, sy, w, h } = this._size();
+    const { sx, sy, w, h } = this._size(box);
     const rect = { x: 0, y: 0, w, h };
     const states = [];
     if (showTime !== null) {

@@ -32,15 +32,21 @@ test("the published demo page at an effect", { timeout: 60_000 }, async (t) => {
   await page.screenshot({ path: file });
   const r = await report(page);
   const painted = await page.evaluate(() => {
+    // The canvas is drawn by a worker (its control transferred: no context here), so its
+    // picture is copied to a fresh canvas to be read.
     const c = document.querySelector("canvas");
-    const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    const copy = Object.assign(document.createElement("canvas"), { width: c.width, height: c.height });
+    const ctx = copy.getContext("2d");
+    ctx.drawImage(c, 0, 0);
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
     let n = 0;
     for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n += 1;
-    return { fraction: n / (d.length / 4), width: c.width, height: c.height };
+    return { fraction: n / (d.length / 4), width: c.width, height: c.height, worker: window.cuestudio.layer.state };
   });
   const fired = r.log.filter((e) => !e.skipped).map((e) => `${e.action}@${e.time}`);
   for (const cue of ["colorWash@128000", "fireworks@128000", "fireworks@130000"]) assert.ok(fired.includes(cue), `${cue} fired (fired: ${fired})`);
   assert.equal(painted.width, 1280);
+  assert.equal(painted.worker, "worker", "the effects are drawn in the worker");
   assert.ok(painted.fraction > 0.5, `the colour wash covers the canvas (${painted.fraction})`);
   assert.equal(await page.locator("header h1").textContent(), manifest.title);
   assert.match(await page.locator("#info").textContent(), /^2:1\d · ±\d+ ms$/);
