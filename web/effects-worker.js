@@ -5,7 +5,7 @@
 //
 // Messages in: `{ canvas, catalog }` once (the canvas transferred), `{ catalog }` when it
 // changes, and per frame `{ t, box?, add? }`: the show time, the canvas's size when it
-// changed (`canvasBox`), the cues fired since the last message. Out: "ready" once loaded.
+// changed (`canvasBox`), the cues fired since the last message. Out: "ready" once loaded, "drawn" after each frame.
 
 import { EffectLayer } from "./effects.js";
 
@@ -18,7 +18,9 @@ self.onmessage = ({ data: m }) => {
   if (!layer) return;
   if (m.box) box = m.box;
   for (const cue of m.add ?? []) layer.add(cue);
-  if ("t" in m && box) layer.draw(m.t, box);
+  if (!("t" in m)) return;
+  if (box) layer.draw(m.t, box);
+  self.postMessage("drawn"); // the main thread sends the next frame only after this
 };
 
 self.postMessage("ready");

@@ -43,7 +43,8 @@ export function effectLayer(canvas, catalog, { maxPixels = Infinity, offscreen =
 /**
  * The main thread's side of the worker: keeps which fired cues are active (to stop sending
  * frames when none is) and sends, per frame that changes something, the show time, the
- * canvas's size when it changed and the cues fired since. The canvas is transferred once
+ * canvas's size when it changed and the cues fired since; the next only once the worker
+ * has drawn it ("drawn"). The canvas is transferred once
  * the worker has loaded; until then nothing is drawn, and if it fails to load (an error
  * event, or no word within WORKER_LOAD_MS) the canvas, untouched, is drawn on the main
  * thread instead (not with `offscreen: true`).
@@ -63,7 +64,11 @@ export class WorkerLayer {
     this.box = null; // the size last sent
     this.sentT = undefined; // the show time last sent
     this.sentIdle = false; // the last frame sent had nothing active
-    worker.onmessage = (e) => e.data === "ready" && this.state === "loading" && this._ready();
+    this.inFlight = false; // a frame sent and not drawn yet
+    worker.onmessage = (e) => {
+      if (e.data === "drawn") this.inFlight = false;
+      else if (e.data === "ready" && this.state === "loading") this._ready();
+    };
     worker.onerror = (e) => this._error(e?.message || "the worker failed to load");
     worker.onmessageerror = () => this._error("a message could not be read");
     this.timer = setTimeout?.(() => this.state === "loading" && this._error(`the worker did not load within ${WORKER_LOAD_MS} ms`), WORKER_LOAD_MS);
@@ -112,7 +117,9 @@ export class WorkerLayer {
       return;
     }
     if (showTime !== null) this.active = this.active.filter((cue) => showTime <= cue.time + cueDuration(cue, this.catalog));
-    if (this.state !== "worker") return;
+    // One frame in flight at most: a worker slower than the frame rate draws the latest show
+    // time when it is free instead of falling behind on a queue of frames.
+    if (this.state !== "worker" || this.inFlight) return;
     const idle = this.active.length === 0;
     if (idle && this.sentIdle && this.pending.length === 0) return;
     const box = canvasBox(this.canvas, this.maxPixels);
@@ -126,6 +133,7 @@ export class WorkerLayer {
       this.pending = [];
     }
     this.worker.postMessage(m);
+    this.inFlight = true;
     this.sentT = showTime;
     this.sentIdle = idle;
   }

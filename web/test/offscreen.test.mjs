@@ -88,17 +88,26 @@ test("the worker gets the canvas once loaded, then per changed frame the show ti
   assert.deepEqual(w.sent[0].transfer, [{ offscreen: true }]);
   layer.draw(1100);
   assert.deepEqual(w.sent[1].m, { t: 1100, box: { w: 320, h: 180, bw: 320, bh: 180, scale: 1 }, add: [cue] });
-  layer.draw(1100); // paused: nothing changes, nothing sent
+  const drawn = () => w.onmessage({ data: "drawn" });
+  layer.draw(1116); // the worker has not drawn 1100 yet: nothing more sent
   assert.equal(w.sent.length, 2);
+  drawn();
+  layer.draw(1116);
+  assert.deepEqual(w.sent[2].m, { t: 1116 });
+  drawn();
+  layer.draw(1116); // paused: nothing changes, nothing sent
+  assert.equal(w.sent.length, 3);
   layer.draw(1200);
-  assert.deepEqual(w.sent[2].m, { t: 1200 });
+  assert.deepEqual(w.sent[3].m, { t: 1200 });
+  drawn();
   assert.equal(layer.active.length, 1);
   layer.draw(2001); // ended: one frame to clear, then nothing while idle
-  assert.deepEqual(w.sent[3].m, { t: 2001 });
+  assert.deepEqual(w.sent[4].m, { t: 2001 });
+  drawn();
   assert.equal(layer.active.length, 0);
   layer.draw(2100);
   layer.draw(2200);
-  assert.equal(w.sent.length, 4);
+  assert.equal(w.sent.length, 5);
   t.fire(); // the load timeout, cleared when ready
   assert.equal(layer.state, "worker");
   layer.stop();
