@@ -9,9 +9,13 @@
 //  - main: the renderer main thread's busy time per frame, from a CDP trace: the
 //    top-level tasks (RunTask) on CrRendererMain, which include the page's script, style,
 //    layout, paint and the canvas flush, divided into the frame intervals;
-//  - metrics: CDP Performance.getMetrics TaskDuration over the window / frames, a cross-check.
+//  - metrics: CDP Performance.getMetrics TaskDuration over the window / frames, a cross-check;
+//  - worker: the effects worker's busy time per frame (its top-level tasks in the trace), off
+//    the main thread; null when the page draws on the main thread.
+// --main-thread: the page without transferControlToOffscreen, so the runtime falls back to
+// drawing on the main thread (what it did before the worker; the "before" of BENCHMARKS.md).
 //
-//   node bench/web/frame-cost.mjs [--seconds 5] [--effects 50] [--kind ACTION] [--arg=--SWITCH]… [--json FILE]
+//   node bench/web/frame-cost.mjs [--seconds 5] [--effects 50] [--kind ACTION] [--main-thread] [--arg=--SWITCH]… [--json FILE]
 
 import fs from "node:fs";
 import { parseArgs } from "node:util";
@@ -24,6 +28,7 @@ const { values: opt } = parseArgs({
     kind: { type: "string" }, // only this action: colorWash, showParticles, textFade, fireworks, flash
     arg: { type: "string", multiple: true, default: [] }, // extra chromium switches
     json: { type: "string" },
+    "main-thread": { type: "boolean", default: false },
   },
 });
 const SECONDS = Number(opt.seconds);
@@ -50,7 +55,8 @@ const start = Date.now() + 1000;
 await server.admin({ eventStart: start });
 let out;
 try {
-  const { page, context, errors } = await openShow(browser, pageUrl(server.base, server.timeUrl), { viewport: { width: 1920, height: 1080 } });
+  const init = opt["main-thread"] ? () => delete HTMLCanvasElement.prototype.transferControlToOffscreen : null;
+  const { page, context, errors } = await openShow(browser, pageUrl(server.base, server.timeUrl), { viewport: { width: 1920, height: 1080 }, init });
   const cdp = await context.newCDPSession(page);
   await cdp.send("Performance.enable");
   await page.evaluate(() => {
@@ -80,7 +86,8 @@ try {
     const m1 = await cdp.send("Performance.getMetrics");
     const res = await page.evaluate(() => {
       window.__cost.on = false;
-      return { ticks: window.__cost.ticks, frames: window.__cs.frames - window.__cost.frames0, ms: performance.now() - window.__cost.t0, active: window.cuestudio.layer?.active.length ?? null };
+      const layer = window.cuestudio.layer;
+      return { ticks: window.__cost.ticks, frames: window.__cs.frames - window.__cost.frames0, ms: performance.now() - window.__cost.t0, active: layer?.active.length ?? null, drawnIn: layer?.state ?? "main" };
     });
     // Window 2, traced: per-frame main-thread time and where it goes (tracing adds a little).
     await browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "toplevel"] });
@@ -92,17 +99,20 @@ try {
     const r = {
       label,
       activeEffects: res.active,
+      drawnIn: res.drawnIn,
       frames: res.frames,
       fps: round1((res.frames * 1000) / res.ms),
       tickMs: { p50: round1(pct(res.ticks, 50) * 100) / 100, p95: round1(pct(res.ticks, 95) * 100) / 100, max: round1(Math.max(...res.ticks)), mean: round1((res.ticks.reduce((a, b) => a + b, 0) / res.ticks.length) * 100) / 100 },
       mainMsPerFrame: main,
+      workerMsPerFrame: main && workerPerFrame(trace, main.frames),
       metricsTaskMsPerFrame: round1((taskMs / res.frames) * 100) / 100,
     };
     console.error(`${label}: ${JSON.stringify(r)}`);
     return r;
   };
 
-  // Before the cues: the page runs, nothing is active (the layer still clears its canvas).
+  // Before the cues: the page runs, nothing is active (the canvas was cleared once and is
+  // left alone; with the worker, no message is sent).
   const idle = await measure("no active effect");
   await until(async () => (await report(page)).log.length === EFFECTS, { timeoutMs: FIRST + 10_000, everyMs: 100, what: "the 50 cues" });
   await sleep(500);
@@ -110,7 +120,7 @@ try {
   const r = await report(page);
   if (r.log.some((e) => e.skipped)) throw new Error("a cue was skipped");
   if (errors.length) throw new Error(errors.join("\n"));
-  out = { setup: { viewport: "1920x1080", dpr: 1, seconds: SECONDS, chromium: version, kinds: kinds.map((k) => k.action), args: opt.arg }, idle, busy };
+  out = { setup: { viewport: "1920x1080", dpr: 1, seconds: SECONDS, chromium: version, kinds: kinds.map((k) => k.action), args: opt.arg, mainThread: opt["main-thread"] }, idle, busy };
 } finally {
   await browser.close();
   await server.close();
@@ -178,6 +188,24 @@ function mainThreadPerFrame(trace) {
     p95: round1(pct(per, 95) * 100) / 100,
     max: round1(Math.max(...per) * 100) / 100,
   };
+}
+
+/** The dedicated workers' busy time (top-level tasks) over the trace, per main-thread frame. */
+function workerPerFrame(trace, frames) {
+  const ev = trace.traceEvents ?? trace;
+  const workers = new Set();
+  for (const e of ev) if (e.ph === "M" && e.name === "thread_name" && /DedicatedWorker/i.test(e.args.name)) workers.add(`${e.pid}:${e.tid}`);
+  if (workers.size === 0) return null;
+  const tasks = ev.filter((e) => workers.has(`${e.pid}:${e.tid}`) && e.ph === "X" && (e.name === "RunTask" || e.name === "ThreadControllerImpl::RunTask")).sort((a, b) => a.ts - b.ts);
+  let total = 0;
+  let end = -Infinity;
+  for (const t of tasks) {
+    if (t.ts >= end) {
+      total += t.dur / 1000;
+      end = t.ts + t.dur;
+    }
+  }
+  return round1((total / frames) * 100) / 100;
 }
 
 function upper(xs, x) {

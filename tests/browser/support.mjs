@@ -150,8 +150,10 @@ export function pageUrl(base, timeServer) {
  * estimate; then installs a watcher that records, for every log entry as it appears,
  * the clock the page had then and the frame gap it fired in (`window.__cs.clocks[i]`).
  */
-export async function openShow(browser, url, { viewport = { width: 640, height: 360 }, timeoutMs = 20_000 } = {}) {
+export async function openShow(browser, url, { viewport = { width: 640, height: 360 }, timeoutMs = 20_000, init = null } = {}) {
   const context = await browser.newContext({ viewport });
+  // `init`: a script run in the page before its own (playwright's addInitScript).
+  if (init) await context.addInitScript(init);
   const page = await context.newPage();
   return { context, ...(await showIn(page, url, { timeoutMs })) };
 }
