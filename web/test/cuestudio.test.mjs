@@ -183,3 +183,51 @@ test("before the first reply there is no server time or show time, and nothing f
   assert.deepEqual(show.log.map((e) => [e.action, e.skipped]), [["a", false]], "fires once the server answers");
   show.stop();
 });
+
+test("offscreen: the canvas goes to the effects worker, fired cues and show times follow; true without a worker rejects", async () => {
+  const made = [];
+  class FakeWorker {
+    constructor(url, opts) {
+      this.url = String(url);
+      this.opts = opts;
+      this.sent = [];
+      made.push(this);
+    }
+    postMessage(m) {
+      this.sent.push(m);
+      if ("t" in m) queueMicrotask(() => this.onmessage({ data: "drawn" }));
+    }
+    terminate() {
+      this.terminated = true;
+    }
+  }
+  const canvas = { clientWidth: 320, clientHeight: 180, width: 300, height: 150, getContext: () => assert.fail("no context on the main thread"), transferControlToOffscreen: () => ({ off: 1 }) };
+  const w = new World();
+  w.setPosition(0);
+  const show = await started(w, {
+    manifest: { format: 1, timeServer: "http://time.test/time", catalog: {} },
+    cues: [{ time: 500, action: "flash", duration: 300 }],
+    canvas,
+    Worker: FakeWorker,
+  });
+  made[0].onmessage({ data: "ready" });
+  await w.advance(700);
+  const [worker] = made;
+  assert.match(worker.url, /effects-worker\.js$/);
+  assert.deepEqual(worker.sent[0], { canvas: { off: 1 }, catalog: {} });
+  const frames = worker.sent.filter((m) => "t" in m);
+  assert.equal(frames.filter((m) => m.add).length, 1, "the fired cue is sent once");
+  assert.equal(frames.find((m) => m.add).add[0].action, "flash");
+  assert.ok(frames.length > 3 && frames.at(-1).t >= 600, "show times follow");
+  show.stop();
+  assert.ok(worker.terminated);
+
+  const w2 = new World();
+  w2.setPosition(0);
+  class Refused {
+    constructor() {
+      throw new Error("SecurityError");
+    }
+  }
+  await assert.rejects(started(w2, { manifest: { format: 1, timeServer: "http://time.test/time" }, canvas: { ...canvas }, Worker: Refused, offscreen: true }), /offscreen: the worker could not be created/);
+});
