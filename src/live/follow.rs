@@ -397,11 +397,7 @@ pub fn run_with(
         // Show position: the server's transport when it has one, else the fixed start with
         // pauses taken out.
         let pos = match start {
-            Start::Server => match (reply.status, reply.event_start, reply.position) {
-                (Status::Paused, _, Some(p)) => Some(p),
-                (Status::Running, Some(es), _) => Some(server_now - es),
-                _ => None,
-            },
+            Start::Server => reply.show_position_at(server_now),
             Start::Fixed(s) => {
                 match (reply.status, live.paused_at) {
                     (Status::Paused, None) => live.paused_at = Some(server_now),

@@ -131,11 +131,9 @@ impl LiveSession {
         let server_now = s.est.server_now(now_mono);
         let reply = s.reply.as_ref();
         let status = reply.map_or(Status::Running, |r| r.status);
-        let position = reply.and_then(|r| match (r.status, r.event_start, r.position) {
-            (Status::Paused, _, Some(p)) => Some(p),
-            (_, Some(es), _) => server_now.map(|n| n - es),
-            _ => None,
-        });
+        let position = reply
+            .zip(server_now)
+            .and_then(|(r, n)| r.show_position_at(n));
         LiveSnapshot {
             url: self.url.clone(),
             connected: reply.is_some(),

@@ -46,6 +46,25 @@ pub struct TimeResponse {
     pub position: Option<i64>,
 }
 
+impl TimeResponse {
+    /// Show time (ms since the event start) at server time `server_now`, by the one rule
+    /// `follow`, the editor's live session and the page's runtime share:
+    /// - paused: frozen, the reply's `position` (else where `eventStart` put it at the
+    ///   reply's `serverTime`);
+    /// - running: `server_now − eventStart` (else `position` carried from `serverTime`);
+    /// - a server that keeps no transport: unknown.
+    pub fn show_position_at(&self, server_now: i64) -> Option<i64> {
+        let from_start = |at: i64| self.event_start.map(|es| at.saturating_sub(es));
+        match self.status {
+            Status::Paused => self.position.or_else(|| from_start(self.server_time)),
+            Status::Running => from_start(server_now).or_else(|| {
+                self.position
+                    .map(|p| p.saturating_add(server_now.saturating_sub(self.server_time)))
+            }),
+        }
+    }
+}
+
 /// The body of `POST /admin/transport`: any subset of the keys.
 ///
 /// `message` distinguishes absent (leave as is) from `null` (clear it).
@@ -74,6 +93,34 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn show_position_follows_the_transport() {
+        let reply = |status, event_start, position| TimeResponse {
+            server_time: 10_000,
+            status,
+            message: None,
+            event_start,
+            position,
+        };
+        // Running: from the event start, at the instant asked about.
+        let running = reply(Status::Running, Some(4_000), Some(6_000));
+        assert_eq!(running.show_position_at(10_500), Some(6_500));
+        // Paused: frozen at the reported position, whenever asked.
+        let paused = reply(Status::Paused, Some(4_000), Some(5_000));
+        assert_eq!(paused.show_position_at(10_500), Some(5_000));
+        assert_eq!(paused.show_position_at(99_000), Some(5_000));
+        // Paused without a position: frozen where the start put it at the reply, not moving.
+        let old = reply(Status::Paused, Some(4_000), None);
+        assert_eq!(old.show_position_at(10_500), Some(6_000));
+        assert_eq!(old.show_position_at(20_000), Some(6_000));
+        // Running with only a position: carried forward from the reply.
+        let pos_only = reply(Status::Running, None, Some(6_000));
+        assert_eq!(pos_only.show_position_at(10_250), Some(6_250));
+        // No transport at all.
+        assert_eq!(reply(Status::Running, None, None).show_position_at(1), None);
+        assert_eq!(reply(Status::Paused, None, None).show_position_at(1), None);
+    }
 
     #[test]
     fn reply_keeps_null_message_and_omits_unset_transport() {
