@@ -765,16 +765,38 @@ fn draw_cue<'a>(
     });
 }
 
-/// Good (>= 1000 ms) green, Fair amber, Poor (< 250 ms) red; a tolerance below the show's
-/// expected drift is never shown as green.
+/// The tolerance tier's colour (`Tier::from_tolerance`: Good green, Fair amber, Poor red);
+/// a tolerance below the show's expected drift is never shown as green.
 pub fn tier_color(tolerance_ms: i64, expected_drift_ms: i64) -> Color32 {
-    let good = tolerance_ms >= 1000 && tolerance_ms >= expected_drift_ms;
-    if good {
-        Color32::from_rgb(90, 200, 120)
-    } else if tolerance_ms >= 250 {
-        Color32::from_rgb(240, 180, 60)
-    } else {
-        Color32::from_rgb(235, 80, 80)
+    use cuesheet::catalog::Tier;
+    match Tier::from_tolerance(tolerance_ms) {
+        Tier::Good if tolerance_ms >= expected_drift_ms => Color32::from_rgb(90, 200, 120),
+        Tier::Good | Tier::Fair => Color32::from_rgb(240, 180, 60),
+        Tier::Poor => Color32::from_rgb(235, 80, 80),
+    }
+}
+
+#[cfg(test)]
+mod tier_tests {
+    use super::*;
+
+    #[test]
+    fn tier_colours_follow_the_catalog_tiers_and_the_drift() {
+        let (green, amber, red) = (
+            Color32::from_rgb(90, 200, 120),
+            Color32::from_rgb(240, 180, 60),
+            Color32::from_rgb(235, 80, 80),
+        );
+        use cuesheet::catalog::Tier;
+        assert_eq!(tier_color(Tier::GOOD_MIN_MS, 500), green);
+        assert_eq!(
+            tier_color(Tier::GOOD_MIN_MS, 1500),
+            amber,
+            "below the drift"
+        );
+        assert_eq!(tier_color(Tier::GOOD_MIN_MS - 1, 0), amber);
+        assert_eq!(tier_color(Tier::FAIR_MIN_MS, 0), amber);
+        assert_eq!(tier_color(Tier::FAIR_MIN_MS - 1, 0), red);
     }
 }
 
