@@ -707,6 +707,21 @@ impl CuestudioApp {
         &self.findings
     }
 
+    /// Whether `cmd` would do anything now: a menu shows the rest disabled.
+    pub fn command_applies(&self, cmd: UiCommand) -> bool {
+        let editable = !self.read_only();
+        let selected = !self.editor.selection.is_empty();
+        match cmd {
+            UiCommand::Undo => editable && self.doc.can_undo(),
+            UiCommand::Redo | UiCommand::RedoAlt => editable && self.doc.can_redo(),
+            UiCommand::Copy => selected,
+            UiCommand::Cut | UiCommand::Delete => editable && selected,
+            UiCommand::Paste => editable && !self.clipboard.is_empty(),
+            UiCommand::TapCue | UiCommand::AddMarker | UiCommand::ImportSheet => editable,
+            _ => true,
+        }
+    }
+
     /// The playhead (the player's audible position).
     pub fn playhead_ms(&self) -> i64 {
         self.player.position_ms()

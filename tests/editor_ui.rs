@@ -327,6 +327,47 @@ fn type_slowly(ed: &mut Editor, label: &str, text: &str) {
 }
 
 #[test]
+fn commands_that_do_not_apply_are_disabled() {
+    use cuestudio::ui::UiCommand;
+    let mut ed = editor();
+    ed.open(sample());
+    let applies = |ed: &Editor, cmd| ed.harness.state().command_applies(cmd);
+    // Nothing to undo, redo, copy, cut, delete or paste yet (the Edit menu greys them).
+    for cmd in [
+        UiCommand::Undo,
+        UiCommand::Redo,
+        UiCommand::Copy,
+        UiCommand::Cut,
+        UiCommand::Delete,
+        UiCommand::Paste,
+    ] {
+        assert!(!applies(&ed, cmd), "{cmd:?}");
+    }
+    assert!(applies(&ed, UiCommand::SelectAll));
+    // A cue selected and nudged: undo, copy, cut and delete apply; then copied: paste too.
+    let id = ed.harness.state().doc.cue_ids()[0];
+    ed.harness.state_mut().editor.selection.insert(id);
+    ed.harness.key_press(Key::ArrowRight);
+    ed.harness.run_steps(2);
+    for cmd in [
+        UiCommand::Undo,
+        UiCommand::Copy,
+        UiCommand::Cut,
+        UiCommand::Delete,
+    ] {
+        assert!(applies(&ed, cmd), "{cmd:?}");
+    }
+    assert!(!applies(&ed, UiCommand::Redo));
+    // (What the platform sends for Ctrl+C.)
+    ed.harness.event(egui::Event::Copy);
+    ed.harness.run_steps(2);
+    assert!(applies(&ed, UiCommand::Paste));
+    ed.harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    ed.harness.run_steps(2);
+    assert!(applies(&ed, UiCommand::Redo));
+}
+
+#[test]
 fn save_and_reload_keeps_the_edit() {
     let mut ed = editor();
     ed.open(sample());

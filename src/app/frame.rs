@@ -80,7 +80,13 @@ impl CuestudioApp {
     fn command_button(&mut self, ui: &mut egui::Ui, cmd: UiCommand) {
         let shortcut = ui::command::shortcut_texts(ui.ctx(), cmd).join(", ");
         let button = egui::Button::new(cmd.label()).shortcut_text(shortcut);
-        if ui.add(button).on_hover_text(cmd.tooltip()).clicked() {
+        let enabled = self.command_applies(cmd);
+        if ui
+            .add_enabled(enabled, button)
+            .on_hover_text(cmd.tooltip())
+            .on_disabled_hover_text(cmd.tooltip())
+            .clicked()
+        {
             self.actions.push(Action::Command(cmd));
             ui.close();
         }
