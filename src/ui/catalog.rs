@@ -11,7 +11,7 @@ use egui::{Color32, RichText};
 use serde_json::{Map, Value};
 
 use super::inspector::TOLERANCE_PRESETS;
-use super::{Action, EditorState, color_from_hex};
+use super::{Action, EditorState, color_from_hex, parse_opt_ms};
 use crate::doc::{Document, Edit};
 
 /// The panel's own state: the chosen entry and the text of its fields.
@@ -84,19 +84,6 @@ pub fn check_new_action(name: &str, catalog: &Catalog) -> Result<(), String> {
         return Err(format!("{name} is already in the catalog"));
     }
     Ok(())
-}
-
-/// Parses an optional whole number of ms: blank means "not set".
-fn parse_opt_ms(text: &str) -> Result<Option<i64>, String> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    match t.parse::<i64>() {
-        Ok(ms) if ms >= 0 => Ok(Some(ms)),
-        Ok(_) => Err("must be 0 or more".into()),
-        Err(_) => Err(format!("not a whole number of ms: {t}")),
-    }
 }
 
 fn parse_params(text: &str) -> Result<Map<String, Value>, String> {
@@ -306,7 +293,7 @@ fn entry_ui(
                 }),
                 (
                     "Tolerance",
-                    "ms; blank: the show's default",
+                    "ms or mm:ss.mmm; blank: the show's default",
                     Field::Tolerance,
                     |t, e| {
                         parse_opt_ms(t).map(|tolerance| EffectEntry {
@@ -317,7 +304,7 @@ fn entry_ui(
                 ),
                 (
                     "Duration",
-                    "ms; blank: the kind's default",
+                    "ms or mm:ss.mmm; blank: the kind's default",
                     Field::Duration,
                     |t, e| {
                         parse_opt_ms(t).map(|duration| EffectEntry {
@@ -614,7 +601,10 @@ mod tests {
         assert_eq!(parse_opt_ms(""), Ok(None));
         assert_eq!(parse_opt_ms(" 250 "), Ok(Some(250)));
         assert!(parse_opt_ms("-1").is_err());
-        assert!(parse_opt_ms("1.5").is_err());
+        assert!(parse_opt_ms("1,5").is_err());
+        // The same rule as the inspector's: seconds and mm:ss.mmm too.
+        assert_eq!(parse_opt_ms("1.5"), Ok(Some(1500)));
+        assert_eq!(parse_opt_ms("01:02.5"), Ok(Some(62_500)));
         assert!(parse_params("[1]").is_err());
         assert!(parse_params("{\"a\": ").unwrap_err().starts_with("line 1"));
         assert_eq!(parse_params("").map(|m| m.len()), Ok(0));

@@ -86,13 +86,7 @@ fn text_of(cue: &cuesheet::Cue, f: F) -> String {
 fn patch_from(f: F, text: &str) -> Result<CuePatch, String> {
     let t = text.trim();
     let opt_ms = |what: &str| -> Result<Option<i64>, String> {
-        if t.is_empty() {
-            return Ok(None);
-        }
-        match cuesheet::parse_time_ms(t) {
-            Some(v) if v >= 0 => Ok(Some(v)),
-            _ => Err(format!("{what}: a whole number of ms >= 0, or mm:ss.mmm")),
-        }
+        super::parse_opt_ms(t).map_err(|e| format!("{what}: {e}"))
     };
     let mut p = CuePatch::default();
     match f {

@@ -53,5 +53,20 @@ impl EditorState {
     }
 }
 
+/// Parses an optional duration typed by a person, the one rule of every ms field (inspector
+/// and catalog): blank is "not set", else `1234` (ms), `ss.mmm`, `mm:ss.mmm` or
+/// `h:mm:ss.mmm`, at least 0.
+pub fn parse_opt_ms(text: &str) -> Result<Option<i64>, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    match cuesheet::parse_time_ms(t) {
+        Some(ms) if ms >= 0 => Ok(Some(ms)),
+        Some(_) => Err("must be 0 or more".into()),
+        None => Err(format!("not a time: {t} (ms, or mm:ss.mmm)")),
+    }
+}
+
 /// Parses `#rrggbb` into a colour; anything else is grey (one rule with the stage preview).
 pub use crate::preview::color_from_hex;
