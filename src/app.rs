@@ -272,9 +272,8 @@ impl CuestudioApp {
         let tx = self.jobs_tx.clone();
         let ctx = self.ctx.clone();
         std::thread::spawn(move || {
-            let result = std::fs::read(&path)
-                .map_err(|e| format!("{}: {e}", path.display()))
-                .and_then(|b| cuesheet::parse(&b).map_err(|e| e.located_lines(&path).join("\n")));
+            let result =
+                cuesheet::read_document(&path).map_err(|e| e.located_lines(&path).join("\n"));
             let _ = tx.send(Job::Opened { path, result });
             ctx.request_repaint();
         });
@@ -320,9 +319,8 @@ impl CuestudioApp {
 
     fn import_from(&mut self, path: PathBuf) {
         self.spawn_job(format!("Importing {}", path.display()), move || {
-            let result = std::fs::read(&path)
-                .map_err(|e| format!("{}: {e}", path.display()))
-                .and_then(|b| cuesheet::parse(&b).map_err(|e| e.located_lines(&path).join("\n")))
+            let result = cuesheet::read_document(&path)
+                .map_err(|e| e.located_lines(&path).join("\n"))
                 .map(|d| match d {
                     Parsed::Sheet(c) => c,
                     Parsed::Show(s) => s.cues,

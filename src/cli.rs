@@ -212,18 +212,6 @@ fn init_tracing() {
         .try_init();
 }
 
-/// Why a file could not be used.
-pub enum LoadError {
-    Io(String),
-    Invalid(ParseError),
-}
-
-/// Reads and parses `path` as either format.
-pub fn load_document(path: &Path) -> Result<Document, LoadError> {
-    let bytes = std::fs::read(path).map_err(|e| LoadError::Io(e.to_string()))?;
-    cuesheet::parse(&bytes).map_err(LoadError::Invalid)
-}
-
 /// `FILE: location: message`, one line per problem.
 fn problem_lines(path: &Path, err: &ParseError) -> Vec<String> {
     err.located_lines(path)
@@ -231,13 +219,13 @@ fn problem_lines(path: &Path, err: &ParseError) -> Vec<String> {
 
 /// Loads a document or reports why not on stderr, returning the exit code to use.
 fn load_or_report(path: &Path) -> Result<Document, u8> {
-    match load_document(path) {
+    match cuesheet::read_document(path) {
         Ok(doc) => Ok(doc),
-        Err(LoadError::Io(e)) => {
+        Err(cuesheet::ReadError::Io(e)) => {
             eprintln!("{}: {e}", path.display());
             Err(EXIT_IO)
         }
-        Err(LoadError::Invalid(err)) => {
+        Err(cuesheet::ReadError::Invalid(err)) => {
             for line in problem_lines(path, &err) {
                 eprintln!("{line}");
             }

@@ -266,10 +266,11 @@ pub fn run_with(
     clocks: Clocks,
     out: &mut dyn Write,
 ) -> anyhow::Result<ExitCode> {
-    let bytes =
-        std::fs::read(&args.file).map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
-    let doc = match cuesheet::parse(&bytes) {
+    let doc = match cuesheet::read_document(&args.file) {
         Ok(d) => d,
+        Err(cuesheet::ReadError::Io(e)) => {
+            return Err(anyhow::anyhow!("{}: {e}", args.file.display()));
+        }
         Err(e) => {
             for line in e.located_lines(&args.file) {
                 eprintln!("{line}");

@@ -8,6 +8,32 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// Distinguishes temp files of concurrent saves within one process.
 static SAVE_COUNTER: AtomicU64 = AtomicU64::new(0);
 
+/// Why a file could not be read as a show or cue sheet.
+#[derive(Debug)]
+pub enum ReadError {
+    /// The file could not be read.
+    Io(io::Error),
+    /// It was read but is not a valid show or cue sheet.
+    Invalid(crate::ParseError),
+}
+
+impl ReadError {
+    /// `FILE: …` lines for people: the I/O error, or each problem with its location.
+    pub fn located_lines(&self, path: &Path) -> Vec<String> {
+        match self {
+            ReadError::Io(e) => vec![format!("{}: {e}", path.display())],
+            ReadError::Invalid(e) => e.located_lines(path),
+        }
+    }
+}
+
+/// Reads and parses `path` as either format (the one place the editor, the CLI and
+/// `follow` read a show or a cue sheet).
+pub fn read_document(path: &Path) -> Result<crate::Document, ReadError> {
+    let bytes = fs::read(path).map_err(ReadError::Io)?;
+    crate::parse(&bytes).map_err(ReadError::Invalid)
+}
+
 /// Writes `bytes` to `path` atomically: a temp file in the same directory, written and
 /// fsynced, renamed over `path`, then the directory fsynced. On any error the temp file
 /// is removed and `path` is left as it was.
@@ -59,6 +85,27 @@ fn sync_dir(dir: &Path) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn read_document_names_io_and_parse_problems() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("missing.json");
+        let err = read_document(&missing).unwrap_err();
+        assert!(matches!(err, ReadError::Io(_)));
+        assert!(err.located_lines(&missing)[0].starts_with(&format!("{}: ", missing.display())));
+        let bad = dir.path().join("bad.json");
+        fs::write(&bad, r#"[{"time": -5, "action": "a"}]"#).unwrap();
+        let err = read_document(&bad).unwrap_err();
+        assert!(matches!(err, ReadError::Invalid(_)));
+        let lines = err.located_lines(&bad);
+        assert!(
+            lines[0].starts_with(&format!("{}: [0].time: ", bad.display())),
+            "{lines:?}"
+        );
+        let good = dir.path().join("good.json");
+        fs::write(&good, r#"[{"time": 5, "action": "a"}]"#).unwrap();
+        assert!(matches!(read_document(&good), Ok(crate::Document::Sheet(c)) if c.len() == 1));
+    }
 
     fn names(dir: &Path) -> Vec<String> {
         let mut names: Vec<String> = fs::read_dir(dir)
