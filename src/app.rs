@@ -177,6 +177,8 @@ pub struct CuestudioApp {
     derived_revision: Option<u64>,
     /// When the derived state was last recomputed.
     derived_at: Option<Instant>,
+    /// The window title last sent to the platform.
+    pub window_title: String,
     jobs_tx: Sender<Job>,
     jobs: Receiver<Job>,
     busy: Vec<String>,
@@ -237,6 +239,7 @@ impl CuestudioApp {
             flagged: BTreeSet::new(),
             derived_revision: None,
             derived_at: None,
+            window_title: String::new(),
             jobs_tx,
             jobs,
             busy: Vec::new(),

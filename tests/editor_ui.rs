@@ -22,6 +22,13 @@ struct Editor {
 }
 
 fn editor() -> Editor {
+    editor_checked(true)
+}
+
+/// `check_accessibility`: whether `Harness::run` also checks that every widget has an
+/// accessible name (the transport bar's rate slider, its value and the new-cue action box
+/// have none yet).
+fn editor_checked(check_accessibility: bool) -> Editor {
     let data = tempfile::tempdir().unwrap();
     let clock = ManualClock::new();
     let player_clock = clock.clone();
@@ -30,6 +37,7 @@ fn editor() -> Editor {
     // with egui's bundled fonts only, so unknown glyphs draw as boxes instead of failing.
     let harness = Harness::builder()
         .with_size(egui::vec2(1560.0, 960.0))
+        .with_accessibility_check(check_accessibility)
         .allow_missing_glyphs()
         .build_eframe(move |cc| {
             let mut app = CuestudioApp::headless(
@@ -365,6 +373,29 @@ fn commands_that_do_not_apply_are_disabled() {
     ed.harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     ed.harness.run_steps(2);
     assert!(applies(&ed, UiCommand::Redo));
+}
+
+#[test]
+fn an_idle_editor_stops_repainting() {
+    let mut ed = editor_checked(false);
+    ed.open(sample());
+    // Once the audio has decoded, with nothing playing and no pointer, the frames settle: no
+    // immediate repaint is requested. (Before, the window title was re-sent every frame, and
+    // each send is a repaint: 1.5 cores under Xvfb.)
+    let start = Instant::now();
+    loop {
+        match ed.harness.try_run() {
+            Ok(_) => break,
+            Err(e) => {
+                assert!(
+                    start.elapsed() < Duration::from_secs(20),
+                    "the idle editor keeps repainting: {e}"
+                );
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+    }
+    assert!(!ed.harness.state().is_playing());
 }
 
 #[test]

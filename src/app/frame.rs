@@ -69,10 +69,14 @@ impl eframe::App for CuestudioApp {
 type Then = Box<dyn FnOnce(&mut CuestudioApp)>;
 
 impl CuestudioApp {
-    fn title_ui(&self, ctx: &egui::Context) {
+    /// Sets the window title when it changes. Compared with the title last sent, not the
+    /// one the platform reports: without a window manager (Xvfb) the report never comes, and
+    /// a command every frame is a repaint every frame (an idle editor then used 1.5 cores).
+    fn title_ui(&mut self, ctx: &egui::Context) {
         let dirty = if self.doc.is_dirty() { "● " } else { "" };
         let title = format!("{dirty}{} — Cuestudio", self.doc.display_name());
-        if ctx.input(|i| i.viewport().title.as_deref() != Some(title.as_str())) {
+        if self.window_title != title {
+            self.window_title.clone_from(&title);
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title));
         }
     }
