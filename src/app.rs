@@ -178,7 +178,7 @@ pub struct CuestudioApp {
     /// When the derived state was last recomputed.
     derived_at: Option<Instant>,
     /// The window title last sent to the platform.
-    pub window_title: String,
+    window_title: String,
     jobs_tx: Sender<Job>,
     jobs: Receiver<Job>,
     busy: Vec<String>,
@@ -626,19 +626,15 @@ impl CuestudioApp {
         }
         self.derived_at = Some(Instant::now());
         self.derived_revision = Some(self.doc.revision());
-        let builtin = Catalog::builtin();
-        self.catalog = match &self.doc.show().effects {
-            Some(over) => match builtin.with_overrides(over) {
-                Ok(c) => {
-                    self.catalog_error = None;
-                    c
-                }
-                Err(e) => {
-                    self.catalog_error = Some(e.to_string());
-                    builtin
-                }
-            },
-            None => builtin,
+        self.catalog = match Catalog::for_show(self.doc.show()) {
+            Ok(c) => {
+                self.catalog_error = None;
+                c
+            }
+            Err(e) => {
+                self.catalog_error = Some(e.to_string());
+                Catalog::builtin()
+            }
         };
         let audio_end = match self.audio_status {
             AudioStatus::Ready { duration_ms } => Some(duration_ms),
@@ -703,7 +699,8 @@ impl CuestudioApp {
         }
     }
 
-    /// The lint findings for the document as it is now (refreshed each frame).
+    /// The lint findings: of the document as it is now, except during a pointer gesture,
+    /// when they may be up to [`LINT_EVERY_DURING_GESTURE`] old.
     pub fn findings(&self) -> &[Finding] {
         &self.findings
     }

@@ -294,18 +294,14 @@ fn lint_document(path: &Path, doc: Document) -> Result<Vec<cuesheet::lint::Findi
         Document::Show(s) => s,
         Document::Sheet(cues) => cuesheet::show_from_sheet(cues),
     };
-    let builtin = cuesheet::catalog::Catalog::builtin();
-    let catalog = match &show.effects {
-        Some(over) => match builtin.with_overrides(over) {
-            Ok(c) => c,
-            Err(e) => {
-                for line in problem_lines(path, &e) {
-                    eprintln!("{line}");
-                }
-                return Err(EXIT_INVALID);
+    let catalog = match cuesheet::catalog::Catalog::for_show(&show) {
+        Ok(c) => c,
+        Err(e) => {
+            for line in problem_lines(path, &e) {
+                eprintln!("{line}");
             }
-        },
-        None => builtin,
+            return Err(EXIT_INVALID);
+        }
     };
     let audio_end = show.audio.as_deref().and_then(|a| {
         let audio = path.parent().unwrap_or(Path::new(".")).join(a);

@@ -282,11 +282,8 @@ pub fn run_with(
         Document::Show(s) => s,
         Document::Sheet(c) => cuesheet::show_from_sheet(c),
     };
-    let builtin = cuesheet::catalog::Catalog::builtin();
-    let catalog = match &show.effects {
-        Some(o) => builtin.with_overrides(o).unwrap_or(builtin),
-        None => builtin,
-    };
+    let catalog = cuesheet::catalog::Catalog::for_show(&show)
+        .unwrap_or_else(|_| cuesheet::catalog::Catalog::builtin());
     let tolerances = show
         .cues
         .iter()
