@@ -31,9 +31,12 @@ process.on("exit", () => {
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** A binary of this repository: target/debug, or $CUESTUDIO_BIN_DIR (bench: release). */
+/** A binary of this repository: $CARGO_TARGET_DIR/debug (default target/debug), or
+ * $CUESTUDIO_BIN_DIR (bench: release). */
 export function bin(name) {
-  const dir = process.env.CUESTUDIO_BIN_DIR ?? path.join(root, "target/debug");
+  const dir =
+    process.env.CUESTUDIO_BIN_DIR ??
+    path.join(process.env.CARGO_TARGET_DIR ? path.resolve(root, process.env.CARGO_TARGET_DIR) : path.join(root, "target"), "debug");
   const p = path.join(dir, name);
   if (!fs.existsSync(p)) throw new Error(`${p} is missing: build it first (cargo build --bin ${name})`);
   return p;
