@@ -186,6 +186,18 @@ impl Autosaver {
             .is_none_or(|at| now.saturating_duration_since(at) >= INTERVAL)
     }
 
+    /// When an autosave of a document at `revision` becomes due, if it ever does without a
+    /// further change (the editor wakes up then, and not before).
+    pub fn next_due(&self, revision: u64, dirty: bool) -> Option<std::time::Instant> {
+        if !dirty || self.last_revision == Some(revision) {
+            return None;
+        }
+        Some(
+            self.last_at
+                .map_or_else(std::time::Instant::now, |at| at + INTERVAL),
+        )
+    }
+
     /// Call when an autosave of `revision` was started (or the document was saved).
     pub fn done(&mut self, now: std::time::Instant, revision: u64) {
         self.last_revision = Some(revision);

@@ -5,6 +5,7 @@
 //! `merge` key (one drag, one typed field) form a single undo step.
 
 pub mod autosave;
+pub mod commands;
 mod edit;
 mod history;
 
@@ -147,6 +148,18 @@ impl Document {
 
     pub fn can_redo(&self) -> bool {
         self.history.can_redo()
+    }
+
+    /// What Undo would undo, e.g. "Move 3 cues".
+    pub fn undo_label(&self) -> Option<&str> {
+        let (labels, applied) = self.history.labels();
+        applied.checked_sub(1).and_then(|i| labels.get(i).copied())
+    }
+
+    /// What Redo would redo.
+    pub fn redo_label(&self) -> Option<&str> {
+        let (labels, applied) = self.history.labels();
+        labels.get(applied).copied()
     }
 
     /// Labels of the undo steps, oldest first, and how many of them are applied.

@@ -237,4 +237,18 @@ fn autosaver_waits_for_the_interval_and_a_new_revision() {
     assert!(a.due(later + autosave::INTERVAL, 2, true));
 }
 
+#[test]
+fn autosaver_says_when_to_wake_up() {
+    let t0 = std::time::Instant::now();
+    let mut a = Autosaver::default();
+    a.reset(t0);
+    assert_eq!(a.next_due(1, false), None, "saved: never");
+    assert_eq!(a.next_due(1, true), Some(t0 + autosave::INTERVAL));
+    a.done(t0, 1);
+    assert_eq!(a.next_due(1, true), None, "autosaved already");
+    let due = a.next_due(2, true).unwrap();
+    assert!(a.due(due, 2, true));
+    assert!(!a.due(due - Duration::from_millis(1), 2, true));
+}
+
 use std::time::Duration;

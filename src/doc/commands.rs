@@ -1,0 +1,187 @@
+//! The maths of the editing commands: pure functions of the document that answer what a
+//! command changes, as the [`Edit`] to apply. The app only decides when to run them.
+
+use cuesheet::{Cue, Marker};
+
+use super::{CueId, Document, Edit};
+
+/// How long a cue without a duration counts for when looping over it.
+pub const LOOP_MIN_CUE_MS: i64 = 1000;
+
+/// The cues to put on the clipboard: the selected ones, in document order.
+pub fn copied(doc: &Document, ids: &[CueId]) -> Vec<Cue> {
+    ids.iter().filter_map(|&id| doc.cue(id).cloned()).collect()
+}
+
+/// Pastes `clipboard` so that its earliest cue lands at `at_ms`, keeping the spacing.
+pub fn paste(clipboard: &[Cue], at_ms: i64) -> Option<Edit> {
+    let first = clipboard.iter().map(|c| c.time).min()?;
+    let cues = clipboard
+        .iter()
+        .cloned()
+        .map(|mut c| {
+            c.time = c.time - first + at_ms;
+            c
+        })
+        .collect();
+    Some(Edit::AddCues { cues })
+}
+
+/// The span to loop over for the selected cues: from the first start to the last end,
+/// where a cue without a duration lasts [`LOOP_MIN_CUE_MS`].
+pub fn loop_span(doc: &Document, ids: &[CueId]) -> Option<(i64, i64)> {
+    ids.iter()
+        .filter_map(|&id| doc.cue(id))
+        .fold(None, |acc: Option<(i64, i64)>, c| {
+            let end = c.time + c.duration.unwrap_or(LOOP_MIN_CUE_MS).max(1);
+            Some(acc.map_or((c.time, end), |(a, b)| (a.min(c.time), b.max(end))))
+        })
+}
+
+/// A cue tapped at `at_ms` (never before 0) with `action`: it lands in the lane of the
+/// first selected cue, so tapping along a selected lane fills that lane.
+pub fn tap(doc: &Document, selection: &[CueId], at_ms: i64, action: &str) -> Edit {
+    let lane = selection
+        .first()
+        .and_then(|&id| doc.cue(id))
+        .and_then(|c| c.lane.clone());
+    Edit::AddCues {
+        cues: vec![Cue {
+            time: at_ms.max(0),
+            action: action.to_owned(),
+            lane,
+            ..Cue::default()
+        }],
+    }
+}
+
+/// A marker at `at_ms` named after how many there are.
+pub fn add_marker(doc: &Document, at_ms: i64) -> Edit {
+    Edit::AddMarker {
+        marker: Marker {
+            time: at_ms.max(0),
+            label: format!("Marker {}", doc.markers().len() + 1),
+        },
+    }
+}
+
+/// Moves the selected cues by `delta_ms`; nothing when none is selected.
+pub fn nudge(ids: &[CueId], delta_ms: i64) -> Option<Edit> {
+    (!ids.is_empty()).then(|| Edit::MoveCues {
+        ids: ids.to_vec(),
+        delta_ms,
+        merge: None,
+    })
+}
+
+/// Deletes the selected cues; nothing when none is selected.
+pub fn delete(ids: &[CueId]) -> Option<Edit> {
+    (!ids.is_empty()).then(|| Edit::DeleteCues { ids: ids.to_vec() })
+}
+
+#[cfg(test)]
+mod tests {
+    use cuesheet::Show;
+
+    use super::*;
+
+    fn cue(time: i64, lane: Option<&str>, duration: Option<i64>) -> Cue {
+        Cue {
+            time,
+            action: "flash".into(),
+            lane: lane.map(str::to_owned),
+            duration,
+            ..Cue::default()
+        }
+    }
+
+    fn doc(cues: Vec<Cue>) -> Document {
+        Document::new(
+            Show {
+                cues,
+                ..Show::default()
+            },
+            None,
+        )
+    }
+
+    #[test]
+    fn paste_lands_the_first_cue_at_the_playhead_and_keeps_the_spacing() {
+        let clip = vec![cue(5_300, None, None), cue(5_000, Some("A"), None)];
+        let Some(Edit::AddCues { cues }) = paste(&clip, 20_000) else {
+            panic!("a paste adds cues");
+        };
+        let times: Vec<i64> = cues.iter().map(|c| c.time).collect();
+        assert_eq!(times, vec![20_300, 20_000]);
+        assert_eq!(cues[1].lane.as_deref(), Some("A"));
+        assert_eq!(paste(&[], 1_000), None, "nothing to paste");
+    }
+
+    #[test]
+    fn loop_span_covers_starts_and_ends_with_a_floor_for_instant_cues() {
+        let d = doc(vec![
+            cue(1_000, None, Some(500)),
+            cue(4_000, None, None),
+            cue(2_000, None, Some(6_000)),
+        ]);
+        let ids = d.cue_ids().to_vec();
+        assert_eq!(
+            loop_span(&d, &ids[..2]),
+            Some((1_000, 4_000 + LOOP_MIN_CUE_MS))
+        );
+        assert_eq!(loop_span(&d, &ids), Some((1_000, 8_000)));
+        assert_eq!(loop_span(&d, &[]), None);
+        // A zero duration still loops over one millisecond.
+        let z = doc(vec![cue(300, None, Some(0))]);
+        assert_eq!(loop_span(&z, z.cue_ids()), Some((300, 301)));
+    }
+
+    #[test]
+    fn a_tapped_cue_lands_in_the_first_selected_cues_lane() {
+        let d = doc(vec![
+            cue(0, Some("Lights"), None),
+            cue(10, Some("Text"), None),
+        ]);
+        let ids = d.cue_ids().to_vec();
+        let lane_of = |e: Edit| match e {
+            Edit::AddCues { cues } => (cues[0].time, cues[0].lane.clone(), cues[0].action.clone()),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            lane_of(tap(&d, &ids, 1_234, "showParticles")),
+            (1_234, Some("Lights".into()), "showParticles".into())
+        );
+        assert_eq!(
+            lane_of(tap(&d, &ids[1..], 5, "x")).1.as_deref(),
+            Some("Text")
+        );
+        assert_eq!(
+            lane_of(tap(&d, &[], 5, "x")).1,
+            None,
+            "no selection: no lane"
+        );
+        assert_eq!(
+            lane_of(tap(&d, &[], -40, "x")).0,
+            0,
+            "never before the start"
+        );
+    }
+
+    #[test]
+    fn markers_are_numbered_and_nudges_and_deletes_need_a_selection() {
+        let mut d = doc(vec![cue(0, None, None)]);
+        d.apply(add_marker(&d, 500));
+        let Edit::AddMarker { marker } = add_marker(&d, -3) else {
+            panic!()
+        };
+        assert_eq!((marker.time, marker.label.as_str()), (0, "Marker 2"));
+        assert_eq!(nudge(&[], 10), None);
+        assert_eq!(delete(&[]), None);
+        let ids = d.cue_ids().to_vec();
+        assert!(matches!(
+            nudge(&ids, -100),
+            Some(Edit::MoveCues { delta_ms: -100, .. })
+        ));
+        assert_eq!(copied(&d, &ids).len(), 1);
+    }
+}
