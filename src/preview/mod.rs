@@ -17,6 +17,7 @@
 
 use cuesheet::Cue;
 use cuesheet::catalog::{Catalog, EffectKind};
+use egui::epaint::FontsView;
 use egui::{Align2, Color32, FontId, Pos2, Rect, Shape, Stroke, Vec2};
 use serde_json::{Map, Value};
 
@@ -107,10 +108,10 @@ pub struct MarkerState {
 }
 
 /// The effects active at `show_time_ms`, drawn into `shapes` in cue order (later on top).
-/// Text needs `fonts` to lay out its galleys.
+/// Text needs `fonts` to lay out its galleys (`ctx.fonts_mut` lends them).
 pub fn paint_stage(
     shapes: &mut Vec<Shape>,
-    fonts: &egui::Context,
+    fonts: &mut FontsView<'_>,
     rect: Rect,
     show_time_ms: i64,
     cues: &[Cue],
@@ -181,7 +182,7 @@ pub fn cue_state(cue: &Cue, catalog: &Catalog, rect: Rect, show_time_ms: i64) ->
 }
 
 /// Draws one cue's state.
-pub fn paint_state(shapes: &mut Vec<Shape>, ctx: &egui::Context, rect: Rect, s: &CueState) {
+pub fn paint_state(shapes: &mut Vec<Shape>, fonts: &mut FontsView<'_>, rect: Rect, s: &CueState) {
     let color = s.color;
     match &s.effect {
         EffectState::Fill { opacity } => {
@@ -211,16 +212,14 @@ pub fn paint_state(shapes: &mut Vec<Shape>, ctx: &egui::Context, rect: Rect, s: 
             }
         }
         EffectState::Text(x) => {
-            ctx.fonts_mut(|f| {
-                shapes.push(Shape::text(
-                    f,
-                    x.center,
-                    Align2::CENTER_CENTER,
-                    &s.text,
-                    FontId::proportional(x.size),
-                    color.gamma_multiply(x.opacity),
-                ));
-            });
+            shapes.push(Shape::text(
+                fonts,
+                x.center,
+                Align2::CENTER_CENTER,
+                &s.text,
+                FontId::proportional(x.size),
+                color.gamma_multiply(x.opacity),
+            ));
         }
         EffectState::Marker(m) => {
             shapes.push(Shape::circle_stroke(
@@ -228,16 +227,14 @@ pub fn paint_state(shapes: &mut Vec<Shape>, ctx: &egui::Context, rect: Rect, s: 
                 m.radius,
                 Stroke::new(STROKE_WIDTH, color.gamma_multiply(m.opacity)),
             ));
-            ctx.fonts_mut(|f| {
-                shapes.push(Shape::text(
-                    f,
-                    m.label_anchor,
-                    Align2::CENTER_BOTTOM,
-                    &s.text,
-                    FontId::proportional(MARKER_LABEL_SIZE),
-                    color.gamma_multiply(m.opacity),
-                ));
-            });
+            shapes.push(Shape::text(
+                fonts,
+                m.label_anchor,
+                Align2::CENTER_BOTTOM,
+                &s.text,
+                FontId::proportional(MARKER_LABEL_SIZE),
+                color.gamma_multiply(m.opacity),
+            ));
         }
     }
 }
@@ -406,7 +403,7 @@ mod tests {
         // A pass gives the context its fonts; its texture updates are not needed here.
         let mut out = ctx.run_ui(egui::RawInput::default(), |_| {});
         out.textures_delta.clear();
-        paint_stage(&mut shapes, ctx, rect, t, cues, &Catalog::builtin());
+        ctx.fonts_mut(|f| paint_stage(&mut shapes, f, rect, t, cues, &Catalog::builtin()));
         shapes
     }
 

@@ -10,7 +10,8 @@ use cuesheet::catalog::{Catalog, EffectEntry, EffectKind, Tier, is_hex_color};
 use egui::{Color32, RichText};
 use serde_json::{Map, Value};
 
-use super::inspector::TOLERANCE_PRESETS;
+use super::field::TypedField;
+use super::tolerance::TOLERANCE_PRESETS;
 use super::{Action, EditorState, color_from_hex, parse_opt_ms};
 use crate::doc::{Document, Edit};
 
@@ -20,23 +21,15 @@ pub struct CatalogPanelState {
     pub selected: Option<String>,
     /// What the buffers were loaded from: the action and the document revision.
     loaded: Option<(String, u64)>,
-    label: Buffer,
-    tolerance: Buffer,
-    duration: Buffer,
-    params: Buffer,
+    label: TypedField,
+    tolerance: TypedField,
+    duration: TypedField,
+    params: TypedField,
     /// The undo merge key of the current colour-picker session.
     color_merge: Option<u64>,
     new_action: String,
     new_kind: Option<EffectKind>,
     new_error: Option<String>,
-}
-
-#[derive(Default)]
-struct Buffer {
-    text: String,
-    error: Option<String>,
-    /// The undo merge key of the current typing session.
-    merge: Option<u64>,
 }
 
 /// The show's `effects` that make `base` into `catalog`; `None` when nothing differs.
@@ -211,7 +204,7 @@ fn entry_ui(
     let key = (action.to_owned(), doc.revision());
     let typing = [&st.label, &st.tolerance, &st.duration, &st.params]
         .iter()
-        .any(|b| b.merge.is_some());
+        .any(|b| b.typing());
     // Reload on another entry, or when the document changed under us (undo) while the
     // designer is not typing here.
     let reload = match &st.loaded {
@@ -219,10 +212,10 @@ fn entry_ui(
         None => true,
     };
     if reload {
-        st.label = Buffer::text(entry.label.clone());
-        st.tolerance = Buffer::text(entry.tolerance.map(|t| t.to_string()).unwrap_or_default());
-        st.duration = Buffer::text(entry.duration.map(|t| t.to_string()).unwrap_or_default());
-        st.params = Buffer::text(if entry.params.is_empty() {
+        st.label = TypedField::new(entry.label.clone());
+        st.tolerance = TypedField::new(entry.tolerance.map(|t| t.to_string()).unwrap_or_default());
+        st.duration = TypedField::new(entry.duration.map(|t| t.to_string()).unwrap_or_default());
+        st.params = TypedField::new(if entry.params.is_empty() {
             String::new()
         } else {
             serde_json::to_string_pretty(&entry.params).unwrap_or_default()
@@ -316,19 +309,21 @@ fn entry_ui(
             ];
             for (name, hint, field, parse) in fields {
                 let label = ui.label(name);
-                let buf = st.buffer(field);
-                ui.vertical(|ui| {
-                    let resp = ui
-                        .add(
-                            egui::TextEdit::singleline(&mut buf.text)
-                                .hint_text(hint)
-                                .desired_width(180.0),
-                        )
-                        .labelled_by(label.id);
-                    if let Some(e) = buf.typed(ui, &resp, gesture, actions, |t| parse(t, entry)) {
-                        changed = Some(e);
-                    }
-                });
+                let typed = st.buffer(field).show(
+                    ui,
+                    &label,
+                    |text| {
+                        egui::TextEdit::singleline(text)
+                            .hint_text(hint)
+                            .desired_width(180.0)
+                    },
+                    gesture,
+                    actions,
+                    |t| parse(t, entry),
+                );
+                if let Some((e, merge)) = typed.value {
+                    changed = Some((e, Some(merge)));
+                }
                 ui.end_row();
             }
 
@@ -368,8 +363,8 @@ fn entry_ui(
                         ..entry.clone()
                     })
                 };
-                if let Some(e) = buf.typed(ui, &resp, gesture, actions, parse) {
-                    changed = Some(e);
+                if let Some((e, merge)) = buf.after(ui, &resp, gesture, actions, parse).value {
+                    changed = Some((e, Some(merge)));
                 }
             });
             ui.end_row();
@@ -432,55 +427,12 @@ enum Field {
 }
 
 impl CatalogPanelState {
-    fn buffer(&mut self, f: Field) -> &mut Buffer {
+    fn buffer(&mut self, f: Field) -> &mut TypedField {
         match f {
             Field::Label => &mut self.label,
             Field::Tolerance => &mut self.tolerance,
             Field::Duration => &mut self.duration,
         }
-    }
-}
-
-impl Buffer {
-    fn text(text: String) -> Buffer {
-        Buffer {
-            text,
-            ..Buffer::default()
-        }
-    }
-
-    /// After the field was drawn: parses a change (the entry to store, with this typing
-    /// session's undo merge key, or the error shown under the field), and ends the typing
-    /// session when the field loses focus.
-    fn typed(
-        &mut self,
-        ui: &mut egui::Ui,
-        resp: &egui::Response,
-        gesture: u64,
-        actions: &mut Vec<Action>,
-        parse: impl FnOnce(&str) -> Result<EffectEntry, String>,
-    ) -> Option<(EffectEntry, Option<u64>)> {
-        let mut out = None;
-        if resp.changed() {
-            match parse(&self.text) {
-                Ok(e) => {
-                    self.error = None;
-                    out = Some((e, Some(*self.merge.get_or_insert(gesture))));
-                }
-                Err(e) => self.error = Some(e),
-            }
-        }
-        if resp.lost_focus() {
-            // Typing ended: the next typing is a new undo step, and the text is reloaded.
-            if self.merge.take().is_some() {
-                actions.push(Action::SealHistory);
-            }
-            self.error = None;
-        }
-        if let Some(e) = &self.error {
-            ui.colored_label(ui.visuals().error_fg_color, e);
-        }
-        out
     }
 }
 

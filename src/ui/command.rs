@@ -1,5 +1,6 @@
-//! The user-level commands: one enum gives each its label, tooltip and default shortcut,
-//! used by the menus, the keymap and Help → Keyboard shortcuts.
+//! The user-level commands as data, in the manner of rerun's `UICommand`: one enum gives
+//! each its label, tooltip and shortcuts, used by the menus, the keymap and Help → Keyboard
+//! shortcuts; [`CommandState`] says which apply now and what Undo and Redo would do.
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 
@@ -12,10 +13,12 @@ pub enum UiCommand {
     ImportSheet,
     ExportExtended,
     ExportSeed,
+    OpenAudio,
+    /// The n-th file of File → Open Recent.
+    OpenRecent(usize),
     Quit,
     Undo,
     Redo,
-    RedoAlt,
     Copy,
     Cut,
     Paste,
@@ -39,6 +42,7 @@ pub enum UiCommand {
 }
 
 impl UiCommand {
+    /// Every command with a fixed meaning (not [`UiCommand::OpenRecent`]), in menu order.
     pub const ALL: &[UiCommand] = &[
         UiCommand::New,
         UiCommand::Open,
@@ -47,10 +51,10 @@ impl UiCommand {
         UiCommand::ImportSheet,
         UiCommand::ExportExtended,
         UiCommand::ExportSeed,
+        UiCommand::OpenAudio,
         UiCommand::Quit,
         UiCommand::Undo,
         UiCommand::Redo,
-        UiCommand::RedoAlt,
         UiCommand::Copy,
         UiCommand::Cut,
         UiCommand::Paste,
@@ -82,10 +86,11 @@ impl UiCommand {
             UiCommand::ImportSheet => "Import cue sheet…",
             UiCommand::ExportExtended => "Export cue sheet…",
             UiCommand::ExportSeed => "Export seed sheet…",
+            UiCommand::OpenAudio => "Open audio…",
+            UiCommand::OpenRecent(_) => "Open recent",
             UiCommand::Quit => "Quit",
             UiCommand::Undo => "Undo",
             UiCommand::Redo => "Redo",
-            UiCommand::RedoAlt => "Redo (alternative)",
             UiCommand::Copy => "Copy",
             UiCommand::Cut => "Cut",
             UiCommand::Paste => "Paste at playhead",
@@ -120,10 +125,11 @@ impl UiCommand {
                 "Write the CDN cue sheet with tolerance, duration and params"
             }
             UiCommand::ExportSeed => "Write the CDN cue sheet with only time and action",
+            UiCommand::OpenAudio => "Choose the show's audio track (WAV, MP3, Ogg, FLAC)",
+            UiCommand::OpenRecent(_) => "Open a show opened before",
             UiCommand::Quit => "Close Cuestudio",
             UiCommand::Undo => "Undo the last change",
             UiCommand::Redo => "Redo the last undone change",
-            UiCommand::RedoAlt => "Redo the last undone change",
             UiCommand::Copy => "Copy the selected cues",
             UiCommand::Cut => "Cut the selected cues",
             UiCommand::Paste => "Paste cues so the first lands at the playhead",
@@ -149,12 +155,54 @@ impl UiCommand {
         }
     }
 
-    /// The default key for this command (the keymap is [`default_keymap`]).
-    pub fn shortcut(self) -> Option<KeyboardShortcut> {
-        default_keymap()
-            .into_iter()
-            .find(|(_, c)| *c == self)
-            .map(|(k, _)| k)
+    /// The keys that run this command, the first one shown in menus. Copy, Cut and Paste
+    /// come as clipboard events instead (see [`clipboard_command`]).
+    pub fn shortcuts(self) -> &'static [KeyboardShortcut] {
+        use Modifiers as M;
+        const CMD_SHIFT: Modifiers = M::COMMAND.plus(M::SHIFT);
+        match self {
+            UiCommand::New => const { &[key(M::COMMAND, Key::N)] },
+            UiCommand::Open => const { &[key(M::COMMAND, Key::O)] },
+            UiCommand::Save => const { &[key(M::COMMAND, Key::S)] },
+            UiCommand::SaveAs => const { &[key(CMD_SHIFT, Key::S)] },
+            UiCommand::ImportSheet => const { &[key(M::COMMAND, Key::I)] },
+            UiCommand::ExportExtended => const { &[key(M::COMMAND, Key::E)] },
+            UiCommand::ExportSeed => const { &[key(CMD_SHIFT, Key::E)] },
+            UiCommand::Quit => const { &[key(M::COMMAND, Key::Q)] },
+            UiCommand::Undo => const { &[key(M::COMMAND, Key::Z)] },
+            UiCommand::Redo => const { &[key(CMD_SHIFT, Key::Z), key(M::COMMAND, Key::Y)] },
+            UiCommand::SelectAll => const { &[key(M::COMMAND, Key::A)] },
+            UiCommand::ZoomFit => const { &[key(M::COMMAND, Key::Num0)] },
+            UiCommand::NudgeLeftBig => const { &[key(M::SHIFT, Key::ArrowLeft)] },
+            UiCommand::NudgeRightBig => const { &[key(M::SHIFT, Key::ArrowRight)] },
+            UiCommand::NudgeLeft => const { &[key(M::NONE, Key::ArrowLeft)] },
+            UiCommand::NudgeRight => const { &[key(M::NONE, Key::ArrowRight)] },
+            UiCommand::PlayPause => const { &[key(M::NONE, Key::Space)] },
+            UiCommand::JumpStart => const { &[key(M::NONE, Key::Home)] },
+            UiCommand::JumpEnd => const { &[key(M::NONE, Key::End)] },
+            UiCommand::TapCue => const { &[key(M::NONE, Key::T)] },
+            UiCommand::AddMarker => const { &[key(M::NONE, Key::M)] },
+            UiCommand::LoopSelection => const { &[key(M::NONE, Key::L)] },
+            UiCommand::Delete => const { &[key(M::NONE, Key::Delete)] },
+            UiCommand::ZoomIn => const { &[key(M::NONE, Key::Plus), key(M::NONE, Key::Equals)] },
+            UiCommand::ZoomOut => const { &[key(M::NONE, Key::Minus)] },
+            UiCommand::ToggleAudience => const { &[key(M::NONE, Key::A)] },
+            UiCommand::ShowShortcuts => const { &[key(M::NONE, Key::F1)] },
+            UiCommand::Copy
+            | UiCommand::Cut
+            | UiCommand::Paste
+            | UiCommand::OpenAudio
+            | UiCommand::OpenRecent(_) => &[],
+        }
+    }
+
+    /// Whether the command edits text-field-like state that a focused text field handles
+    /// itself (its own undo, select all), so the app leaves the keys to it while typing.
+    pub fn yields_to_text_fields(self) -> bool {
+        matches!(
+            self,
+            UiCommand::Undo | UiCommand::Redo | UiCommand::SelectAll
+        )
     }
 }
 
@@ -162,42 +210,78 @@ const fn key(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
     KeyboardShortcut::new(modifiers, key)
 }
 
-/// The keymap as data: key → command. Checked in this order, so more specific shortcuts
-/// (with more modifiers) come first.
-pub fn default_keymap() -> Vec<(KeyboardShortcut, UiCommand)> {
-    use Modifiers as M;
-    let cmd_shift = M::COMMAND.plus(M::SHIFT);
-    vec![
-        (key(cmd_shift, Key::S), UiCommand::SaveAs),
-        (key(cmd_shift, Key::Z), UiCommand::Redo),
-        (key(cmd_shift, Key::E), UiCommand::ExportSeed),
-        (key(M::COMMAND, Key::N), UiCommand::New),
-        (key(M::COMMAND, Key::O), UiCommand::Open),
-        (key(M::COMMAND, Key::S), UiCommand::Save),
-        (key(M::COMMAND, Key::I), UiCommand::ImportSheet),
-        (key(M::COMMAND, Key::E), UiCommand::ExportExtended),
-        (key(M::COMMAND, Key::Q), UiCommand::Quit),
-        (key(M::COMMAND, Key::Z), UiCommand::Undo),
-        (key(M::COMMAND, Key::Y), UiCommand::RedoAlt),
-        (key(M::COMMAND, Key::A), UiCommand::SelectAll),
-        (key(M::COMMAND, Key::Num0), UiCommand::ZoomFit),
-        (key(M::SHIFT, Key::ArrowLeft), UiCommand::NudgeLeftBig),
-        (key(M::SHIFT, Key::ArrowRight), UiCommand::NudgeRightBig),
-        (key(M::NONE, Key::ArrowLeft), UiCommand::NudgeLeft),
-        (key(M::NONE, Key::ArrowRight), UiCommand::NudgeRight),
-        (key(M::NONE, Key::Space), UiCommand::PlayPause),
-        (key(M::NONE, Key::Home), UiCommand::JumpStart),
-        (key(M::NONE, Key::End), UiCommand::JumpEnd),
-        (key(M::NONE, Key::T), UiCommand::TapCue),
-        (key(M::NONE, Key::M), UiCommand::AddMarker),
-        (key(M::NONE, Key::L), UiCommand::LoopSelection),
-        (key(M::NONE, Key::Delete), UiCommand::Delete),
-        (key(M::NONE, Key::Plus), UiCommand::ZoomIn),
-        (key(M::NONE, Key::Equals), UiCommand::ZoomIn),
-        (key(M::NONE, Key::Minus), UiCommand::ZoomOut),
-        (key(M::NONE, Key::A), UiCommand::ToggleAudience),
-        (key(M::NONE, Key::F1), UiCommand::ShowShortcuts),
-    ]
+/// The keymap, derived from [`UiCommand::shortcuts`]: key → command, with the shortcuts
+/// that hold more modifiers first, because egui also matches Ctrl+Z when Shift is held.
+pub fn keymap() -> Vec<(KeyboardShortcut, UiCommand)> {
+    let mut map: Vec<(KeyboardShortcut, UiCommand)> = UiCommand::ALL
+        .iter()
+        .flat_map(|&c| c.shortcuts().iter().map(move |&k| (k, c)))
+        .collect();
+    let weight = |k: &KeyboardShortcut| {
+        let m = k.modifiers;
+        [m.command || m.ctrl, m.shift, m.alt]
+            .iter()
+            .filter(|&&b| b)
+            .count()
+    };
+    map.sort_by_key(|(k, _)| std::cmp::Reverse(weight(k)));
+    map
+}
+
+/// What decides whether a command applies now, and what Undo and Redo name.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CommandState {
+    /// The document may change (not live).
+    pub editable: bool,
+    /// The server's clock drives the transport.
+    pub live: bool,
+    pub cues_selected: bool,
+    pub marker_selected: bool,
+    pub clipboard: bool,
+    /// Playback loops over a range.
+    pub looping: bool,
+    /// What Undo would undo, e.g. "Move 3 cues".
+    pub undo: Option<String>,
+    pub redo: Option<String>,
+    /// How many files File → Open Recent lists.
+    pub recent: usize,
+}
+
+impl CommandState {
+    /// Whether `cmd` would do anything now: menus show the rest disabled, keys do nothing.
+    pub fn applies(&self, cmd: UiCommand) -> bool {
+        let edit = self.editable;
+        match cmd {
+            UiCommand::Undo => edit && self.undo.is_some(),
+            UiCommand::Redo => edit && self.redo.is_some(),
+            UiCommand::Copy => self.cues_selected,
+            UiCommand::Cut => edit && self.cues_selected,
+            UiCommand::Delete => edit && (self.cues_selected || self.marker_selected),
+            UiCommand::NudgeLeft
+            | UiCommand::NudgeRight
+            | UiCommand::NudgeLeftBig
+            | UiCommand::NudgeRightBig => edit && self.cues_selected,
+            // Looping turns off with nothing selected.
+            UiCommand::LoopSelection => self.cues_selected || self.looping,
+            UiCommand::Paste => edit && self.clipboard,
+            UiCommand::TapCue
+            | UiCommand::AddMarker
+            | UiCommand::ImportSheet
+            | UiCommand::OpenAudio => edit,
+            UiCommand::PlayPause | UiCommand::JumpStart | UiCommand::JumpEnd => !self.live,
+            UiCommand::OpenRecent(i) => i < self.recent,
+            _ => true,
+        }
+    }
+
+    /// The menu text: Undo and Redo say what they would do.
+    pub fn menu_label(&self, cmd: UiCommand) -> String {
+        match (cmd, &self.undo, &self.redo) {
+            (UiCommand::Undo, Some(what), _) => format!("Undo {what}"),
+            (UiCommand::Redo, _, Some(what)) => format!("Redo {what}"),
+            _ => cmd.label().to_owned(),
+        }
+    }
 }
 
 /// Copy, cut and paste arrive as events, not key presses, in egui.
@@ -212,10 +296,10 @@ pub fn clipboard_command(event: &egui::Event) -> Option<UiCommand> {
 
 /// Every binding for `command`, formatted for people (e.g. "Ctrl+Shift+Z").
 pub fn shortcut_texts(ctx: &egui::Context, command: UiCommand) -> Vec<String> {
-    let mut texts: Vec<String> = default_keymap()
-        .into_iter()
-        .filter(|(_, c)| *c == command)
-        .map(|(k, _)| ctx.format_shortcut(&k))
+    let mut texts: Vec<String> = command
+        .shortcuts()
+        .iter()
+        .map(|k| ctx.format_shortcut(k))
         .collect();
     match command {
         UiCommand::Copy => texts.push("Ctrl+C".into()),
@@ -232,7 +316,7 @@ mod tests {
 
     #[test]
     fn every_command_is_reachable_and_no_key_is_bound_twice() {
-        let map = default_keymap();
+        let map = keymap();
         for (i, (a, _)) in map.iter().enumerate() {
             for (b, _) in &map[i + 1..] {
                 assert!(a != b, "{a:?} bound twice");
@@ -241,11 +325,67 @@ mod tests {
         for &c in UiCommand::ALL {
             assert!(!c.label().is_empty() && !c.tooltip().is_empty());
             let clipboard = matches!(c, UiCommand::Copy | UiCommand::Cut | UiCommand::Paste);
-            let menu_only = matches!(c, UiCommand::Quit);
+            let menu_only = matches!(c, UiCommand::OpenAudio);
             assert!(
-                c.shortcut().is_some() || clipboard || menu_only,
+                !c.shortcuts().is_empty() || clipboard || menu_only,
                 "{c:?} has no key"
             );
         }
+    }
+
+    #[test]
+    fn a_command_can_have_several_keys_and_specific_ones_come_first() {
+        let map = keymap();
+        let redo: Vec<_> = map.iter().filter(|(_, c)| *c == UiCommand::Redo).collect();
+        assert_eq!(redo.len(), 2, "Ctrl+Shift+Z and Ctrl+Y");
+        let pos = |cmd| map.iter().position(|(_, c)| *c == cmd).unwrap();
+        // Ctrl+Shift+Z must be tried before Ctrl+Z, which egui also matches with Shift held.
+        assert!(pos(UiCommand::Redo) < pos(UiCommand::Undo));
+        assert!(pos(UiCommand::NudgeLeftBig) < pos(UiCommand::NudgeLeft));
+    }
+
+    #[test]
+    fn commands_apply_only_when_they_would_do_something() {
+        let idle = CommandState {
+            editable: true,
+            ..CommandState::default()
+        };
+        assert!(!idle.applies(UiCommand::Undo));
+        assert!(!idle.applies(UiCommand::Delete));
+        assert!(!idle.applies(UiCommand::Paste));
+        assert!(!idle.applies(UiCommand::OpenRecent(0)));
+        assert!(idle.applies(UiCommand::TapCue));
+        let busy = CommandState {
+            editable: true,
+            marker_selected: true,
+            undo: Some("Move 3 cues".into()),
+            recent: 2,
+            ..CommandState::default()
+        };
+        assert!(busy.applies(UiCommand::Undo));
+        assert!(
+            busy.applies(UiCommand::Delete),
+            "a selected marker can be deleted"
+        );
+        assert!(!busy.applies(UiCommand::Copy), "no cues to copy");
+        assert!(busy.applies(UiCommand::OpenRecent(1)));
+        assert!(!busy.applies(UiCommand::OpenRecent(2)));
+        assert_eq!(busy.menu_label(UiCommand::Undo), "Undo Move 3 cues");
+        assert_eq!(busy.menu_label(UiCommand::Redo), "Redo");
+        let live = CommandState {
+            live: true,
+            cues_selected: true,
+            undo: Some("Move 3 cues".into()),
+            ..CommandState::default()
+        };
+        assert!(
+            !live.applies(UiCommand::Undo),
+            "the document is read-only while live"
+        );
+        assert!(
+            !live.applies(UiCommand::PlayPause),
+            "the server drives the transport"
+        );
+        assert!(live.applies(UiCommand::Copy));
     }
 }

@@ -7,6 +7,8 @@ use std::collections::BTreeSet;
 use cuesheet::catalog::Catalog;
 use serde_json::Value;
 
+use super::field::TypedField;
+use super::tolerance::TOLERANCE_PRESETS;
 use super::{Action, EditorState};
 use crate::doc::{CueId, CuePatch, Document, Edit};
 
@@ -16,17 +18,14 @@ pub struct InspectorState {
     /// What the buffers were loaded from: the selection and the document revision.
     loaded: Option<(Vec<CueId>, u64)>,
     fields: [Field; FIELD_COUNT],
-    show_fields: [Field; 3],
+    show_fields: [TypedField; 3],
 }
 
 #[derive(Default, Clone)]
 struct Field {
-    text: String,
+    typed: TypedField,
     /// The values differ across the selection.
     mixed: bool,
-    error: Option<String>,
-    /// The undo merge key for the current typing session.
-    merge: Option<u64>,
 }
 
 const FIELD_COUNT: usize = 7;
@@ -134,17 +133,15 @@ impl InspectorState {
         let cues: Vec<&cuesheet::Cue> = ids.iter().filter_map(|&id| doc.cue(id)).collect();
         for f in ALL_FIELDS {
             let slot = &mut self.fields[f as usize];
-            if slot.merge.is_some() {
+            if slot.typed.typing() {
                 continue; // being typed into: keep the user's text
             }
             let mut texts = cues.iter().map(|c| text_of(c, f));
             let first = texts.next().unwrap_or_default();
             let mixed = texts.any(|t| t != first);
             *slot = Field {
-                text: if mixed { String::new() } else { first },
+                typed: TypedField::new(if mixed { String::new() } else { first }),
                 mixed,
-                error: None,
-                merge: None,
             };
         }
         let show = doc.show();
@@ -156,10 +153,7 @@ impl InspectorState {
             show.time_server.clone().unwrap_or_default(),
         ];
         for (slot, v) in self.show_fields.iter_mut().zip(vals) {
-            if slot.merge.is_none() {
-                slot.text = v;
-                slot.error = None;
-            }
+            slot.load(v);
         }
     }
 }
@@ -190,7 +184,7 @@ pub fn inspector_ui(
         if state.inspector.loaded.as_ref().map(|(s, _)| s) != Some(&ids) {
             // A new selection: drop typing sessions.
             for f in state.inspector.fields.iter_mut() {
-                f.merge = None;
+                f.typed.merge = None;
             }
         }
         state.inspector.reload(doc, &ids);
@@ -239,14 +233,11 @@ fn field_row(
         let mut picked: Option<String> = None;
         let resp = ui
             .horizontal(|ui| {
+                let text = &mut slot.typed.text;
                 let edit = if f == F::Params || f == F::Note {
-                    egui::TextEdit::multiline(&mut slot.text).desired_rows(if f == F::Params {
-                        3
-                    } else {
-                        2
-                    })
+                    egui::TextEdit::multiline(text).desired_rows(if f == F::Params { 3 } else { 2 })
                 } else {
-                    egui::TextEdit::singleline(&mut slot.text)
+                    egui::TextEdit::singleline(text)
                 };
                 let resp = ui
                     .add(
@@ -273,8 +264,8 @@ fn field_row(
             })
             .inner;
         if let Some(a) = picked {
-            slot.text.clone_from(&a);
-            slot.merge = None;
+            slot.typed.text.clone_from(&a);
+            slot.typed.merge = None;
             actions.push(Action::Edit(Edit::PatchCues {
                 ids: ids.to_vec(),
                 patch: CuePatch {
@@ -284,31 +275,18 @@ fn field_row(
                 merge: None,
             }));
         }
-        if resp.changed() {
-            let merge = *slot.merge.get_or_insert(gesture);
-            match patch_from(f, &slot.text) {
-                Ok(patch) => {
-                    slot.error = None;
-                    actions.push(Action::Edit(Edit::PatchCues {
-                        ids: ids.to_vec(),
-                        patch,
-                        merge: Some(merge),
-                    }));
-                }
-                Err(e) => slot.error = Some(e),
-            }
+        let typed = slot
+            .typed
+            .after(ui, &resp, gesture, actions, |t| patch_from(f, t));
+        if let Some((patch, merge)) = typed.value {
+            actions.push(Action::Edit(Edit::PatchCues {
+                ids: ids.to_vec(),
+                patch,
+                merge: Some(merge),
+            }));
         }
-        if resp.lost_focus() {
-            // Typing ends: the next typing is a new undo step, and the text is reloaded.
-            if slot.merge.take().is_some() {
-                actions.push(Action::SealHistory);
-            }
-            slot.error = None;
-            reload = true;
-        }
-        if let Some(e) = &slot.error {
-            ui.colored_label(ui.visuals().error_fg_color, e);
-        }
+        // Typing ended: the text is reloaded from the document.
+        reload = typed.ended;
     });
     state.inspector.fields[f as usize] = slot;
     if reload {
@@ -325,28 +303,6 @@ impl CodeEditorIf for egui::TextEdit<'_> {
         if yes { self.code_editor() } else { self }
     }
 }
-
-/// Tolerance presets (label, value, tooltip) offered by the inspector and the effect catalog;
-/// `None` clears the value.
-pub const TOLERANCE_PRESETS: [(&str, Option<i64>, &str); 5] = [
-    (
-        "Exact 100",
-        Some(100),
-        "Poor: only for effects that must hit the instant",
-    ),
-    ("Fair 500", Some(500), "Fair"),
-    (
-        "Good 1000",
-        Some(1000),
-        "Good: slow colour shifts, text fades",
-    ),
-    ("Loose 3000", Some(3000), "Very tolerant"),
-    (
-        "Default",
-        None,
-        "Clear it: a cue falls back to its action's catalog default, a catalog entry to the show's default",
-    ),
-];
 
 fn tolerance_presets_ui(
     ui: &mut egui::Ui,
@@ -384,6 +340,12 @@ fn tolerance_presets_ui(
     }
 }
 
+enum ShowSetting {
+    Title(String),
+    Drift(Option<i64>),
+    TimeServer(String),
+}
+
 fn show_settings_ui(
     ui: &mut egui::Ui,
     state: &mut EditorState,
@@ -403,47 +365,40 @@ fn show_settings_ui(
                     let label = ui.label(*name);
                     let gesture = state.gesture_key();
                     let slot = &mut state.inspector.show_fields[i];
-                    ui.vertical(|ui| {
-                        let resp = ui
-                            .add(egui::TextEdit::singleline(&mut slot.text).desired_width(200.0))
-                            .labelled_by(label.id);
-                        if resp.changed() {
-                            let merge = Some(*slot.merge.get_or_insert(gesture));
-                            let t = slot.text.trim().to_owned();
-                            let edit = match i {
-                                0 => Ok(Edit::SetTitle {
-                                    title: Some(slot.text.clone()),
-                                    merge,
-                                }),
-                                1 if t.is_empty() => Ok(Edit::SetExpectedDrift { ms: None, merge }),
-                                1 => match t.parse::<i64>() {
-                                    Ok(v) if v >= 0 => {
-                                        Ok(Edit::SetExpectedDrift { ms: Some(v), merge })
-                                    }
-                                    _ => {
-                                        Err("expected drift: a whole number of ms >= 0".to_owned())
-                                    }
-                                },
-                                _ => Ok(Edit::SetTimeServer {
-                                    url: Some(t),
-                                    merge,
-                                }),
-                            };
-                            match edit {
-                                Ok(e) => {
-                                    slot.error = None;
-                                    actions.push(Action::Edit(e));
-                                }
-                                Err(e) => slot.error = Some(e),
-                            }
+                    let parse = |text: &str| {
+                        let t = text.trim();
+                        match i {
+                            0 => Ok(ShowSetting::Title(text.to_owned())),
+                            1 if t.is_empty() => Ok(ShowSetting::Drift(None)),
+                            1 => match t.parse::<i64>() {
+                                Ok(v) if v >= 0 => Ok(ShowSetting::Drift(Some(v))),
+                                _ => Err("expected drift: a whole number of ms >= 0".to_owned()),
+                            },
+                            _ => Ok(ShowSetting::TimeServer(t.to_owned())),
                         }
-                        if resp.lost_focus() && slot.merge.take().is_some() {
-                            actions.push(Action::SealHistory);
-                        }
-                        if let Some(e) = &slot.error {
-                            ui.colored_label(ui.visuals().error_fg_color, e);
-                        }
-                    });
+                    };
+                    let typed = slot.show(
+                        ui,
+                        &label,
+                        |text| egui::TextEdit::singleline(text).desired_width(200.0),
+                        gesture,
+                        actions,
+                        parse,
+                    );
+                    if let Some((setting, merge)) = typed.value {
+                        let merge = Some(merge);
+                        actions.push(Action::Edit(match setting {
+                            ShowSetting::Title(t) => Edit::SetTitle {
+                                title: Some(t),
+                                merge,
+                            },
+                            ShowSetting::Drift(ms) => Edit::SetExpectedDrift { ms, merge },
+                            ShowSetting::TimeServer(url) => Edit::SetTimeServer {
+                                url: Some(url),
+                                merge,
+                            },
+                        }));
+                    }
                     ui.end_row();
                 }
                 ui.label("Audio");

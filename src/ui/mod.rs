@@ -1,34 +1,29 @@
 //! Panels: they draw the document and the editor state, and ask for changes by pushing
 //! [`Action`]s, which the app applies once, at the end of the frame.
 
+pub mod action;
 pub mod catalog;
 pub mod command;
 pub mod cue_list;
+pub mod field;
+pub mod findings;
 pub mod inspector;
+pub mod live;
+pub mod menu;
+pub mod modal;
 pub mod stage;
+pub mod status;
 pub mod time_map;
 pub mod timeline;
+pub mod tolerance;
+pub mod transport;
 
 use std::collections::BTreeSet;
 
-use crate::doc::{CueId, Edit};
+use crate::doc::CueId;
+pub use action::{Action, Pending, Purpose};
 pub use command::UiCommand;
 pub use time_map::{TimeMapping, TimeView};
-
-/// What a panel asks the app to do.
-// A handful per frame, applied at once: boxing the edit would buy nothing.
-#[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug, PartialEq)]
-pub enum Action {
-    Edit(Edit),
-    Command(UiCommand),
-    /// Move the playhead.
-    Seek(i64),
-    /// Move the playhead while dragging it: plays a short snippet.
-    Scrub(i64),
-    /// A gesture ended: the next edit starts a new undo step.
-    SealHistory,
-}
 
 /// View state shared by the panels; not part of the document and never undone.
 #[derive(Default)]
@@ -41,6 +36,7 @@ pub struct EditorState {
     pub inspector: inspector::InspectorState,
     pub cue_list: cue_list::CueListState,
     pub catalog: catalog::CatalogPanelState,
+    pub live: live::LiveForm,
     /// Source of merge keys for gestures (drags, typed fields).
     next_gesture: u64,
 }

@@ -6,10 +6,34 @@ use cuesheet::Cue;
 use cuesheet::catalog::Catalog;
 use egui::{Align2, Color32, FontId, Rect, Sense, Vec2};
 
+use super::{Action, UiCommand};
 use crate::preview;
 
 /// The seed of the audience grid: the same viewers every time.
 const AUDIENCE_SEED: u64 = 2026;
+
+/// The stage pane with its header: the choice of ideal view or audience view.
+pub fn stage_panel_ui(
+    ui: &mut egui::Ui,
+    show_time_ms: i64,
+    cues: &[Cue],
+    catalog: &Catalog,
+    expected_drift_ms: i64,
+    audience: bool,
+    actions: &mut Vec<Action>,
+) {
+    ui.horizontal(|ui| {
+        ui.strong("Stage");
+        let mut choice = audience;
+        ui.selectable_value(&mut choice, false, "Ideal view");
+        ui.selectable_value(&mut choice, true, "Audience view (3×3)")
+            .on_hover_text(UiCommand::ToggleAudience.tooltip());
+        if choice != audience {
+            actions.push(Action::Command(UiCommand::ToggleAudience));
+        }
+    });
+    stage_ui(ui, show_time_ms, cues, catalog, expected_drift_ms, audience);
+}
 
 pub fn stage_ui(
     ui: &mut egui::Ui,
@@ -32,9 +56,9 @@ pub fn stage_ui(
             let min = stage.min + Vec2::new((i % 3) as f32 * tile.x, (i / 3) as f32 * tile.y);
             let r = Rect::from_min_size(min, tile).shrink(2.0);
             // A viewer whose clock runs `offset` ms ahead is that much further into the show.
-            preview::paint_stage(&mut shapes, &ctx, r, show_time_ms + offset, cues, catalog);
             let label = format!("{offset:+} ms");
             ctx.fonts_mut(|f| {
+                preview::paint_stage(&mut shapes, f, r, show_time_ms + offset, cues, catalog);
                 shapes.push(egui::Shape::text(
                     f,
                     r.left_top() + Vec2::new(4.0, 3.0),
@@ -46,7 +70,7 @@ pub fn stage_ui(
             });
         }
     } else {
-        preview::paint_stage(&mut shapes, &ctx, stage, show_time_ms, cues, catalog);
+        ctx.fonts_mut(|f| preview::paint_stage(&mut shapes, f, stage, show_time_ms, cues, catalog));
     }
     ui.painter_at(rect).extend(shapes);
 }

@@ -1,0 +1,249 @@
+//! The one place where the frame's [`Action`]s take effect, the commands they name, and
+//! the keys, clipboard events and dropped files that become actions.
+
+use std::path::{Path, PathBuf};
+
+use super::CuestudioApp;
+use crate::doc::{Document, Edit, commands};
+use crate::ui::modal::Modal;
+use crate::ui::{Action, Pending, Purpose, UiCommand};
+
+/// How far the arrow keys move the selected cues, and with Shift.
+const NUDGE_MS: i64 = 10;
+const NUDGE_BIG_MS: i64 = 100;
+/// Zoom in or out by this factor.
+const ZOOM_STEP: f64 = 1.5;
+
+impl CuestudioApp {
+    /// Applies the actions pushed so far this frame, in order, and asks for a frame to
+    /// show what they changed.
+    pub(super) fn apply_actions(&mut self) {
+        let actions = std::mem::take(&mut self.actions);
+        if !actions.is_empty() {
+            self.ctx.request_repaint();
+        }
+        for action in actions {
+            self.apply(action);
+        }
+    }
+
+    fn apply(&mut self, action: Action) {
+        match action {
+            Action::Edit(e) => self.apply_edit(e),
+            Action::Command(c) => self.execute(c),
+            // While live the server's clock drives the transport.
+            Action::Seek(_) | Action::Scrub(_) if self.is_live() => {}
+            Action::Seek(t) => self.player.seek(t),
+            Action::Scrub(t) => {
+                self.player.seek(t);
+                self.player.play_snippet(t, 80);
+            }
+            Action::SealHistory => self.doc.seal_history(),
+            Action::SetRate(r) => self.player.set_rate(r),
+            Action::SetOutputLatency(ms) => {
+                self.settings.output_latency_ms = ms;
+                self.player.set_output_latency_ms(ms);
+            }
+            Action::PathChosen(purpose, path) => self.path_chosen(purpose, path),
+            Action::SaveThen(pending) => {
+                self.pending_after_save = Some(pending);
+                self.execute(UiCommand::Save);
+            }
+            Action::DiscardThen(pending) => {
+                self.discard_recovery();
+                self.run_pending(pending);
+            }
+            Action::Restore(r) => self.restore(&r),
+            Action::DiscardRecoveries(list) => {
+                // Off the UI thread: it is disk I/O.
+                std::thread::spawn(move || list.iter().for_each(|r| r.discard()));
+            }
+            Action::Connect(url) => self.connect_live(url),
+            Action::Disconnect => self.disconnect_live(),
+            Action::Rehearsal => self.start_rehearsal(),
+            Action::AskAdmin(pending) => self.modal = Some(Modal::ConfirmAdmin(pending)),
+            Action::SendAdmin(pending) => self.send_admin(pending),
+        }
+    }
+
+    /// Applies an edit unless the document is read-only (live); the cues it creates
+    /// become the selection.
+    pub fn apply_edit(&mut self, edit: Edit) {
+        if self.read_only() {
+            return;
+        }
+        let created = self.doc.apply(edit);
+        if !created.is_empty() {
+            self.editor.selection = created.into_iter().collect();
+        }
+    }
+
+    fn apply_opt(&mut self, edit: Option<Edit>) {
+        if let Some(e) = edit {
+            self.apply_edit(e);
+        }
+    }
+
+    /// Runs a command, if it applies now.
+    pub fn execute(&mut self, cmd: UiCommand) {
+        if !self.command_applies(cmd) {
+            return;
+        }
+        let playhead = self.player.position_ms();
+        let ids = self.selected_ids();
+        match cmd {
+            UiCommand::New => self.guard_unsaved(Pending::New),
+            UiCommand::Open => self.guard_unsaved(Pending::Open(None)),
+            UiCommand::OpenRecent(i) => {
+                if let Some(p) = self.settings.recent.get(i).cloned() {
+                    self.guard_unsaved(Pending::Open(Some(p)));
+                }
+            }
+            UiCommand::Save => match self.doc.path().map(Path::to_path_buf) {
+                Some(p) => self.save_to(p),
+                None => self.pick(Purpose::SaveAs),
+            },
+            UiCommand::SaveAs => self.pick(Purpose::SaveAs),
+            UiCommand::ImportSheet => self.pick(Purpose::Import),
+            UiCommand::ExportExtended => self.pick(Purpose::Export(false)),
+            UiCommand::ExportSeed => self.pick(Purpose::Export(true)),
+            UiCommand::OpenAudio => self.pick(Purpose::Audio),
+            UiCommand::Quit => self.guard_unsaved(Pending::Quit),
+            UiCommand::Undo => {
+                self.doc.undo();
+            }
+            UiCommand::Redo => {
+                self.doc.redo();
+            }
+            UiCommand::Copy => self.clipboard = commands::copied(&self.doc, &ids),
+            UiCommand::Cut => {
+                self.clipboard = commands::copied(&self.doc, &ids);
+                self.apply_opt(commands::delete(&ids));
+            }
+            UiCommand::Paste => self.apply_opt(commands::paste(&self.clipboard, playhead)),
+            UiCommand::Delete => {
+                self.apply_opt(commands::delete(&ids));
+                self.editor.selection.clear();
+            }
+            UiCommand::SelectAll => {
+                self.editor.selection = self.doc.cue_ids().iter().copied().collect();
+            }
+            UiCommand::PlayPause => self.player.toggle(),
+            UiCommand::JumpStart => self.player.seek(0),
+            UiCommand::JumpEnd => {
+                let end = self
+                    .audio_duration_ms()
+                    .unwrap_or(0)
+                    .max(self.doc.content_end_ms());
+                self.player.seek(end);
+            }
+            UiCommand::TapCue => {
+                // The player's position is already what is audible (output latency applied).
+                let action = self.editor.timeline.new_action.clone();
+                self.apply_edit(commands::tap(&self.doc, &ids, playhead, &action));
+            }
+            UiCommand::AddMarker => self.apply_edit(commands::add_marker(&self.doc, playhead)),
+            UiCommand::NudgeLeft => self.apply_opt(commands::nudge(&ids, -NUDGE_MS)),
+            UiCommand::NudgeRight => self.apply_opt(commands::nudge(&ids, NUDGE_MS)),
+            UiCommand::NudgeLeftBig => self.apply_opt(commands::nudge(&ids, -NUDGE_BIG_MS)),
+            UiCommand::NudgeRightBig => self.apply_opt(commands::nudge(&ids, NUDGE_BIG_MS)),
+            UiCommand::LoopSelection => {
+                self.loop_range = match self.loop_range {
+                    Some(_) => None,
+                    None => commands::loop_span(&self.doc, &ids),
+                };
+                self.player.set_loop(self.loop_range);
+            }
+            UiCommand::ZoomIn => self.editor.view = self.editor.view.zoomed(ZOOM_STEP, playhead),
+            UiCommand::ZoomOut => {
+                self.editor.view = self.editor.view.zoomed(1.0 / ZOOM_STEP, playhead);
+            }
+            UiCommand::ZoomFit => self.editor.fit_pending = true,
+            UiCommand::ToggleAudience => {
+                self.settings.audience_view = !self.settings.audience_view;
+            }
+            UiCommand::ShowShortcuts => self.modal = Some(Modal::Shortcuts),
+        }
+    }
+
+    /// Runs `pending` unless there are unsaved changes, in which case it asks first.
+    fn guard_unsaved(&mut self, pending: Pending) {
+        if self.doc.is_dirty() {
+            self.modal = Some(Modal::Unsaved(pending));
+        } else {
+            self.run_pending(pending);
+        }
+    }
+
+    fn run_pending(&mut self, pending: Pending) {
+        match pending {
+            Pending::New => self.set_document(Document::default()),
+            Pending::Open(Some(p)) => self.open_path(p),
+            Pending::Open(None) => self.pick(Purpose::Open),
+            Pending::Quit => {
+                self.discard_recovery();
+                self.quit_confirmed = true;
+                self.ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+        }
+    }
+
+    pub(super) fn continue_pending(&mut self) {
+        if let Some(p) = self.pending_after_save.take() {
+            self.run_pending(p);
+        }
+    }
+
+    /// Keys and clipboard events become commands; dropped files are opened; closing the
+    /// window asks about unsaved changes.
+    pub(super) fn handle_keys(&mut self, ctx: &egui::Context) {
+        let typing = ctx.egui_wants_keyboard_input();
+        for (shortcut, cmd) in crate::ui::command::keymap() {
+            // While typing, only shortcuts with Ctrl (save, open…) reach the app; text fields
+            // keep their own undo, select all and arrows.
+            if typing && (!shortcut.modifiers.command || cmd.yields_to_text_fields()) {
+                continue;
+            }
+            if ctx.input_mut(|i| i.consume_shortcut(&shortcut)) {
+                self.actions.push(Action::Command(cmd));
+            }
+        }
+        if !typing {
+            let events = ctx.input(|i| i.events.clone());
+            for e in &events {
+                if let Some(cmd) = crate::ui::command::clipboard_command(e) {
+                    self.actions.push(Action::Command(cmd));
+                }
+            }
+        }
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
+        for path in dropped {
+            self.dropped(path);
+        }
+        if ctx.input(|i| i.viewport().close_requested()) && !self.quit_confirmed {
+            if self.doc.is_dirty() {
+                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+                self.modal = Some(Modal::Unsaved(Pending::Quit));
+            } else {
+                self.discard_recovery();
+            }
+        }
+    }
+
+    fn dropped(&mut self, path: PathBuf) {
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        match ext.as_str() {
+            "wav" | "mp3" | "ogg" | "flac" => self.path_chosen(Purpose::Audio, path),
+            _ => self.guard_unsaved(Pending::Open(Some(path))),
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! What the panels ask for. Panels never change the document or the app's state
+//! themselves: they push [`Action`]s, and the app applies them in one place, at the end of
+//! the frame. (Their own view state, [`super::EditorState`], they change directly.)
+
+use std::path::PathBuf;
+
+use super::UiCommand;
+use super::live::PendingAdmin;
+use crate::doc::Edit;
+use crate::doc::autosave::Recovery;
+
+/// What a panel asks the app to do.
+// A handful per frame, applied at once: boxing the edit would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    Edit(Edit),
+    Command(UiCommand),
+    /// Move the playhead.
+    Seek(i64),
+    /// Move the playhead while dragging it: plays a short snippet.
+    Scrub(i64),
+    /// A gesture ended: the next edit starts a new undo step.
+    SealHistory,
+    /// The playback rate (1.0 is normal speed).
+    SetRate(f32),
+    /// How late the sound reaches the ears, in ms.
+    SetOutputLatency(i64),
+    /// A path was typed for `purpose` (where no file dialog is available).
+    PathChosen(Purpose, PathBuf),
+    /// "Unsaved changes": save, then do this.
+    SaveThen(Pending),
+    /// "Unsaved changes": throw them away, then do this.
+    DiscardThen(Pending),
+    /// Open this autosave as the document.
+    Restore(Recovery),
+    /// Delete these autosaves.
+    DiscardRecoveries(Vec<Recovery>),
+    /// Follow the time server at this `/time` URL.
+    Connect(String),
+    Disconnect,
+    /// Start a local time server and follow it.
+    Rehearsal,
+    /// Ask the operator to confirm a change of the server's transport.
+    AskAdmin(PendingAdmin),
+    /// Send a confirmed change of the server's transport.
+    SendAdmin(PendingAdmin),
+}
+
+/// What a chosen path is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    Open,
+    SaveAs,
+    Import,
+    /// `true`: the seed sheet (time and action only).
+    Export(bool),
+    Audio,
+}
+
+impl Purpose {
+    pub fn title(self) -> &'static str {
+        match self {
+            Purpose::Open => "Open a show or cue sheet",
+            Purpose::SaveAs => "Save the show as",
+            Purpose::Import => "Import a CDN cue sheet",
+            Purpose::Export(false) => "Export the cue sheet to",
+            Purpose::Export(true) => "Export the seed cue sheet to",
+            Purpose::Audio => "Open audio",
+        }
+    }
+
+    /// Whether the path names a file to write.
+    pub fn saves(self) -> bool {
+        matches!(self, Purpose::SaveAs | Purpose::Export(_))
+    }
+}
+
+/// What to do once unsaved changes are dealt with.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Pending {
+    New,
+    /// Open this file, or ask which.
+    Open(Option<PathBuf>),
+    Quit,
+}

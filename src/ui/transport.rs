@@ -1,0 +1,117 @@
+//! The transport bar: play, the time, rate, loop, zoom, snapping, the action new cues get,
+//! and the output latency.
+
+use egui::RichText;
+
+use super::{Action, EditorState, UiCommand};
+
+/// What the transport bar shows.
+pub struct TransportView {
+    pub playing: bool,
+    pub position_ms: i64,
+    pub rate: f32,
+    pub looping: bool,
+    pub output_latency_ms: i64,
+    /// The actions offered for new cues.
+    pub known_actions: Vec<String>,
+}
+
+pub fn transport_ui(
+    ui: &mut egui::Ui,
+    view: &TransportView,
+    editor: &mut EditorState,
+    actions: &mut Vec<Action>,
+) {
+    ui.horizontal(|ui| {
+        let command = |ui: &mut egui::Ui, text: &str, tip: &str, cmd: UiCommand| {
+            ui.button(text)
+                .on_hover_text(tip)
+                .clicked()
+                .then_some(Action::Command(cmd))
+        };
+        let play = if view.playing { "Pause" } else { "▶ Play" };
+        command(
+            ui,
+            play,
+            UiCommand::PlayPause.tooltip(),
+            UiCommand::PlayPause,
+        );
+        actions.extend(command(
+            ui,
+            "|◀",
+            "Jump to start (Home)",
+            UiCommand::JumpStart,
+        ));
+        ui.label(
+            RichText::new(cuesheet::format_time_ms(view.position_ms))
+                .monospace()
+                .size(18.0)
+                .strong(),
+        );
+        ui.separator();
+        let label = ui.label("Rate");
+        let mut rate = view.rate;
+        let slider = egui::Slider::new(&mut rate, 0.5..=2.0)
+            .step_by(0.05)
+            .suffix("×");
+        if ui.add(slider).labelled_by(label.id).changed() {
+            actions.push(Action::SetRate(rate));
+        }
+        let loop_text = if view.looping { "Loop: on" } else { "Loop" };
+        if ui
+            .selectable_label(view.looping, loop_text)
+            .on_hover_text(UiCommand::LoopSelection.tooltip())
+            .clicked()
+        {
+            actions.push(Action::Command(UiCommand::LoopSelection));
+        }
+        ui.separator();
+        actions.extend(command(
+            ui,
+            "－",
+            UiCommand::ZoomOut.label(),
+            UiCommand::ZoomOut,
+        ));
+        actions.extend(command(
+            ui,
+            "＋",
+            UiCommand::ZoomIn.label(),
+            UiCommand::ZoomIn,
+        ));
+        actions.extend(command(
+            ui,
+            "Fit",
+            UiCommand::ZoomFit.tooltip(),
+            UiCommand::ZoomFit,
+        ));
+        ui.checkbox(&mut editor.timeline.snapping, "Snap");
+        ui.separator();
+        let label = ui.label("New cue action");
+        egui::ComboBox::from_id_salt("new-action")
+            .selected_text(editor.timeline.new_action.clone())
+            .show_ui(ui, |ui| {
+                for a in &view.known_actions {
+                    ui.selectable_value(&mut editor.timeline.new_action, a.clone(), a);
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        ui.separator();
+        let label = ui.label("Output latency");
+        let mut latency = view.output_latency_ms;
+        if ui
+            .add(
+                egui::DragValue::new(&mut latency)
+                    .range(0..=1000)
+                    .suffix(" ms"),
+            )
+            .labelled_by(label.id)
+            .on_hover_text(
+                "How late the sound reaches the ears; taps and the playhead are corrected by it",
+            )
+            .changed()
+        {
+            actions.push(Action::SetOutputLatency(latency));
+        }
+    });
+}
