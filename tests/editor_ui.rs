@@ -371,6 +371,70 @@ fn commands_that_do_not_apply_are_disabled() {
 }
 
 #[test]
+fn undo_names_the_change_and_help_lists_every_key() {
+    use cuestudio::ui::UiCommand;
+    let mut ed = editor();
+    ed.open(sample());
+    let n = ed.harness.state().doc.show().cues.len();
+    let label = |ed: &Editor, cmd| ed.harness.state().command_state().menu_label(cmd);
+    assert_eq!(label(&ed, UiCommand::Undo), "Undo");
+    ed.harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    ed.harness.step();
+    ed.harness
+        .key_press_modifiers(Modifiers::SHIFT, Key::ArrowRight);
+    ed.harness.run_steps(2);
+    assert_eq!(label(&ed, UiCommand::Undo), format!("Undo Move {n} cues"));
+    ed.harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    ed.harness.run_steps(2);
+    assert_eq!(label(&ed, UiCommand::Redo), format!("Redo Move {n} cues"));
+    assert_eq!(label(&ed, UiCommand::Undo), "Undo");
+    // Both of Redo's keys redo.
+    ed.harness.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    ed.harness.run_steps(2);
+    assert_eq!(label(&ed, UiCommand::Undo), format!("Undo Move {n} cues"));
+    ed.harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    ed.harness.run_steps(2);
+    ed.harness
+        .key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    ed.harness.run_steps(2);
+    assert_eq!(label(&ed, UiCommand::Undo), format!("Undo Move {n} cues"));
+    // F1 lists the keymap from the same data: Redo with both keys.
+    ed.harness.key_press(Key::F1);
+    ed.harness.run_steps(2);
+    ed.harness.get_by_label("Ctrl+Shift+Z, Ctrl+Y");
+    ed.harness.key_press(Key::Escape);
+    ed.harness.run_steps(2);
+    assert!(ed.harness.query_by_label("Ctrl+Shift+Z, Ctrl+Y").is_none());
+}
+
+#[test]
+fn open_recent_asks_about_unsaved_changes_first() {
+    use cuestudio::ui::UiCommand;
+    let mut ed = editor();
+    ed.open(sample());
+    assert_eq!(ed.harness.state().settings.recent, vec![sample()]);
+    let before = ed.times();
+    let id = ed.harness.state().doc.cue_ids()[0];
+    ed.harness.state_mut().editor.selection.insert(id);
+    ed.harness.key_press(Key::ArrowRight);
+    ed.harness.run_steps(2);
+    assert!(ed.harness.state().doc.is_dirty());
+    assert!(!ed.harness.state().command_applies(UiCommand::OpenRecent(1)));
+    ed.harness.state_mut().execute(UiCommand::OpenRecent(0));
+    ed.harness.run_steps(2);
+    ed.harness.get_by_label("Unsaved changes");
+    // Cancel keeps the edit.
+    click_button(&mut ed, "Cancel");
+    ed.harness.run_steps(2);
+    assert!(ed.harness.state().doc.is_dirty());
+    ed.harness.state_mut().execute(UiCommand::OpenRecent(0));
+    ed.harness.run_steps(2);
+    click_button(&mut ed, "Discard changes");
+    ed.run_until("the show to reopen", |app| !app.doc.is_dirty());
+    assert_eq!(ed.times(), before);
+}
+
+#[test]
 fn an_idle_editor_stops_repainting() {
     let mut ed = editor();
     ed.open(sample());

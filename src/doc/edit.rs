@@ -101,18 +101,19 @@ pub enum Edit {
 impl Edit {
     /// The undo history's name for this edit.
     pub fn label(&self) -> String {
-        fn n(count: usize, one: &str, many: &str) -> String {
+        // "Move cue", "Move 3 cues": what Edit → Undo names.
+        fn n(verb: &str, count: usize) -> String {
             if count == 1 {
-                one.to_owned()
+                format!("{verb} cue")
             } else {
-                format!("{many} ({count})")
+                format!("{verb} {count} cues")
             }
         }
         match self {
-            Edit::AddCues { cues } => n(cues.len(), "Add cue", "Add cues"),
-            Edit::DeleteCues { ids } => n(ids.len(), "Delete cue", "Delete cues"),
-            Edit::MoveCues { ids, .. } => n(ids.len(), "Move cue", "Move cues"),
-            Edit::PatchCues { ids, .. } => n(ids.len(), "Edit cue", "Edit cues"),
+            Edit::AddCues { cues } => n("Add", cues.len()),
+            Edit::DeleteCues { ids } => n("Delete", ids.len()),
+            Edit::MoveCues { ids, .. } => n("Move", ids.len()),
+            Edit::PatchCues { ids, .. } => n("Edit", ids.len()),
             Edit::AddMarker { .. } => "Add marker".to_owned(),
             Edit::DeleteMarker { .. } => "Delete marker".to_owned(),
             Edit::SetTitle { .. } => "Set title".to_owned(),
