@@ -30,9 +30,6 @@ fn editor() -> Editor {
     // with egui's bundled fonts only, so unknown glyphs draw as boxes instead of failing.
     let harness = Harness::builder()
         .with_size(egui::vec2(1560.0, 960.0))
-        // `Harness::run`'s check that every widget has an accessible name fails today: the
-        // transport bar's rate slider, its value and the new-cue action box have none.
-        .with_accessibility_check(false)
         .allow_missing_glyphs()
         .build_eframe(move |cc| {
             let mut app = CuestudioApp::headless(

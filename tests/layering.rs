@@ -101,7 +101,12 @@ fn violations(src: &Path) -> Vec<String> {
         let module = rel
             .components()
             .next()
-            .map(|c| c.as_os_str().to_string_lossy().trim_end_matches(".rs").to_owned())
+            .map(|c| {
+                c.as_os_str()
+                    .to_string_lossy()
+                    .trim_end_matches(".rs")
+                    .to_owned()
+            })
             .unwrap_or_default();
         if module == "lib" || module == "main" {
             continue;
@@ -123,7 +128,11 @@ fn violations(src: &Path) -> Vec<String> {
                 Some(l) => bad.push(format!(
                     "src/{}:{line}: `{module}` imports `crate::{target}`, which is {}",
                     rel.display(),
-                    if l == own { "in its own layer" } else { "in a layer above" }
+                    if l == own {
+                        "in its own layer"
+                    } else {
+                        "in a layer above"
+                    }
                 )),
                 None => bad.push(format!(
                     "src/{}:{line}: `crate::{target}` is not a layered module",
@@ -139,13 +148,17 @@ fn violations(src: &Path) -> Vec<String> {
 fn imports_point_down_only() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let bad = violations(&src);
-    assert!(bad.is_empty(), "imports against the layers:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "imports against the layers:\n{}",
+        bad.join("\n")
+    );
 }
 
 #[test]
 fn every_module_of_the_library_has_a_layer() {
-    let lib = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs"))
-        .unwrap();
+    let lib =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs")).unwrap();
     let modules: Vec<&str> = lib
         .lines()
         .filter_map(|l| l.trim().strip_prefix("pub mod "))
@@ -174,5 +187,9 @@ fn the_checker_sees_paths_and_grouped_imports() {
     std::fs::write(dir.path().join("ui.rs"), "use crate::doc::Edit;\n").unwrap();
     let bad = violations(dir.path());
     assert_eq!(bad.len(), 1, "{bad:?}");
-    assert!(bad[0].starts_with("src/doc/mod.rs:1: `doc` imports `crate::ui`"), "{}", bad[0]);
+    assert!(
+        bad[0].starts_with("src/doc/mod.rs:1: `doc` imports `crate::ui`"),
+        "{}",
+        bad[0]
+    );
 }
