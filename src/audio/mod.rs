@@ -10,6 +10,7 @@
 //!   playhead moves even without a sound card.
 //! - [`waveform`] and [`cli`] produce BBC audiowaveform JSON (`cuestudio waveform`).
 
+mod buckets;
 pub mod cli;
 pub mod decode;
 pub mod load;
