@@ -3,7 +3,7 @@
 //!
 //! A sync thread keeps the clock estimate and the server's state fresh (a burst at start, a
 //! status poll every 250 ms, a burst every 5 minutes or at once when the wall clock steps,
-//! backoff with jitter on failure) and hands them over a channel. The main loop fires cues
+//! backoff with jitter on failure: timesync's [`SyncLoop`]) and hands them over a channel. The main loop fires cues
 //! from the monotonic clock and never waits on the network: a server that is down, answers
 //! garbage or hangs does not hold the show up, and the show runs on the last estimate.
 
@@ -16,8 +16,9 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::Duration;
 
 use cuesheet::{Cue, Document};
-use timesync::client::{Clocks, TimeClient};
+use timesync::client::{Clocks, TimeClient, random_seed};
 use timesync::estimator::{self, Estimator};
+use timesync::policy::{BurstReason, Outcome, SyncConfig, SyncLoop};
 use timesync::{Status, TimeResponse};
 
 /// Follow the live show in the terminal: print each cue as it fires.
@@ -114,17 +115,6 @@ impl Follower {
     }
 }
 
-/// Why the sync thread took a burst.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BurstReason {
-    /// The first sync.
-    Start,
-    /// The periodic resync, or a sample contradicted the estimate.
-    Resync,
-    /// The wall clock moved this far against the monotonic clock (a step or a suspend).
-    ClockStep { step_ms: i64 },
-}
-
 /// What the sync thread reports.
 #[derive(Clone, Debug)]
 pub enum SyncEvent {
@@ -156,7 +146,7 @@ impl SyncThread {
         let flag = stop.clone();
         std::thread::Builder::new()
             .name("follow-sync".into())
-            .spawn(move || sync_loop(&client, &tx, &flag))?;
+            .spawn(move || sync_loop(&client, &tx, &flag, random_seed()))?;
         Ok(Self { rx, stop })
     }
 
@@ -171,56 +161,50 @@ impl Drop for SyncThread {
     }
 }
 
-fn sync_loop(client: &TimeClient, tx: &Sender<SyncEvent>, stop: &AtomicBool) {
-    let mut est = Estimator::new();
-    let mut failures = 0u32;
-    let mut next_mono = client.clocks.mono_ms();
+/// The I/O of the sync policy ([`SyncLoop`]): sends what it asks for, when it asks, and
+/// reports each poll and each whole burst.
+fn sync_loop(client: &TimeClient, tx: &Sender<SyncEvent>, stop: &AtomicBool, seed: u64) {
+    let mut sync = SyncLoop::new(SyncConfig::polling_every(POLL_MS), seed);
+    // The newest reply and error of the poll or burst in progress.
+    let mut last_reply = None;
+    let mut last_error = None;
     while !stop.load(Ordering::Relaxed) {
         let now = client.clocks.mono_ms();
-        if now < next_mono {
-            let wait = (next_mono - now).clamp(1, 20);
+        if sync.next_request(now, client.clocks.wall_ms()).is_none() {
+            let due = sync.due_mono().unwrap_or(now);
+            let wait = due.saturating_sub(now).clamp(1, 20);
             std::thread::sleep(Duration::from_millis(wait as u64));
             continue;
         }
-        let step = est.clock_step_ms(now, client.clocks.wall_ms());
-        let reason = if est.server_now(now).is_none() {
-            Some(BurstReason::Start)
-        } else if let Some(step_ms) = step {
-            Some(BurstReason::ClockStep { step_ms })
-        } else if est.resync_due(now) {
-            Some(BurstReason::Resync)
-        } else {
-            None
-        };
-        let result = match reason {
-            Some(_) => client.burst(&mut est, estimator::BURST),
-            None => client.sample().map(|(s, r)| {
-                est.add(s);
-                r
-            }),
-        };
+        let result = client.sample();
         let after = client.clocks.mono_ms();
-        let event = match result {
-            Ok(reply) => {
-                failures = 0;
-                next_mono = after + POLL_MS;
-                SyncEvent::Synced {
-                    est: est.clone(),
-                    reply,
-                    burst: reason,
-                }
+        let outcome = match result {
+            Ok((sample, reply)) => {
+                last_reply = Some(reply);
+                sync.on_reply(after, sample)
             }
             Err(e) => {
-                failures = failures.saturating_add(1);
-                let jitter = f64::from(after.rem_euclid(1000) as u32) / 1000.0;
-                let retry_ms = estimator::backoff_ms(failures, jitter);
-                next_mono = after + retry_ms;
-                SyncEvent::Failed {
-                    error: e.to_string(),
-                    failures,
-                    retry_ms,
+                last_error = Some(e.to_string());
+                sync.on_failure(after)
+            }
+        };
+        let event = match outcome {
+            Outcome::BurstContinues => continue,
+            Outcome::Synced { burst } => {
+                let Some(reply) = last_reply.take() else {
+                    continue;
+                };
+                SyncEvent::Synced {
+                    est: sync.estimator().clone(),
+                    reply,
+                    burst,
                 }
             }
+            Outcome::Failed { failures, retry_ms } => SyncEvent::Failed {
+                error: last_error.take().unwrap_or_default(),
+                failures,
+                retry_ms,
+            },
         };
         if tx.send(event).is_err() {
             return;

@@ -36,9 +36,6 @@ pub const STALE_MS: i64 = 15_000;
 /// A wall clock that moved this far against the monotonic clock since the last sample was
 /// stepped (or the machine was suspended): report it and re-burst at once.
 pub const CLOCK_STEP_MS: i64 = 1_000;
-/// Moved to [`crate::policy`]; this path goes once its users have moved.
-pub use crate::policy::backoff_ms;
-
 /// The burst in progress keeps at most this many samples (the newest).
 const MAX_PENDING: usize = 256;
 
