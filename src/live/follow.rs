@@ -9,7 +9,6 @@
 
 use std::io::Write;
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
@@ -21,34 +20,35 @@ use timesync::estimator::{self, Estimator};
 use timesync::policy::{BurstReason, Outcome, SyncConfig, SyncLoop};
 use timesync::{Status, TimeResponse};
 
-/// Follow the live show in the terminal: print each cue as it fires.
-#[derive(clap::Args, Debug)]
-#[command(
-    after_help = "The event start comes from --start if given, else from the server's \
-                        eventStart, else from the show's eventStart.\n\
-                        A cue whose time plus tolerance has passed when the follower joins is \
-                        printed as skipped.\n\
-                        Through server outages the show runs on the last clock estimate; a \
-                        stale estimate and the recovery are reported. A server that is down at \
-                        start is retried until it answers.\n\n\
-                        Examples:\n  cuestudio follow --server http://127.0.0.1:8787/time show.cueshow.json\n  \
-                        cuestudio follow --server http://127.0.0.1:8787/time cues.json --start now --json"
-)]
-pub struct FollowArgs {
+/// What `follow` is asked to do (the command line's `cuestudio follow`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FollowOptions {
     /// The time server's `/time` URL.
-    #[arg(long, value_name = "URL")]
     pub server: String,
     /// A show (`*.cueshow.json`) or a CDN cue sheet.
     pub file: PathBuf,
-    /// The event start: an RFC 3339 time with offset, or `now`.
-    #[arg(long, value_name = "RFC3339|now")]
+    /// The event start: an RFC 3339 time with offset, or `now`; `None` for the server's or
+    /// the show's.
     pub start: Option<String>,
-    /// One JSON line per cue: {"time","action","firedAtServerMs","lateMs"} (+ "skipped").
-    #[arg(long)]
+    /// One JSON line per report instead of a line for people.
     pub json: bool,
     /// Report the estimate as stale after this many ms without a reply.
-    #[arg(long, value_name = "MS", default_value_t = estimator::STALE_MS, hide = true)]
     pub stale_ms: i64,
+}
+
+/// Why [`run`] stopped before the last cue fired.
+#[derive(Debug, thiserror::Error)]
+pub enum FollowError {
+    /// The file was read but is not a valid show or cue sheet.
+    #[error("{}: not a valid show or cue sheet", path.display())]
+    Invalid {
+        path: PathBuf,
+        error: cuesheet::ParseError,
+    },
+    /// Anything else: the file could not be read, a bad start, no event start, the server's
+    /// URL, the output.
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
 }
 
 /// How often the status is polled (each poll is also a clock sample).
@@ -219,16 +219,6 @@ enum Start {
     Server,
 }
 
-pub fn follow(args: &FollowArgs) -> ExitCode {
-    match run_with(args, Clocks::default(), &mut std::io::stdout().lock()) {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("{e}");
-            ExitCode::from(2)
-        }
-    }
-}
-
 /// What the follower knows of the server, as the sync thread reports it.
 #[derive(Default)]
 struct Live {
@@ -243,29 +233,36 @@ struct Live {
     pause_shift: i64,
 }
 
-/// `follow` with its clocks and output given: the CLI passes the system clocks and stdout,
-/// tests a clock that steps and a buffer. Returns when every cue has fired.
-pub fn run_with(
-    args: &FollowArgs,
-    clocks: Clocks,
-    out: &mut dyn Write,
-) -> anyhow::Result<ExitCode> {
-    let doc = match cuesheet::read_document(&args.file) {
+/// Follows the show in `opts.file` on `opts.server`, reading the time from `clocks` and
+/// writing what happens to `out`: the CLI passes the system clocks and stdout, tests a clock
+/// that steps and a buffer. Returns when every cue has fired.
+pub fn run(opts: &FollowOptions, clocks: Clocks, out: &mut dyn Write) -> Result<(), FollowError> {
+    let doc = match cuesheet::read_document(&opts.file) {
         Ok(d) => d,
         Err(cuesheet::ReadError::Io(e)) => {
-            return Err(anyhow::anyhow!("{}: {e}", args.file.display()));
+            return Err(anyhow::anyhow!("{}: {e}", opts.file.display()).into());
         }
-        Err(e) => {
-            for line in e.located_lines(&args.file) {
-                eprintln!("{line}");
-            }
-            return Ok(ExitCode::from(1));
+        Err(cuesheet::ReadError::Invalid(error)) => {
+            return Err(FollowError::Invalid {
+                path: opts.file.clone(),
+                error,
+            });
         }
     };
     let show = match doc {
         Document::Show(s) => s,
         Document::Sheet(c) => cuesheet::show_from_sheet(c),
     };
+    follow_show(opts, show, clocks, out).map_err(FollowError::Other)
+}
+
+/// [`run`] once the show is read.
+fn follow_show(
+    opts: &FollowOptions,
+    show: cuesheet::Show,
+    clocks: Clocks,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     let catalog = cuesheet::catalog::Catalog::for_show(&show)
         .unwrap_or_else(|_| cuesheet::catalog::Catalog::builtin());
     let tolerances = show
@@ -274,14 +271,14 @@ pub fn run_with(
         .map(|c| catalog.effective_tolerance(c))
         .collect();
     let mut follower = Follower::new(show.cues.clone(), tolerances);
-    let fixed_start = match args.start.as_deref() {
+    let fixed_start = match opts.start.as_deref() {
         None | Some("now") => None,
         Some(s) => {
             Some(cuesheet::parse_rfc3339_ms(s).map_err(|e| anyhow::anyhow!("--start: {e}"))?)
         }
     };
 
-    let client = TimeClient::new(&args.server, REQUEST_TIMEOUT)?.with_clocks(clocks.clone());
+    let client = TimeClient::new(&opts.server, REQUEST_TIMEOUT)?.with_clocks(clocks.clone());
     let sync = SyncThread::spawn(client)?;
     let mut live = Live::default();
 
@@ -290,7 +287,7 @@ pub fn run_with(
             Ok(SyncEvent::Synced { est, reply, burst }) => {
                 let now = clocks.mono_ms();
                 if live.start.is_none() {
-                    live.start = Some(match (args.start.as_deref(), fixed_start) {
+                    live.start = Some(match (opts.start.as_deref(), fixed_start) {
                         (_, Some(s)) => Start::Fixed(s),
                         (Some(_), None) => {
                             Start::Fixed(est.server_now(now).unwrap_or(reply.server_time))
@@ -299,12 +296,12 @@ pub fn run_with(
                         (None, None) => match show.event_start.as_deref() {
                             Some(s) => {
                                 Start::Fixed(cuesheet::parse_rfc3339_ms(s).map_err(|e| {
-                                    anyhow::anyhow!("{}: eventStart: {e}", args.file.display())
+                                    anyhow::anyhow!("{}: eventStart: {e}", opts.file.display())
                                 })?)
                             }
                             None => anyhow::bail!(
                                 "{}: no event start: give --start, or set eventStart on the server or in the show",
-                                args.file.display()
+                                opts.file.display()
                             ),
                         },
                     });
@@ -313,7 +310,7 @@ pub fn run_with(
                     live.stale_reported = false;
                     emit(
                         out,
-                        args.json,
+                        opts.json,
                         serde_json::json!({"stale": false}),
                         "back in sync",
                     )?;
@@ -321,12 +318,12 @@ pub fn run_with(
                 if let Some(reason) = burst
                     && let Some(e) = est.estimate(now, clocks.wall_ms())
                 {
-                    report_sync(out, args.json, reason, &e)?;
+                    report_sync(out, opts.json, reason, &e)?;
                 }
                 let status = (reply.status, reply.message.clone());
                 if live.last_status.as_ref() != Some(&status) {
                     live.last_status = Some(status);
-                    report_status(out, args.json, &reply, est.server_now(now))?;
+                    report_status(out, opts.json, &reply, est.server_now(now))?;
                 }
                 live.est = Some(est);
                 live.reply = Some(reply);
@@ -343,7 +340,7 @@ pub fn run_with(
                     live.stale_reported = true;
                     emit(
                         out,
-                        args.json,
+                        opts.json,
                         serde_json::json!({"stale": true, "synced": false, "ageMs": null, "error": error}),
                         &format!(
                             "not synced yet ({error}); retrying, the show starts when the server answers"
@@ -357,7 +354,7 @@ pub fn run_with(
         }
         let now_mono = clocks.mono_ms();
         if let Some(ok) = live.last_ok_mono
-            && now_mono - ok > args.stale_ms
+            && now_mono - ok > opts.stale_ms
             && !live.stale_reported
         {
             live.stale_reported = true;
@@ -365,7 +362,7 @@ pub fn run_with(
             let why = live.last_error.as_deref().unwrap_or("no reply yet");
             emit(
                 out,
-                args.json,
+                opts.json,
                 serde_json::json!({"stale": true, "ageMs": age, "error": live.last_error}),
                 &format!("stale: no reply for {age} ms ({why}); running on the last estimate"),
             )?;
@@ -421,10 +418,10 @@ pub fn run_with(
                         f.late_ms
                     )
                 };
-                emit(out, args.json, v, &human)?;
+                emit(out, opts.json, v, &human)?;
             }
             if follower.done() {
-                return Ok(ExitCode::SUCCESS);
+                return Ok(());
             }
         }
     }
