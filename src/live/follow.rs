@@ -3,9 +3,10 @@
 //!
 //! A sync thread keeps the clock estimate and the server's state fresh (a burst at start, a
 //! status poll every 250 ms, a burst every 5 minutes or at once when the wall clock steps,
-//! backoff with jitter on failure: timesync's [`SyncLoop`]) and hands them over a channel. The main loop fires cues
-//! from the monotonic clock and never waits on the network: a server that is down, answers
-//! garbage or hangs does not hold the show up, and the show runs on the last estimate.
+//! backoff with jitter on failure: timesync's [`SyncLoop`]) and hands them over a channel.
+//! The main loop fires cues from the monotonic clock and never waits on the network: a
+//! server that is down, answers garbage or hangs does not hold the show up, and the show
+//! runs on the last estimate.
 
 use std::io::Write;
 use std::path::PathBuf;

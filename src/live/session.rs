@@ -193,6 +193,8 @@ fn sync_loop(
             if let Ok(mut s) = shared.lock() {
                 if let Ok(reply) = &result {
                     s.reply = Some(reply.clone());
+                    // Newer than any reply of a burst in progress.
+                    last_reply = None;
                 }
                 s.admin_result = Some(result.map(|r| format!("now {}", r.status)));
             }

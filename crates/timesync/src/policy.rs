@@ -653,6 +653,34 @@ mod tests {
     }
 
     #[test]
+    fn after_an_outage_a_poll_refreshes_a_stale_estimate_and_a_resync_follows_a_long_one() {
+        use crate::estimator::STALE_MS;
+        let mut w = World::new(config(), 5);
+        w.answered_burst();
+        let synced_at = w.mono;
+        // Polls fail (connection refused) until the estimate is stale: the first request
+        // after the outage is still a poll, which the anchor carried forward takes in.
+        while w.mono - synced_at <= STALE_MS {
+            assert_eq!(w.next(), Request::Poll);
+            assert!(matches!(w.fail(1), Outcome::Failed { .. }));
+        }
+        assert!(w.sync.estimator().is_stale(w.mono));
+        assert_eq!(w.next(), Request::Poll);
+        assert_eq!(w.reply(), Outcome::Synced { burst: None });
+        assert!(!w.sync.estimator().is_stale(w.mono));
+        // An outage past the resync interval ends with a resync burst.
+        while w
+            .sync
+            .due_mono()
+            .is_some_and(|due| due - synced_at < RESYNC_MS)
+        {
+            assert_eq!(w.next(), Request::Poll);
+            assert!(matches!(w.fail(1), Outcome::Failed { .. }));
+        }
+        assert_eq!(w.next().starts_burst(), Some(BurstReason::Resync));
+    }
+
+    #[test]
     fn a_wall_clock_step_starts_a_burst_that_settles_it() {
         let mut w = World::new(config(), 1);
         w.answered_burst();
