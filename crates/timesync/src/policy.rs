@@ -5,7 +5,7 @@
 //!
 //! Pure and deterministic, like the [`Estimator`] it owns: it is told the time and what
 //! happened, and answers. The jitter comes from a generator seeded by the caller
-//! ([`crate::client::random_seed`] in production, a constant in tests).
+//! (`client::random_seed` in production, a constant in tests).
 //!
 //! The rules:
 //! - **Bursts**: [`SyncConfig::burst_samples`] samples, each sent [`SyncConfig::burst_gap_ms`]
@@ -101,7 +101,7 @@ pub enum Outcome {
     Failed { failures: u32, retry_ms: i64 },
 }
 
-/// When a burst gives up: the rule [`SyncLoop`] and [`crate::client::TimeClient::burst`]
+/// When a burst gives up: the rule [`SyncLoop`] and `client::TimeClient::burst`
 /// share. Feed it each sample's result; it says whether to send another.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Burst {
@@ -213,11 +213,6 @@ impl SyncLoop {
     /// Failed polls or bursts in a row.
     pub fn failures(&self) -> u32 {
         self.failures
-    }
-
-    /// Whether a burst is in progress.
-    pub fn in_burst(&self) -> bool {
-        self.burst.is_some()
     }
 
     /// Why a new burst would be taken now, if one would (the first that applies: start, clock
