@@ -9,10 +9,10 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use cuestudio::audio::AudioError;
-use cuestudio::audio::cli::{WaveformArgs, waveform};
 use cuestudio::audio::load::{LoadEvent, probe_duration_ms, spawn_load};
 use cuestudio::audio::peaks::Peaks;
 use cuestudio::audio::waveform::Waveform;
+use cuestudio::cli::audio::{WaveformArgs, waveform};
 
 const FORMATS: [&str; 4] = ["wav", "mp3", "flac", "ogg"];
 

@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use cuestudio::live::follow::{FollowArgs, run_with};
+use cuestudio::cli::live::{FollowArgs, run_with};
 use support::proxy::{self, Mode, Proxy};
 use support::{Follow, assert_on_time, now_ms, rfc3339, server, sheet};
 use timesync::client::{ClockSource, Clocks, system_wall_us};

@@ -735,7 +735,7 @@ fn clock_vectors() -> Value {
                 json!({
                     "failures": failures,
                     "jitter": jitter,
-                    "ms": estimator::backoff_ms(failures, jitter),
+                    "ms": timesync::policy::backoff_ms(failures, jitter),
                 })
             })
         })

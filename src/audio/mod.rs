@@ -8,10 +8,9 @@
 //! - [`load`] runs a decode on a background thread and reports progress.
 //! - [`player`] plays through rodio when a device exists and always keeps a clock, so the
 //!   playhead moves even without a sound card.
-//! - [`waveform`] and [`cli`] produce BBC audiowaveform JSON (`cuestudio waveform`).
+//! - [`waveform`] produces BBC audiowaveform JSON (`cuestudio waveform`).
 
 mod buckets;
-pub mod cli;
 pub mod decode;
 pub mod load;
 pub mod peaks;

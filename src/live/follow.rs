@@ -3,51 +3,53 @@
 //!
 //! A sync thread keeps the clock estimate and the server's state fresh (a burst at start, a
 //! status poll every 250 ms, a burst every 5 minutes or at once when the wall clock steps,
-//! backoff with jitter on failure) and hands them over a channel. The main loop fires cues
-//! from the monotonic clock and never waits on the network: a server that is down, answers
-//! garbage or hangs does not hold the show up, and the show runs on the last estimate.
+//! backoff with jitter on failure: timesync's [`SyncLoop`]) and hands them over a channel.
+//! The main loop fires cues from the monotonic clock and never waits on the network: a
+//! server that is down, answers garbage or hangs does not hold the show up, and the show
+//! runs on the last estimate.
 
 use std::io::Write;
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::Duration;
 
 use cuesheet::{Cue, Document};
-use timesync::client::{Clocks, TimeClient};
+use timesync::client::{Clocks, TimeClient, random_seed};
 use timesync::estimator::{self, Estimator};
+use timesync::policy::{BurstReason, Outcome, SyncConfig, SyncLoop};
 use timesync::{Status, TimeResponse};
 
-/// Follow the live show in the terminal: print each cue as it fires.
-#[derive(clap::Args, Debug)]
-#[command(
-    after_help = "The event start comes from --start if given, else from the server's \
-                        eventStart, else from the show's eventStart.\n\
-                        A cue whose time plus tolerance has passed when the follower joins is \
-                        printed as skipped.\n\
-                        Through server outages the show runs on the last clock estimate; a \
-                        stale estimate and the recovery are reported. A server that is down at \
-                        start is retried until it answers.\n\n\
-                        Examples:\n  cuestudio follow --server http://127.0.0.1:8787/time show.cueshow.json\n  \
-                        cuestudio follow --server http://127.0.0.1:8787/time cues.json --start now --json"
-)]
-pub struct FollowArgs {
+/// What `follow` is asked to do (the command line's `cuestudio follow`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FollowOptions {
     /// The time server's `/time` URL.
-    #[arg(long, value_name = "URL")]
     pub server: String,
     /// A show (`*.cueshow.json`) or a CDN cue sheet.
     pub file: PathBuf,
-    /// The event start: an RFC 3339 time with offset, or `now`.
-    #[arg(long, value_name = "RFC3339|now")]
+    /// The event start: an RFC 3339 time with offset, or `now`; `None` for the server's or
+    /// the show's.
     pub start: Option<String>,
-    /// One JSON line per cue: {"time","action","firedAtServerMs","lateMs"} (+ "skipped").
-    #[arg(long)]
+    /// One JSON line per report instead of a line for people.
     pub json: bool,
     /// Report the estimate as stale after this many ms without a reply.
-    #[arg(long, value_name = "MS", default_value_t = estimator::STALE_MS, hide = true)]
     pub stale_ms: i64,
+}
+
+/// Why [`run`] stopped before the last cue fired.
+#[derive(Debug, thiserror::Error)]
+pub enum FollowError {
+    /// The file was read but is not a valid show or cue sheet.
+    #[error("{}: not a valid show or cue sheet", path.display())]
+    Invalid {
+        path: PathBuf,
+        error: cuesheet::ParseError,
+    },
+    /// Anything else: the file could not be read, a bad start, no event start, the server's
+    /// URL, the output.
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
 }
 
 /// How often the status is polled (each poll is also a clock sample).
@@ -114,17 +116,6 @@ impl Follower {
     }
 }
 
-/// Why the sync thread took a burst.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BurstReason {
-    /// The first sync.
-    Start,
-    /// The periodic resync, or a sample contradicted the estimate.
-    Resync,
-    /// The wall clock moved this far against the monotonic clock (a step or a suspend).
-    ClockStep { step_ms: i64 },
-}
-
 /// What the sync thread reports.
 #[derive(Clone, Debug)]
 pub enum SyncEvent {
@@ -156,7 +147,7 @@ impl SyncThread {
         let flag = stop.clone();
         std::thread::Builder::new()
             .name("follow-sync".into())
-            .spawn(move || sync_loop(&client, &tx, &flag))?;
+            .spawn(move || sync_loop(&client, &tx, &flag, random_seed()))?;
         Ok(Self { rx, stop })
     }
 
@@ -171,56 +162,50 @@ impl Drop for SyncThread {
     }
 }
 
-fn sync_loop(client: &TimeClient, tx: &Sender<SyncEvent>, stop: &AtomicBool) {
-    let mut est = Estimator::new();
-    let mut failures = 0u32;
-    let mut next_mono = client.clocks.mono_ms();
+/// The I/O of the sync policy ([`SyncLoop`]): sends what it asks for, when it asks, and
+/// reports each poll and each whole burst.
+fn sync_loop(client: &TimeClient, tx: &Sender<SyncEvent>, stop: &AtomicBool, seed: u64) {
+    let mut sync = SyncLoop::new(SyncConfig::polling_every(POLL_MS), seed);
+    // The newest reply and error of the poll or burst in progress.
+    let mut last_reply = None;
+    let mut last_error = None;
     while !stop.load(Ordering::Relaxed) {
         let now = client.clocks.mono_ms();
-        if now < next_mono {
-            let wait = (next_mono - now).clamp(1, 20);
+        if sync.next_request(now, client.clocks.wall_ms()).is_none() {
+            let due = sync.due_mono().unwrap_or(now);
+            let wait = due.saturating_sub(now).clamp(1, 20);
             std::thread::sleep(Duration::from_millis(wait as u64));
             continue;
         }
-        let step = est.clock_step_ms(now, client.clocks.wall_ms());
-        let reason = if est.server_now(now).is_none() {
-            Some(BurstReason::Start)
-        } else if let Some(step_ms) = step {
-            Some(BurstReason::ClockStep { step_ms })
-        } else if est.resync_due(now) {
-            Some(BurstReason::Resync)
-        } else {
-            None
-        };
-        let result = match reason {
-            Some(_) => client.burst(&mut est, estimator::BURST),
-            None => client.sample().map(|(s, r)| {
-                est.add(s);
-                r
-            }),
-        };
+        let result = client.sample();
         let after = client.clocks.mono_ms();
-        let event = match result {
-            Ok(reply) => {
-                failures = 0;
-                next_mono = after + POLL_MS;
-                SyncEvent::Synced {
-                    est: est.clone(),
-                    reply,
-                    burst: reason,
-                }
+        let outcome = match result {
+            Ok((sample, reply)) => {
+                last_reply = Some(reply);
+                sync.on_reply(after, sample)
             }
             Err(e) => {
-                failures = failures.saturating_add(1);
-                let jitter = f64::from(after.rem_euclid(1000) as u32) / 1000.0;
-                let retry_ms = estimator::backoff_ms(failures, jitter);
-                next_mono = after + retry_ms;
-                SyncEvent::Failed {
-                    error: e.to_string(),
-                    failures,
-                    retry_ms,
+                last_error = Some(e.to_string());
+                sync.on_failure(after)
+            }
+        };
+        let event = match outcome {
+            Outcome::BurstContinues => continue,
+            Outcome::Synced { burst } => {
+                let Some(reply) = last_reply.take() else {
+                    continue;
+                };
+                SyncEvent::Synced {
+                    est: sync.estimator().clone(),
+                    reply,
+                    burst,
                 }
             }
+            Outcome::Failed { failures, retry_ms } => SyncEvent::Failed {
+                error: last_error.take().unwrap_or_default(),
+                failures,
+                retry_ms,
+            },
         };
         if tx.send(event).is_err() {
             return;
@@ -233,16 +218,6 @@ fn sync_loop(client: &TimeClient, tx: &Sender<SyncEvent>, stop: &AtomicBool) {
 enum Start {
     Fixed(i64),
     Server,
-}
-
-pub fn follow(args: &FollowArgs) -> ExitCode {
-    match run_with(args, Clocks::default(), &mut std::io::stdout().lock()) {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("{e}");
-            ExitCode::from(2)
-        }
-    }
 }
 
 /// What the follower knows of the server, as the sync thread reports it.
@@ -259,29 +234,36 @@ struct Live {
     pause_shift: i64,
 }
 
-/// `follow` with its clocks and output given: the CLI passes the system clocks and stdout,
-/// tests a clock that steps and a buffer. Returns when every cue has fired.
-pub fn run_with(
-    args: &FollowArgs,
-    clocks: Clocks,
-    out: &mut dyn Write,
-) -> anyhow::Result<ExitCode> {
-    let doc = match cuesheet::read_document(&args.file) {
+/// Follows the show in `opts.file` on `opts.server`, reading the time from `clocks` and
+/// writing what happens to `out`: the CLI passes the system clocks and stdout, tests a clock
+/// that steps and a buffer. Returns when every cue has fired.
+pub fn run(opts: &FollowOptions, clocks: Clocks, out: &mut dyn Write) -> Result<(), FollowError> {
+    let doc = match cuesheet::read_document(&opts.file) {
         Ok(d) => d,
         Err(cuesheet::ReadError::Io(e)) => {
-            return Err(anyhow::anyhow!("{}: {e}", args.file.display()));
+            return Err(anyhow::anyhow!("{}: {e}", opts.file.display()).into());
         }
-        Err(e) => {
-            for line in e.located_lines(&args.file) {
-                eprintln!("{line}");
-            }
-            return Ok(ExitCode::from(1));
+        Err(cuesheet::ReadError::Invalid(error)) => {
+            return Err(FollowError::Invalid {
+                path: opts.file.clone(),
+                error,
+            });
         }
     };
     let show = match doc {
         Document::Show(s) => s,
         Document::Sheet(c) => cuesheet::show_from_sheet(c),
     };
+    follow_show(opts, show, clocks, out).map_err(FollowError::Other)
+}
+
+/// [`run`] once the show is read.
+fn follow_show(
+    opts: &FollowOptions,
+    show: cuesheet::Show,
+    clocks: Clocks,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     let catalog = cuesheet::catalog::Catalog::for_show(&show)
         .unwrap_or_else(|_| cuesheet::catalog::Catalog::builtin());
     let tolerances = show
@@ -290,14 +272,14 @@ pub fn run_with(
         .map(|c| catalog.effective_tolerance(c))
         .collect();
     let mut follower = Follower::new(show.cues.clone(), tolerances);
-    let fixed_start = match args.start.as_deref() {
+    let fixed_start = match opts.start.as_deref() {
         None | Some("now") => None,
         Some(s) => {
             Some(cuesheet::parse_rfc3339_ms(s).map_err(|e| anyhow::anyhow!("--start: {e}"))?)
         }
     };
 
-    let client = TimeClient::new(&args.server, REQUEST_TIMEOUT)?.with_clocks(clocks.clone());
+    let client = TimeClient::new(&opts.server, REQUEST_TIMEOUT)?.with_clocks(clocks.clone());
     let sync = SyncThread::spawn(client)?;
     let mut live = Live::default();
 
@@ -306,7 +288,7 @@ pub fn run_with(
             Ok(SyncEvent::Synced { est, reply, burst }) => {
                 let now = clocks.mono_ms();
                 if live.start.is_none() {
-                    live.start = Some(match (args.start.as_deref(), fixed_start) {
+                    live.start = Some(match (opts.start.as_deref(), fixed_start) {
                         (_, Some(s)) => Start::Fixed(s),
                         (Some(_), None) => {
                             Start::Fixed(est.server_now(now).unwrap_or(reply.server_time))
@@ -315,12 +297,12 @@ pub fn run_with(
                         (None, None) => match show.event_start.as_deref() {
                             Some(s) => {
                                 Start::Fixed(cuesheet::parse_rfc3339_ms(s).map_err(|e| {
-                                    anyhow::anyhow!("{}: eventStart: {e}", args.file.display())
+                                    anyhow::anyhow!("{}: eventStart: {e}", opts.file.display())
                                 })?)
                             }
                             None => anyhow::bail!(
                                 "{}: no event start: give --start, or set eventStart on the server or in the show",
-                                args.file.display()
+                                opts.file.display()
                             ),
                         },
                     });
@@ -329,7 +311,7 @@ pub fn run_with(
                     live.stale_reported = false;
                     emit(
                         out,
-                        args.json,
+                        opts.json,
                         serde_json::json!({"stale": false}),
                         "back in sync",
                     )?;
@@ -337,12 +319,12 @@ pub fn run_with(
                 if let Some(reason) = burst
                     && let Some(e) = est.estimate(now, clocks.wall_ms())
                 {
-                    report_sync(out, args.json, reason, &e)?;
+                    report_sync(out, opts.json, reason, &e)?;
                 }
                 let status = (reply.status, reply.message.clone());
                 if live.last_status.as_ref() != Some(&status) {
                     live.last_status = Some(status);
-                    report_status(out, args.json, &reply, est.server_now(now))?;
+                    report_status(out, opts.json, &reply, est.server_now(now))?;
                 }
                 live.est = Some(est);
                 live.reply = Some(reply);
@@ -359,7 +341,7 @@ pub fn run_with(
                     live.stale_reported = true;
                     emit(
                         out,
-                        args.json,
+                        opts.json,
                         serde_json::json!({"stale": true, "synced": false, "ageMs": null, "error": error}),
                         &format!(
                             "not synced yet ({error}); retrying, the show starts when the server answers"
@@ -373,7 +355,7 @@ pub fn run_with(
         }
         let now_mono = clocks.mono_ms();
         if let Some(ok) = live.last_ok_mono
-            && now_mono - ok > args.stale_ms
+            && now_mono - ok > opts.stale_ms
             && !live.stale_reported
         {
             live.stale_reported = true;
@@ -381,7 +363,7 @@ pub fn run_with(
             let why = live.last_error.as_deref().unwrap_or("no reply yet");
             emit(
                 out,
-                args.json,
+                opts.json,
                 serde_json::json!({"stale": true, "ageMs": age, "error": live.last_error}),
                 &format!("stale: no reply for {age} ms ({why}); running on the last estimate"),
             )?;
@@ -437,10 +419,10 @@ pub fn run_with(
                         f.late_ms
                     )
                 };
-                emit(out, args.json, v, &human)?;
+                emit(out, opts.json, v, &human)?;
             }
             if follower.done() {
-                return Ok(ExitCode::SUCCESS);
+                return Ok(());
             }
         }
     }

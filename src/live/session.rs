@@ -1,5 +1,7 @@
 //! The editor's live session: a background thread keeps the clock estimate and the
-//! server's transport fresh; the UI reads a cheap [`LiveSnapshot`] every frame and sends
+//! server's transport fresh (timesync's [`SyncLoop`]: a burst at start, a status poll every
+//! 500 ms, a burst every 5 minutes or at once when the wall clock steps, backoff with jitter
+//! on failure); the UI reads a cheap [`LiveSnapshot`] every frame and sends
 //! operator changes through [`LiveSession::admin`]. Dropping the session stops the thread.
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -7,8 +9,9 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use timesync::client::{Clocks, TimeClient};
-use timesync::estimator::{self, Estimator};
+use timesync::client::{Clocks, TimeClient, random_seed};
+use timesync::estimator::Estimator;
+use timesync::policy::{BurstReason, Outcome, SyncConfig, SyncLoop};
 use timesync::{Status, TimeResponse, TransportUpdate};
 
 /// How often the status is polled (each poll is also a clock sample).
@@ -109,7 +112,9 @@ impl LiveSession {
             let (client, shared, stop) = (client.clone(), shared.clone(), stop.clone());
             std::thread::Builder::new()
                 .name("live-sync".into())
-                .spawn(move || sync_loop(&client, &shared, &stop, &admin_rx, &*repaint))
+                .spawn(move || {
+                    sync_loop(&client, &shared, &stop, &admin_rx, &*repaint, random_seed())
+                })
                 .map_err(|e| e.to_string())?;
         }
         Ok(Self {
@@ -168,72 +173,73 @@ impl Drop for LiveSession {
     }
 }
 
+/// The I/O of the sync policy ([`SyncLoop`]), and the operator's transport changes between
+/// requests. The UI sees a burst's estimate when the burst ends.
 fn sync_loop(
     client: &TimeClient,
     shared: &Mutex<Shared>,
     stop: &AtomicBool,
     admin_rx: &Receiver<(String, TransportUpdate)>,
     repaint: &(dyn Fn() + Send + Sync),
+    seed: u64,
 ) {
-    let mut failures = 0u32;
-    let mut next_poll = 0i64;
-    let mut need_burst = true;
+    let mut sync = SyncLoop::new(SyncConfig::polling_every(POLL_MS), seed);
+    // The newest reply and error of the poll or burst in progress.
+    let mut last_reply = None;
+    let mut last_error = None;
     while !stop.load(Ordering::Relaxed) {
         while let Ok((token, update)) = admin_rx.try_recv() {
             let result = client.admin(&token, &update).map_err(|e| e.to_string());
             if let Ok(mut s) = shared.lock() {
                 if let Ok(reply) = &result {
                     s.reply = Some(reply.clone());
+                    // Newer than any reply of a burst in progress.
+                    last_reply = None;
                 }
                 s.admin_result = Some(result.map(|r| format!("now {}", r.status)));
             }
-            next_poll = 0;
+            sync.request_now();
             repaint();
         }
         let now = client.clocks.mono_ms();
-        if now >= next_poll {
-            let (step, resync) = shared.lock().map_or((None, true), |mut s| {
-                let step = s.est.clock_step_ms(now, client.clocks.wall_ms());
-                if let Some(step_ms) = step {
-                    s.clock_step = Some((step_ms, now));
-                }
-                (step, s.est.resync_due(now))
-            });
-            need_burst |= step.is_some() || resync;
-            let result = if need_burst {
-                let mut est = shared.lock().map(|s| s.est.clone()).unwrap_or_default();
-                client
-                    .burst(&mut est, estimator::BURST)
-                    .map(|r| (r, Some(est), None))
-            } else {
-                client.sample().map(|(smp, r)| (r, None, Some(smp)))
-            };
-            if let Ok(mut s) = shared.lock() {
-                match result {
-                    Ok((reply, est, sample)) => {
-                        if let Some(est) = est {
-                            s.est = est;
-                        }
-                        if let Some(smp) = sample {
-                            s.est.add(smp);
-                        }
-                        s.reply = Some(reply);
-                        s.last_ok_mono = Some(client.clocks.mono_ms());
-                        s.last_error = None;
-                        failures = 0;
-                        need_burst = false;
-                        next_poll = now + POLL_MS;
-                    }
-                    Err(e) => {
-                        failures += 1;
-                        s.last_error = Some(e.to_string());
-                        let jitter = f64::from(now.rem_euclid(1000) as u32) / 1000.0;
-                        next_poll = now + estimator::backoff_ms(failures, jitter);
-                    }
-                }
-            }
-            repaint();
+        let Some(request) = sync.next_request(now, client.clocks.wall_ms()) else {
+            let due = sync.due_mono().unwrap_or(now);
+            let wait = due.saturating_sub(now).clamp(1, 20);
+            std::thread::sleep(Duration::from_millis(wait as u64));
+            continue;
+        };
+        if let Some(BurstReason::ClockStep { step_ms }) = request.starts_burst()
+            && let Ok(mut s) = shared.lock()
+        {
+            s.clock_step = Some((step_ms, now));
         }
-        std::thread::sleep(Duration::from_millis(20));
+        let result = client.sample();
+        let after = client.clocks.mono_ms();
+        let outcome = match result {
+            Ok((sample, reply)) => {
+                last_reply = Some(reply);
+                sync.on_reply(after, sample)
+            }
+            Err(e) => {
+                last_error = Some(e.to_string());
+                sync.on_failure(after)
+            }
+        };
+        if outcome == Outcome::BurstContinues {
+            continue;
+        }
+        if let Ok(mut s) = shared.lock() {
+            if let Outcome::Failed { .. } = outcome {
+                s.last_error = last_error.take();
+            } else {
+                s.est = sync.estimator().clone();
+                if let Some(reply) = last_reply.take() {
+                    s.reply = Some(reply);
+                }
+                s.last_ok_mono = Some(after);
+                s.last_error = None;
+            }
+        }
+        repaint();
     }
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::estimator::{Estimator, Sample};
+use crate::policy::Burst;
 use crate::protocol::{TimeResponse, TransportUpdate};
 
 #[derive(Debug, thiserror::Error)]
@@ -109,6 +110,14 @@ pub fn system_wall_us() -> i64 {
         .duration_since(UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
         .unwrap_or(0)
+}
+
+/// A seed for [`crate::policy::SyncLoop`]'s jitter that differs between processes and
+/// calls (std's randomly keyed hasher; no dependency), so clients that fail together do not
+/// retry together.
+pub fn random_seed() -> u64 {
+    use std::hash::BuildHasher as _;
+    std::collections::hash_map::RandomState::new().hash_one(system_wall_us())
 }
 
 /// Talks to one time server.
@@ -249,29 +258,30 @@ impl TimeClient {
         })
     }
 
-    /// A burst of `n` samples into `est` (their intersection becomes its anchor); returns the
-    /// last reply. Fails only when every sample failed (with the last error), leaving the
-    /// old anchor in place. It gives up at the first failure when no sample has succeeded
-    /// yet, and at the second in any case, so a server that is down or hangs costs one
-    /// failure (one timeout at most), not `n`.
+    /// A burst of `n` samples into `est` (their intersection becomes its anchor), back to
+    /// back; returns the last reply. Fails only when every sample failed (with the last
+    /// error), leaving the old anchor in place. It gives up as [`Burst`] says (at the first
+    /// failure when no sample has succeeded yet, and at the second in any case), so a server
+    /// that is down or hangs costs one failure (one timeout at most), not `n`.
     pub fn burst(&self, est: &mut Estimator, n: usize) -> Result<TimeResponse, ClientError> {
         est.begin_burst();
+        let mut burst = Burst::new(n);
         let mut last_ok = None;
         let mut last_err = None;
-        let mut failures = 0;
-        for _ in 0..n.max(1) {
-            match self.sample() {
+        loop {
+            let more = match self.sample() {
                 Ok((s, r)) => {
                     est.add(s);
                     last_ok = Some(r);
+                    burst.replied()
                 }
                 Err(e) => {
                     last_err = Some(e);
-                    failures += 1;
-                    if last_ok.is_none() || failures >= 2 {
-                        break;
-                    }
+                    burst.failed()
                 }
+            };
+            if !more {
+                break;
             }
         }
         est.end_burst();

@@ -275,16 +275,6 @@ impl Estimator {
     }
 }
 
-/// Exponential backoff with jitter for failure number `failures` (1-based): 1 s doubling to
-/// 60 s, with ±20 % jitter from `jitter` in [0, 1).
-pub fn backoff_ms(failures: u32, jitter: f64) -> i64 {
-    let base = 1_000i64
-        .saturating_mul(1 << failures.saturating_sub(1).min(6))
-        .min(60_000);
-    let j = (jitter.clamp(0.0, 1.0) * 0.4 - 0.2) * base as f64;
-    (base as f64 + j).round() as i64
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -445,14 +435,5 @@ mod tests {
         assert!(!e.is_stale(10) && !e.resync_due(10));
         assert!(e.is_stale(10 + STALE_MS + 1));
         assert!(e.resync_due(10 + RESYNC_MS));
-    }
-
-    #[test]
-    fn backoff_doubles_with_jitter_and_caps() {
-        assert_eq!(backoff_ms(1, 0.5), 1_000);
-        assert_eq!(backoff_ms(2, 0.5), 2_000);
-        assert_eq!(backoff_ms(30, 0.5), 60_000);
-        assert_eq!(backoff_ms(1, 0.0), 800);
-        assert_eq!(backoff_ms(1, 1.0), 1_200);
     }
 }

@@ -1,96 +1,14 @@
-//! The command line: `cuestudio [SHOW]` opens the editor; subcommands serve pipelines and
-//! operators.
-//!
-//! Exit codes: 0 ok, 1 invalid input (or lint findings), 2 usage or I/O error. Problems go to
-//! stderr as `FILE: location: message`, one line each.
+//! The commands on show documents and cue sheets: `validate`, `export`, `info`, `lint`.
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
-use cuesheet::{Cue, Document, ExportFormat, ParseError};
+use clap::ValueEnum;
+use cuesheet::{Cue, Document, ExportFormat};
 
-/// `println!` that never panics: a closed pipe (`cuestudio lint … | head`) ends the output
-/// quietly instead.
-macro_rules! outln {
-    ($($arg:tt)*) => {{
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, $($arg)*);
-    }};
-}
-
-const EXIT_INVALID: u8 = 1;
-const EXIT_IO: u8 = 2;
-
-#[derive(Parser, Debug)]
-#[command(
-    name = "cuestudio",
-    version,
-    about = "Author and run large synchronized viewing events",
-    long_about = "Cuestudio authors cue sheets against the show's audio, checks them for drift \
-                  risk, exports CDN-ready JSON and follows the live time server.\n\n\
-                  Without a subcommand it opens the editor on SHOW (or the last show).",
-    args_conflicts_with_subcommands = true,
-    after_help = "Examples:\n  cuestudio sample_shows/hoshizora.cueshow.json\n  \
-                  cuestudio validate show.cueshow.json cues.json\n  \
-                  cuestudio export show.cueshow.json -o cues.json --format seed"
-)]
-pub struct Cli {
-    /// The show to open in the editor (`*.cueshow.json`, or a CDN cue sheet to import).
-    pub show: Option<PathBuf>,
-    #[command(subcommand)]
-    pub command: Option<Command>,
-}
-
-#[derive(Subcommand, Debug)]
-pub enum Command {
-    Validate(ValidateArgs),
-    Export(ExportArgs),
-    Info(InfoArgs),
-    Lint(LintArgs),
-    Waveform(crate::audio::cli::WaveformArgs),
-    Clock(crate::live::ClockArgs),
-    Follow(crate::live::FollowArgs),
-    Publish(PublishArgs),
-}
-
-/// Write the bundle a CDN serves as it is: the cue sheet under its content hash (with .gz
-/// and .br twins), the runtime and the audio under hashed names, manifest.json and a working
-/// index.html.
-///
-/// Hashed names are immutable and never overwritten with other bytes; manifest.json and
-/// index.html are the only files that change, so a rollback is a manifest change.
-#[derive(clap::Args, Debug)]
-#[command(
-    after_help = "Serve hashed names with `Cache-Control: public, max-age=31536000, immutable`, \
-                        manifest.json and index.html with `no-cache` (docs/publish.md).\n\n\
-                        Exit status: 0 ok, 1 the show is invalid, 2 usage or I/O error.\n\n\
-                        Examples:\n  cuestudio publish show.cueshow.json -o dist\n  \
-                        cuestudio publish show.cueshow.json -o dist --time-server https://time.example.com/time\n  \
-                        cuestudio publish show.cueshow.json -o dist --base-url https://cdn.example.com/winter-live"
-)]
-pub struct PublishArgs {
-    /// The show (`*.cueshow.json`).
-    pub show: PathBuf,
-    /// The bundle's folder (created when missing).
-    #[arg(short, long, value_name = "DIR")]
-    pub output: PathBuf,
-    /// The time server's `/time` URL (default: the show's `timeServer`).
-    #[arg(long, value_name = "URL")]
-    pub time_server: Option<String>,
-    /// Where the bundle will be served from; the manifest and the page name files under it.
-    #[arg(long, value_name = "URL")]
-    pub base_url: Option<String>,
-    /// How often pages poll the time server for the transport (ms).
-    #[arg(long, value_name = "MS", default_value_t = crate::publish::DEFAULT_STATUS_POLL_MS,
-          value_parser = clap::value_parser!(i64).range(500..=600_000))]
-    pub status_poll_ms: i64,
-    /// Print what was written as JSON.
-    #[arg(long)]
-    pub json: bool,
-}
+use super::{EXIT_INVALID, EXIT_IO, load_or_report, problem_lines};
 
 /// Check show documents and CDN cue sheets; print every problem with its location.
 #[derive(clap::Args, Debug)]
@@ -174,67 +92,7 @@ pub struct InfoArgs {
     pub json: bool,
 }
 
-pub fn main() -> ExitCode {
-    init_tracing();
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(EXIT_IO)
-            } else {
-                ExitCode::SUCCESS
-            };
-        }
-    };
-    match cli.command {
-        None => crate::app::run(cli.show),
-        Some(Command::Validate(a)) => validate(&a),
-        Some(Command::Export(a)) => export(&a),
-        Some(Command::Info(a)) => info(&a),
-        Some(Command::Lint(a)) => lint(&a),
-        Some(Command::Waveform(a)) => crate::audio::cli::waveform(&a),
-        Some(Command::Clock(a)) => crate::live::clock(&a),
-        Some(Command::Follow(a)) => crate::live::follow(&a),
-        Some(Command::Publish(a)) => publish(&a),
-    }
-}
-
-fn init_tracing() {
-    // symphonia warns about every MP3 frame whose bit reservoir lies before a segment start
-    // when segments are decoded in parallel; those frames are expected and handled, so
-    // only its errors are shown unless RUST_LOG asks for more.
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,symphonia=error"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
-}
-
-/// `FILE: location: message`, one line per problem.
-fn problem_lines(path: &Path, err: &ParseError) -> Vec<String> {
-    err.located_lines(path)
-}
-
-/// Loads a document or reports why not on stderr, returning the exit code to use.
-fn load_or_report(path: &Path) -> Result<Document, u8> {
-    match cuesheet::read_document(path) {
-        Ok(doc) => Ok(doc),
-        Err(cuesheet::ReadError::Io(e)) => {
-            eprintln!("{}: {e}", path.display());
-            Err(EXIT_IO)
-        }
-        Err(cuesheet::ReadError::Invalid(err)) => {
-            for line in problem_lines(path, &err) {
-                eprintln!("{line}");
-            }
-            Err(EXIT_INVALID)
-        }
-    }
-}
-
-fn validate(args: &ValidateArgs) -> ExitCode {
+pub fn validate(args: &ValidateArgs) -> ExitCode {
     let mut worst = 0u8;
     for path in &args.files {
         match load_or_report(path) {
@@ -316,7 +174,7 @@ fn lint_document(path: &Path, doc: Document) -> Result<Vec<cuesheet::lint::Findi
     Ok(cuesheet::lint::lint(&show, &catalog, audio_end))
 }
 
-fn lint(args: &LintArgs) -> ExitCode {
+pub fn lint(args: &LintArgs) -> ExitCode {
     let doc = match load_or_report(&args.file) {
         Ok(d) => d,
         Err(_) => return ExitCode::from(EXIT_IO),
@@ -345,7 +203,7 @@ fn cues_of(doc: Document) -> Vec<Cue> {
     }
 }
 
-fn export(args: &ExportArgs) -> ExitCode {
+pub fn export(args: &ExportArgs) -> ExitCode {
     let doc = match load_or_report(&args.input) {
         Ok(d) => d,
         Err(code) => return ExitCode::from(code),
@@ -390,56 +248,7 @@ fn export(args: &ExportArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn publish(args: &PublishArgs) -> ExitCode {
-    use crate::publish::{Options, PublishError};
-    let opts = Options {
-        show: args.show.clone(),
-        out_dir: args.output.clone(),
-        time_server: args.time_server.clone(),
-        base_url: args.base_url.clone(),
-        status_poll_ms: args.status_poll_ms,
-    };
-    match crate::publish::publish(&opts) {
-        Ok(p) => {
-            if args.json {
-                let v = serde_json::json!({
-                    "cues": p.cues,
-                    "integrity": p.cues_integrity,
-                    "cueCount": p.cue_count,
-                    "runtime": p.runtime,
-                    "media": p.media,
-                    "written": p.written,
-                    "unchanged": p.unchanged,
-                });
-                outln!("{v}");
-            } else {
-                outln!(
-                    "{}: {} cues in {} ({}), runtime {}, {} files written, {} unchanged",
-                    args.output.display(),
-                    p.cue_count,
-                    p.cues,
-                    p.cues_integrity,
-                    p.runtime,
-                    p.written.len(),
-                    p.unchanged.len()
-                );
-            }
-            ExitCode::SUCCESS
-        }
-        Err(PublishError::Invalid(e)) => {
-            for line in problem_lines(&args.show, &e) {
-                eprintln!("{line}");
-            }
-            ExitCode::from(EXIT_INVALID)
-        }
-        Err(e) => {
-            eprintln!("cuestudio publish: {e}");
-            ExitCode::from(EXIT_IO)
-        }
-    }
-}
-
-fn info(args: &InfoArgs) -> ExitCode {
+pub fn info(args: &InfoArgs) -> ExitCode {
     let doc = match load_or_report(&args.file) {
         Ok(d) => d,
         Err(code) => return ExitCode::from(code),

@@ -4,8 +4,9 @@ use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::decode;
-use super::waveform::Waveform;
+use super::EXIT_IO;
+use crate::audio::decode;
+use crate::audio::waveform::Waveform;
 
 /// Write the waveform overview of an audio file as BBC audiowaveform JSON (version 2),
 /// which peaks.js reads. Decodes on every core.
@@ -49,7 +50,7 @@ pub fn waveform(args: &WaveformArgs) -> ExitCode {
         Ok(w) => w,
         Err(e) => {
             eprintln!("{e}");
-            return ExitCode::from(2);
+            return ExitCode::from(EXIT_IO);
         }
     };
     let json = wave.to_json();
@@ -70,7 +71,7 @@ pub fn waveform(args: &WaveformArgs) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("{target}: {e}");
-            ExitCode::from(2)
+            ExitCode::from(EXIT_IO)
         }
     }
 }
