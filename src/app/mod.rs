@@ -10,7 +10,6 @@
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::{Duration, Instant};
 
@@ -35,9 +34,9 @@ mod live;
 
 pub use live::LiveUi;
 
-/// Opens the editor window. `show` is a show or cue sheet to open; else the last show, else
-/// the bundled sample show.
-pub fn run(show: Option<PathBuf>) -> ExitCode {
+/// Opens the editor window and returns when it closes. `show` is a show or cue sheet to
+/// open; else the last show, else the bundled sample show.
+pub fn run(show: Option<PathBuf>) -> Result<(), eframe::Error> {
     let options = eframe::NativeOptions {
         renderer: eframe::Renderer::Glow,
         viewport: egui::ViewportBuilder::default()
@@ -48,18 +47,11 @@ pub fn run(show: Option<PathBuf>) -> ExitCode {
             .with_drag_and_drop(true),
         ..Default::default()
     };
-    let result = eframe::run_native(
+    eframe::run_native(
         "Cuestudio",
         options,
         Box::new(move |cc| Ok(Box::new(CuestudioApp::new(cc, show)))),
-    );
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("cuestudio: could not open the editor window: {e}");
-            ExitCode::from(2)
-        }
-    }
+    )
 }
 
 /// Settings that persist through eframe's storage.

@@ -80,7 +80,13 @@ pub fn main() -> ExitCode {
         }
     };
     match cli.command {
-        None => crate::app::run(cli.show),
+        None => match crate::app::run(cli.show) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("cuestudio: could not open the editor window: {e}");
+                ExitCode::from(EXIT_IO)
+            }
+        },
         Some(Command::Validate(a)) => sheet::validate(&a),
         Some(Command::Export(a)) => sheet::export(&a),
         Some(Command::Info(a)) => sheet::info(&a),
