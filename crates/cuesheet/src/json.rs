@@ -108,6 +108,29 @@ impl Json {
         }
     }
 
+    /// The tree of a `serde_json::Value` (the raw `effects` a show keeps), its numbers sorted
+    /// as the reader sorts them: what [`Json::into_value`] made comes back as it was, so a
+    /// kept value is checked as the text it came from.
+    pub(crate) fn from_value(value: &serde_json::Value) -> Json {
+        use serde_json::Value;
+        match value {
+            Value::Null => Json::Null,
+            Value::Bool(b) => Json::Bool(*b),
+            Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+                (Some(i), _) => Json::Int(i),
+                (None, Some(u)) => Json::UInt(u),
+                (None, None) => n.as_f64().map_or(Json::Null, Json::Float),
+            },
+            Value::String(s) => Json::Str(s.clone()),
+            Value::Array(items) => Json::Array(items.iter().map(Json::from_value).collect()),
+            Value::Object(map) => Json::Object(
+                map.iter()
+                    .map(|(k, v)| (k.clone(), Json::from_value(v)))
+                    .collect(),
+            ),
+        }
+    }
+
     /// Converts into a `serde_json::Value` (for `params` and `effects`, kept raw).
     pub(crate) fn into_value(self) -> serde_json::Value {
         use serde_json::Value;
@@ -266,6 +289,16 @@ mod tests {
         assert!(err.to_string().contains("duplicate key \"k3\""), "{err}");
         let ok: Json = serde_json::from_str(&format!("{{{}}}", &text[..text.len() - 8])).unwrap();
         assert!(matches!(ok, Json::Object(e) if e.len() == 40));
+    }
+
+    #[test]
+    fn values_come_back_as_the_tree_they_were() {
+        let tree: Json = serde_json::from_str(
+            r#"{"i": -2, "u": 18446744073709551615, "f": 1e3, "g": 1.5, "s": "x",
+                "a": [null, true, {"z": 0, "b": []}]}"#,
+        )
+        .unwrap();
+        assert_eq!(Json::from_value(&tree.clone().into_value()), tree);
     }
 
     #[test]

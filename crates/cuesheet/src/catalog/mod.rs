@@ -15,8 +15,10 @@
 //!
 //! Every key of an entry is optional: `kind` defaults to `marker` (a labelled pulse),
 //! `label` to the action name, `color` to a neutral grey, `params` to `{}`; `tolerance`
-//! and `duration` (whole milliseconds) may be absent or `null`. Unknown keys are errors
-//! that name their path (`effects.fireworks.tolerence`), as in the show document.
+//! and `duration` (whole milliseconds) may be absent or `null`. The file is read and
+//! checked as a show document is: a syntax error or a repeated key is an error at its
+//! `line:column`, and a wrong type or an unknown key one at its path
+//! (`effects.fireworks.tolerence`), all of them reported at once.
 //!
 //! A show override for an action the catalog already has is merged key by key onto the
 //! catalog's entry (and `params` key by key onto its params), so `{"fireworks":
