@@ -2,11 +2,77 @@
 //! for syntax errors *and* duplicate keys. Integers stay integers (`i64`, or `u64` above
 //! `i64::MAX`) and everything else is `f64`, so `1.5`, `1e3` and `99999999999999999999`
 //! can each get a specific message. Objects keep their entries in document order.
+//!
+//! [`read_tree`] is the one way from a file's bytes to that tree, for every format: the
+//! encoding checks, then the tree, with each problem located.
 
 use std::collections::HashSet;
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use crate::error::{Location, Problem};
+
+/// The UTF-8 byte-order mark, which a file may start with.
+pub(crate) const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Decodes the bytes as UTF-8 (a BOM is skipped) and parses the strict JSON tree: encoding
+/// problems are about the whole input; syntax errors and duplicate keys are at
+/// `line:column`. `expected` names what an empty file should have been.
+pub(crate) fn read_tree(bytes: &[u8], expected: &str) -> Result<Json, Problem> {
+    let text = decode(bytes)?;
+    if text.trim().is_empty() {
+        return Err(Problem::whole(format!("empty file: expected {expected}")));
+    }
+    serde_json::from_str(text).map_err(|err| {
+        let (line, column) = (err.line(), err.column());
+        let full = err.to_string();
+        let suffix = format!(" at line {line} column {column}");
+        let message = full.strip_suffix(&suffix).unwrap_or(&full).to_owned();
+        Problem {
+            location: Location::LineColumn { line, column },
+            message,
+        }
+    })
+}
+
+fn decode(bytes: &[u8]) -> Result<&str, Problem> {
+    if let Some(encoding) = wide_encoding(bytes) {
+        return Err(Problem::whole(format!(
+            "not UTF-8 text (looks like {encoding}); save the file as UTF-8"
+        )));
+    }
+    let (body, skipped) = match bytes.strip_prefix(UTF8_BOM) {
+        Some(rest) => (rest, UTF8_BOM.len()),
+        None => (bytes, 0),
+    };
+    if let Some(at) = body.iter().position(|&b| b == 0) {
+        return Err(Problem::whole(format!(
+            "binary data, not JSON text (a NUL byte at byte {})",
+            at + skipped
+        )));
+    }
+    std::str::from_utf8(body).map_err(|err| {
+        Problem::whole(format!(
+            "invalid UTF-8 at byte {}; save the file as UTF-8",
+            err.valid_up_to() + skipped
+        ))
+    })
+}
+
+/// Recognises UTF-16/UTF-32 by byte-order mark, or by the NUL pattern that ASCII JSON
+/// text leaves in them.
+fn wide_encoding(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0xFF, 0xFE, 0, 0, ..] | [_, 0, 0, 0, ..] => Some("UTF-32 LE"),
+        [0, 0, 0xFE, 0xFF, ..] | [0, 0, 0, _, ..] => Some("UTF-32 BE"),
+        [0xFF, 0xFE, ..] => Some("UTF-16 LE"),
+        [0xFE, 0xFF, ..] => Some("UTF-16 BE"),
+        [a, 0, b, 0, ..] if *a != 0 && *b != 0 => Some("UTF-16 LE"),
+        [0, a, 0, b, ..] if *a != 0 && *b != 0 => Some("UTF-16 BE"),
+        _ => None,
+    }
+}
 
 /// A parsed JSON value with no duplicate keys.
 #[derive(Clone, Debug, PartialEq)]
@@ -39,6 +105,29 @@ impl Json {
             Json::Str(s) => format!("a string {}", quote(s)),
             Json::Array(_) => "an array".into(),
             Json::Object(_) => "an object".into(),
+        }
+    }
+
+    /// The tree of a `serde_json::Value` (the raw `effects` a show keeps), its numbers sorted
+    /// as the reader sorts them: what [`Json::into_value`] made comes back as it was, so a
+    /// kept value is checked as the text it came from.
+    pub(crate) fn from_value(value: &serde_json::Value) -> Json {
+        use serde_json::Value;
+        match value {
+            Value::Null => Json::Null,
+            Value::Bool(b) => Json::Bool(*b),
+            Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+                (Some(i), _) => Json::Int(i),
+                (None, Some(u)) => Json::UInt(u),
+                (None, None) => n.as_f64().map_or(Json::Null, Json::Float),
+            },
+            Value::String(s) => Json::Str(s.clone()),
+            Value::Array(items) => Json::Array(items.iter().map(Json::from_value).collect()),
+            Value::Object(map) => Json::Object(
+                map.iter()
+                    .map(|(k, v)| (k.clone(), Json::from_value(v)))
+                    .collect(),
+            ),
         }
     }
 
@@ -200,6 +289,16 @@ mod tests {
         assert!(err.to_string().contains("duplicate key \"k3\""), "{err}");
         let ok: Json = serde_json::from_str(&format!("{{{}}}", &text[..text.len() - 8])).unwrap();
         assert!(matches!(ok, Json::Object(e) if e.len() == 40));
+    }
+
+    #[test]
+    fn values_come_back_as_the_tree_they_were() {
+        let tree: Json = serde_json::from_str(
+            r#"{"i": -2, "u": 18446744073709551615, "f": 1e3, "g": 1.5, "s": "x",
+                "a": [null, true, {"z": 0, "b": []}]}"#,
+        )
+        .unwrap();
+        assert_eq!(Json::from_value(&tree.clone().into_value()), tree);
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //!   [`parse_rfc3339_ms`] convert at the edges.
 
 pub mod catalog;
+mod check;
 mod error;
 mod export;
 mod fast;

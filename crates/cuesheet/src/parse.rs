@@ -2,8 +2,9 @@
 //! `line:column`) -> validated [`Show`] or cue sheet (every semantic problem, with its
 //! path, in document order).
 
-use crate::error::{Location, ParseError, Problem};
-use crate::json::{Json, object_into_map, quote};
+use crate::check::Checker;
+use crate::error::{ParseError, Problem};
+use crate::json::{Json, UTF8_BOM, object_into_map, quote, read_tree};
 use crate::model::{Cue, Document, Marker, Show};
 use crate::{FORMAT_VERSION, fast, parse_rfc3339_ms};
 
@@ -28,7 +29,7 @@ pub fn parse(bytes: &[u8]) -> Result<Document, ParseError> {
 /// that prove it.
 #[doc(hidden)]
 pub fn parse_precise(bytes: &[u8]) -> Result<Document, ParseError> {
-    match read_tree(bytes)? {
+    match read_tree(bytes, SHOW_OR_SHEET)? {
         Json::Array(items) => check_sheet(items).map(Document::Sheet),
         Json::Object(entries) if looks_like_show(&entries) => {
             check_show(entries).map(Document::Show)
@@ -43,7 +44,7 @@ pub fn parse_show(bytes: &[u8]) -> Result<Show, ParseError> {
     if let Some(show) = fast_text(bytes).and_then(fast::show) {
         return Ok(show);
     }
-    match read_tree(bytes)? {
+    match read_tree(bytes, SHOW_OR_SHEET)? {
         Json::Object(entries) if looks_like_show(&entries) => check_show(entries),
         Json::Array(items) => Err(match check_sheet(items) {
             Ok(_) => Problem::whole(
@@ -63,7 +64,7 @@ pub fn parse_sheet(bytes: &[u8]) -> Result<Vec<Cue>, ParseError> {
     if let Some(cues) = fast_text(bytes).and_then(fast::sheet) {
         return Ok(cues);
     }
-    match read_tree(bytes)? {
+    match read_tree(bytes, SHOW_OR_SHEET)? {
         Json::Array(items) => check_sheet(items),
         Json::Object(entries) if looks_like_show(&entries) => Err(Problem::whole(
             "this is a show document, not a CDN cue sheet (a JSON array of cues); export it to get a cue sheet",
@@ -94,75 +95,15 @@ fn neither(root: &Json) -> Problem {
     }
 }
 
-// ---------------------------------------------------------------------------------------
-// Bytes to tree.
-
-const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
-
 /// The text for the fast path (valid UTF-8, BOM stripped), or `None`. It skips the scans
-/// for NUL bytes and wide encodings that [`decode`] makes for its messages: text with
+/// for NUL bytes and wide encodings that [`read_tree`] makes for its messages: text with
 /// either never parses as JSON, so it reaches the precise path anyway.
 fn fast_text(bytes: &[u8]) -> Option<&str> {
     std::str::from_utf8(bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes)).ok()
 }
 
-/// Decodes the bytes as UTF-8 (a BOM is skipped) and parses the strict JSON tree.
-fn read_tree(bytes: &[u8]) -> Result<Json, Problem> {
-    let text = decode(bytes)?;
-    if text.trim().is_empty() {
-        return Err(Problem::whole(
-            "empty file: expected a show document (a JSON object) or a cue sheet (a JSON array)",
-        ));
-    }
-    serde_json::from_str(text).map_err(|err| {
-        let (line, column) = (err.line(), err.column());
-        let full = err.to_string();
-        let suffix = format!(" at line {line} column {column}");
-        let message = full.strip_suffix(&suffix).unwrap_or(&full).to_owned();
-        Problem {
-            location: Location::LineColumn { line, column },
-            message,
-        }
-    })
-}
-
-fn decode(bytes: &[u8]) -> Result<&str, Problem> {
-    if let Some(encoding) = wide_encoding(bytes) {
-        return Err(Problem::whole(format!(
-            "not UTF-8 text (looks like {encoding}); save the file as UTF-8"
-        )));
-    }
-    let (body, skipped) = match bytes.strip_prefix(UTF8_BOM) {
-        Some(rest) => (rest, UTF8_BOM.len()),
-        None => (bytes, 0),
-    };
-    if let Some(at) = body.iter().position(|&b| b == 0) {
-        return Err(Problem::whole(format!(
-            "binary data, not JSON text (a NUL byte at byte {})",
-            at + skipped
-        )));
-    }
-    std::str::from_utf8(body).map_err(|err| {
-        Problem::whole(format!(
-            "invalid UTF-8 at byte {}; save the file as UTF-8",
-            err.valid_up_to() + skipped
-        ))
-    })
-}
-
-/// Recognises UTF-16/UTF-32 by byte-order mark, or by the NUL pattern that ASCII JSON
-/// text leaves in them.
-fn wide_encoding(bytes: &[u8]) -> Option<&'static str> {
-    match bytes {
-        [0xFF, 0xFE, 0, 0, ..] | [_, 0, 0, 0, ..] => Some("UTF-32 LE"),
-        [0, 0, 0xFE, 0xFF, ..] | [0, 0, 0, _, ..] => Some("UTF-32 BE"),
-        [0xFF, 0xFE, ..] => Some("UTF-16 LE"),
-        [0xFE, 0xFF, ..] => Some("UTF-16 BE"),
-        [a, 0, b, 0, ..] if *a != 0 && *b != 0 => Some("UTF-16 LE"),
-        [0, a, 0, b, ..] if *a != 0 && *b != 0 => Some("UTF-16 BE"),
-        _ => None,
-    }
-}
+/// What an empty file should have been.
+const SHOW_OR_SHEET: &str = "a show document (a JSON object) or a cue sheet (a JSON array)";
 
 // ---------------------------------------------------------------------------------------
 // Tree to show or sheet.
@@ -171,7 +112,6 @@ const SHOW_KEYS: &str =
     "cuestudio, title, audio, eventStart, timeServer, expectedDrift, cues, markers, effects";
 const SHOW_CUE_KEYS: &str = "time, action, tolerance, duration, params, lane, note";
 const SHEET_CUE_KEYS: &str = "time, action, tolerance, duration, params";
-const WHOLE_MS: &str = "must be a whole number of milliseconds >= 0";
 
 /// Where a list item sits: `cues[3]`, `markers[0]` or, in a sheet, `[3]`.
 #[derive(Clone, Copy)]
@@ -190,69 +130,8 @@ impl Item<'_> {
     }
 }
 
-/// Collects problems while walking the tree.
-#[derive(Default)]
-struct Checker {
-    problems: Vec<Problem>,
-}
-
+/// The show and sheet checks; the shared ones are in [`crate::check`].
 impl Checker {
-    fn report(&mut self, path: String, message: impl Into<String>) {
-        self.problems.push(Problem::at(path, message));
-    }
-
-    fn finish<T>(self, value: T) -> Result<T, ParseError> {
-        if self.problems.is_empty() {
-            Ok(value)
-        } else {
-            Err(ParseError {
-                problems: self.problems,
-            })
-        }
-    }
-
-    /// A whole number of ms >= 0 that fits `i64`.
-    fn whole_ms(&mut self, value: &Json, path: impl FnOnce() -> String) -> Option<i64> {
-        const MAX: i64 = i64::MAX;
-        // 2^63 as f64: the first float that does not fit i64.
-        const TOO_BIG: f64 = 9_223_372_036_854_775_808.0;
-        let got = match value {
-            Json::Int(n) if *n >= 0 => return Some(*n),
-            Json::Int(n) => format!("got {n}"),
-            Json::UInt(n) => format!("got {n}, which is too large (the maximum is {MAX})"),
-            Json::Float(f) if *f >= TOO_BIG => {
-                format!(
-                    "got a number too large for milliseconds (about {f:e}; the maximum is {MAX})"
-                )
-            }
-            Json::Float(f) if f.fract() != 0.0 => format!("got {f:?}, which has a fraction"),
-            Json::Float(f) if *f < 0.0 => format!("got {f:?}"),
-            Json::Float(f) => format!(
-                "got {f:?}, written with a decimal point or exponent; write it as the integer {}",
-                *f as i64
-            ),
-            Json::Str(s) if s.trim().parse::<i64>().is_ok() => {
-                format!("got a string {}; remove the quotes", quote(s))
-            }
-            other => format!("got {}", other.describe()),
-        };
-        self.report(path(), format!("{WHOLE_MS}, {got}"));
-        None
-    }
-
-    fn string(&mut self, value: Json, path: impl FnOnce() -> String) -> Option<String> {
-        match value {
-            Json::Str(s) => Some(s),
-            other => {
-                self.report(
-                    path(),
-                    format!("must be a string, got {}", other.describe()),
-                );
-                None
-            }
-        }
-    }
-
     fn action(&mut self, value: Json, path: impl FnOnce() -> String) -> Option<String> {
         match value {
             Json::Str(s) if !s.is_empty() => Some(s),
@@ -270,23 +149,6 @@ impl Checker {
                         "must be a non-empty string (the effect to fire), got {}",
                         other.describe()
                     ),
-                );
-                None
-            }
-        }
-    }
-
-    fn object(
-        &mut self,
-        value: Json,
-        path: impl FnOnce() -> String,
-    ) -> Option<Vec<(String, Json)>> {
-        match value {
-            Json::Object(entries) => Some(entries),
-            other => {
-                self.report(
-                    path(),
-                    format!("must be an object, got {}", other.describe()),
                 );
                 None
             }
@@ -333,10 +195,7 @@ impl Checker {
                     } else {
                         ("a cue sheet's cue", SHEET_CUE_KEYS)
                     };
-                    self.report(
-                        item.key(&key),
-                        format!("unknown key {} ({what} has {keys})", quote(&key)),
-                    );
+                    self.unknown_key(item.key(&key), &key, what, keys);
                 }
             }
         }
@@ -386,10 +245,7 @@ impl Checker {
                     has_label = true;
                     marker.label = self.string(value, || item.key("label")).unwrap_or_default();
                 }
-                _ => self.report(
-                    item.key(&key),
-                    format!("unknown key {} (a marker has time, label)", quote(&key)),
-                ),
+                _ => self.unknown_key(item.key(&key), &key, "a marker", "time, label"),
             }
         }
         if !has_time {
@@ -516,21 +372,16 @@ fn check_show(entries: Vec<(String, Json)>) -> Result<Show, ParseError> {
                     show.effects = Some(object_into_map(effects));
                 }
             }
-            _ => c.report(
-                key.clone(),
-                format!("unknown key {} (a show has {SHOW_KEYS})", quote(&key)),
-            ),
+            _ => c.unknown_key(key.clone(), &key, "a show", SHOW_KEYS),
         }
     }
     if !has_version {
-        c.problems.push(Problem::whole(format!(
+        c.report_whole(format!(
             "missing required key \"cuestudio\" (the format version, {FORMAT_VERSION})"
-        )));
+        ));
     }
     if !has_cues {
-        c.problems.push(Problem::whole(
-            "missing required key \"cues\" (an array of cues)",
-        ));
+        c.report_whole("missing required key \"cues\" (an array of cues)");
     }
     c.finish(show)
 }
