@@ -1,9 +1,11 @@
 //! Cuestudio: the editor, the CLI and the live follower.
 //!
-//! Layout (DESIGN.md): `doc` is the open show with its commands and undo history (no egui);
-//! `ui` draws panels and emits `doc` edits; `audio` decodes, builds peaks and plays;
-//! `preview` holds the pure effect functions and the drift model; `live` follows the time
-//! server; `publish` writes the CDN bundle for the event page; `app` wires everything together; `cli` is the command line.
+//! Layers, top to bottom (docs/architecture.md; `tests/layering.rs` keeps them): `cli` is
+//! the command line; `app` wires the editor together and applies what the panels ask for;
+//! `ui` draws the panels, which push `Action`s; `live` follows the time server, `audio`
+//! decodes, builds peaks and plays, `preview` holds the pure effect functions and the drift
+//! model, `publish` writes the CDN bundle; `doc` is the open show with its edits, commands
+//! and undo history (no egui).
 
 pub mod app;
 pub mod audio;

@@ -5,7 +5,7 @@ use timesync::{Status, TransportUpdate};
 
 use super::CuestudioApp;
 use crate::live::session::LiveSession;
-use crate::ui::live::PendingAdmin;
+use crate::ui::PendingAdmin;
 
 /// The live session and what the app keeps about it.
 #[derive(Default)]

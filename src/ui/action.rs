@@ -4,8 +4,9 @@
 
 use std::path::PathBuf;
 
+use timesync::TransportUpdate;
+
 use super::UiCommand;
-use super::live::PendingAdmin;
 use crate::doc::Edit;
 use crate::doc::autosave::Recovery;
 
@@ -83,4 +84,12 @@ pub enum Pending {
     /// Open this file, or ask which.
     Open(Option<PathBuf>),
     Quit,
+}
+
+/// A change the operator asked for, waiting for confirmation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PendingAdmin {
+    /// What it does, in the operator's words.
+    pub what: String,
+    pub update: TransportUpdate,
 }

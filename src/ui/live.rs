@@ -5,16 +5,8 @@
 use egui::{Color32, RichText};
 use timesync::{Status, TransportUpdate};
 
-use super::Action;
+use super::{Action, PendingAdmin};
 use crate::live::session::LiveSnapshot;
-
-/// A change the operator asked for, waiting for confirmation.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PendingAdmin {
-    /// What it does, in the operator's words.
-    pub what: String,
-    pub update: TransportUpdate,
-}
 
 /// The panel's fields.
 #[derive(Clone, Debug, Default)]

@@ -21,7 +21,7 @@ pub mod transport;
 use std::collections::BTreeSet;
 
 use crate::doc::CueId;
-pub use action::{Action, Pending, Purpose};
+pub use action::{Action, Pending, PendingAdmin, Purpose};
 pub use command::UiCommand;
 pub use time_map::{TimeMapping, TimeView};
 

@@ -6,8 +6,7 @@ use std::path::PathBuf;
 use egui::RichText;
 
 use super::command::shortcut_texts;
-use super::live::PendingAdmin;
-use super::{Action, Pending, Purpose, UiCommand};
+use super::{Action, Pending, PendingAdmin, Purpose, UiCommand};
 use crate::doc::autosave::Recovery;
 
 /// The open dialog and its own state.
