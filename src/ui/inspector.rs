@@ -5,7 +5,6 @@
 use std::collections::BTreeSet;
 
 use cuesheet::catalog::Catalog;
-use serde_json::Value;
 
 use super::field::TypedField;
 use super::tolerance::TOLERANCE_PRESETS;
@@ -107,11 +106,8 @@ fn patch_from(f: F, text: &str) -> Result<CuePatch, String> {
             if t.is_empty() {
                 p.params = Some(None);
             } else {
-                match serde_json::from_str::<Value>(t) {
-                    Ok(Value::Object(m)) => p.params = Some(Some(m)),
-                    Ok(_) => return Err("params: must be a JSON object".into()),
-                    Err(e) => return Err(format!("params: {e}")),
-                }
+                let m = cuesheet::parse_object(t).map_err(|e| format!("params: {e}"))?;
+                p.params = Some(Some(m));
             }
         }
     }

@@ -36,6 +36,25 @@ pub(crate) fn read_tree(bytes: &[u8], expected: &str) -> Result<Json, Problem> {
     })
 }
 
+/// Reads a JSON object typed by a person (a cue's or an effect's `params`) with the same
+/// strict reader as the files: a repeated key is an error, and so is anything but an
+/// object; the problem says where (`line:column`). Blank text is the empty object.
+pub fn parse_object(text: &str) -> Result<serde_json::Map<String, serde_json::Value>, Problem> {
+    if text.trim().is_empty() {
+        return Ok(serde_json::Map::new());
+    }
+    match read_tree(text.as_bytes(), "a JSON object")? {
+        tree @ Json::Object(_) => match tree.into_value() {
+            serde_json::Value::Object(map) => Ok(map),
+            _ => Err(Problem::whole("expected a JSON object")),
+        },
+        other => Err(Problem::whole(format!(
+            "expected a JSON object, e.g. {{\"color\": \"#ffd700\"}}, got {}",
+            other.describe()
+        ))),
+    }
+}
+
 fn decode(bytes: &[u8]) -> Result<&str, Problem> {
     if let Some(encoding) = wide_encoding(bytes) {
         return Err(Problem::whole(format!(
@@ -253,6 +272,25 @@ impl<'de> Visitor<'de> for JsonVisitor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_typed_object_is_read_as_strictly_as_a_file() {
+        let map = parse_object(r##"{"color": "#ffd700", "count": 3}"##).unwrap();
+        assert_eq!(map.len(), 2);
+        assert!(
+            parse_object("  ").unwrap().is_empty(),
+            "blank is the empty object"
+        );
+        let dup = parse_object("{\"a\": 1,\n \"a\": 2}").unwrap_err();
+        assert_eq!(dup.to_string(), "2:4: duplicate key \"a\"");
+        let not = parse_object("[1]").unwrap_err();
+        assert!(
+            not.to_string().starts_with("expected a JSON object"),
+            "{not}"
+        );
+        let bad = parse_object("{\"a\": }").unwrap_err();
+        assert!(bad.to_string().starts_with("1:7: "), "{bad}");
+    }
 
     #[test]
     fn keeps_integers_apart_from_floats() {

@@ -80,14 +80,7 @@ pub fn check_new_action(name: &str, catalog: &Catalog) -> Result<(), String> {
 }
 
 fn parse_params(text: &str) -> Result<Map<String, Value>, String> {
-    if text.trim().is_empty() {
-        return Ok(Map::new());
-    }
-    match serde_json::from_str::<Value>(text) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err("params must be a JSON object, e.g. {\"color\": \"#ffd700\"}".into()),
-        Err(e) => Err(format!("line {}, column {}: {e}", e.line(), e.column())),
-    }
+    cuesheet::parse_object(text).map_err(|e| format!("params: {e}"))
 }
 
 pub fn catalog_ui(

@@ -67,6 +67,15 @@ fn typed_values_are_checked() {
     assert_eq!(parse_opt_ms("1.5"), Ok(Some(1500)));
     assert_eq!(parse_opt_ms("01:02.5"), Ok(Some(62_500)));
     assert!(parse_params("[1]").is_err());
-    assert!(parse_params("{\"a\": ").unwrap_err().starts_with("line 1"));
+    assert!(
+        parse_params("{\"a\": ")
+            .unwrap_err()
+            .starts_with("params: 1:")
+    );
+    // As strict as a file: a repeated key is an error where it is.
+    assert_eq!(
+        parse_params("{\"a\": 1, \"a\": 2}").unwrap_err(),
+        "params: 1:12: duplicate key \"a\""
+    );
     assert_eq!(parse_params("").map(|m| m.len()), Ok(0));
 }
