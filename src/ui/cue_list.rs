@@ -3,7 +3,8 @@
 
 use egui_extras::{Column, TableBuilder};
 
-use super::{Action, EditorState, timeline::select_click};
+use super::selection::select_click;
+use super::{Action, EditorState};
 use crate::doc::{CueId, Document};
 
 #[derive(Default)]

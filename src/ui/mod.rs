@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod command;
 pub mod cue_list;
 pub mod inspector;
+pub mod selection;
 pub mod stage;
 pub mod time_map;
 pub mod timeline;
