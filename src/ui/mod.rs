@@ -12,7 +12,7 @@ pub mod timeline;
 
 use std::collections::BTreeSet;
 
-use crate::doc::{CueId, Edit};
+use crate::doc::{CueId, Edit, MarkerId};
 pub use command::UiCommand;
 pub use time_map::{TimeMapping, TimeView};
 
@@ -35,6 +35,9 @@ pub enum Action {
 #[derive(Default)]
 pub struct EditorState {
     pub selection: BTreeSet<CueId>,
+    /// The selected marker. Cues and a marker are never selected together: see
+    /// [`EditorState::selected_marker_index`] and the rest of `selection.rs`.
+    pub selected_marker: Option<MarkerId>,
     pub view: TimeView,
     /// Set by "zoom to fit" and on opening; applied by the timeline once it knows its width.
     pub fit_pending: bool,

@@ -1,15 +1,17 @@
-//! The timeline's input: zoom and pan, the pointer (add, select, move, rubber band, scrub)
-//! and the scrollbar. Changes to the document go out as [`Action`]s.
+//! The timeline's input: zoom and pan, the pointer (add, select, move, rubber band, scrub;
+//! select, move and rename markers) and the scrollbar. Changes to the document go out as
+//! [`Action`]s.
 
 use std::collections::BTreeSet;
 
 use egui::{Color32, Pos2, Rect, Sense, Stroke, StrokeKind, Vec2};
 
 use super::TimelineInput;
-use super::cues::{Hit, cue_at, cues_in_band};
+use super::cues::{cue_at, cues_in_band};
 use super::layout::Layout;
-use crate::doc::{CueId, Edit};
-use crate::ui::selection::select_click;
+use super::markers::{marker_at, start_rename};
+use super::paint::Hits;
+use crate::doc::{CueId, Edit, MarkerId};
 use crate::ui::{Action, EditorState, TimeMapping, time_map};
 
 /// How close (in points) a drag must come to a snap target to snap.
@@ -21,6 +23,12 @@ pub(super) enum Drag {
     /// Moving the selection; `anchor` is the grabbed cue, `origin_ms` its time at the start.
     Cues {
         anchor: CueId,
+        origin_ms: i64,
+        merge: u64,
+    },
+    /// Moving a marker; `origin_ms` is its time at the start.
+    Marker {
+        id: MarkerId,
         origin_ms: i64,
         merge: u64,
     },
@@ -66,8 +74,8 @@ pub(super) struct PointerCtx<'a> {
     pub input: &'a TimelineInput<'a>,
     pub lay: &'a Layout,
     pub map: TimeMapping,
-    /// Where each cue was drawn this frame.
-    pub hits: &'a [Hit],
+    /// Where each cue and marker was drawn this frame.
+    pub hits: &'a Hits,
     pub modifiers: egui::Modifiers,
 }
 
@@ -78,7 +86,12 @@ impl PointerCtx<'_> {
     }
 
     fn cue_at(&self, p: Pos2) -> Option<CueId> {
-        cue_at(self.hits, p)
+        cue_at(&self.hits.cues, p)
+    }
+
+    /// The marker whose flag or label is at `p` (in the markers row).
+    fn marker_at(&self, p: Pos2) -> Option<MarkerId> {
+        marker_at(&self.hits.markers, p)
     }
 }
 
@@ -88,7 +101,7 @@ pub(super) fn handle_pointer(
     state: &mut EditorState,
     actions: &mut Vec<Action>,
 ) {
-    if add_cue_on_double_click(cx, state, actions) {
+    if rename_on_double_click(cx, state) || add_cue_on_double_click(cx, state, actions) {
         return;
     }
     if cx.response.clicked() {
@@ -109,6 +122,22 @@ pub(super) fn handle_pointer(
     if cx.response.drag_stopped() {
         on_drag_stop(cx, state, pointer, actions);
     }
+}
+
+/// Double-click on a marker opens its rename field.
+fn rename_on_double_click(cx: &PointerCtx<'_>, state: &mut EditorState) -> bool {
+    if !cx.response.double_clicked() || cx.input.read_only {
+        return false;
+    }
+    let Some(id) = cx
+        .response
+        .interact_pointer_pos()
+        .and_then(|p| cx.marker_at(p))
+    else {
+        return false;
+    };
+    start_rename(state, cx.input, id);
+    true
 }
 
 /// Double-click on empty lane space adds a cue there with the new-cue action.
@@ -139,28 +168,39 @@ fn add_cue_on_double_click(
     true
 }
 
-/// A click on the header rows seeks; on a cue selects it; elsewhere clears the selection.
+/// A click on a marker selects it and seeks to it; elsewhere on the header rows seeks; on a
+/// cue selects it; elsewhere clears the selection.
 fn on_click(cx: &PointerCtx<'_>, state: &mut EditorState, actions: &mut Vec<Action>) {
     let Some(p) = cx.response.interact_pointer_pos() else {
         return;
     };
-    if cx.lay.in_header(p) {
+    if let Some((id, marker)) = cx
+        .marker_at(p)
+        .and_then(|id| Some((id, cx.input.doc.marker(id)?)))
+    {
+        state.select_marker(id);
+        actions.push(Action::Seek(marker.time));
+    } else if cx.lay.in_header(p) {
         actions.push(Action::Seek(cx.map.time_from_x(p.x).max(0)));
     } else if let Some(id) = cx.cue_at(p) {
-        select_click(&mut state.selection, id, cx.modifiers);
+        state.click_cue(id, cx.modifiers);
     } else if !cx.additive() {
-        state.selection.clear();
+        state.clear_selection();
     }
 }
 
-/// Starts a scrub (ruler, waveform), a move (a cue) or a rubber band (empty lane space).
+/// Starts a scrub (ruler, waveform), a move (a marker, a cue) or a rubber band (empty lane
+/// space).
 fn on_drag_start(cx: &PointerCtx<'_>, state: &mut EditorState) {
     let Some(p) = cx.response.interact_pointer_pos() else {
         return;
     };
+    let editable = !cx.input.read_only;
     state.timeline.drag = if cx.lay.ruler.contains(p) || cx.lay.wave.contains(p) {
         Some(Drag::Scrub)
-    } else if let Some(id) = cx.cue_at(p).filter(|_| !cx.input.read_only) {
+    } else if let Some(id) = cx.marker_at(p).filter(|_| editable) {
+        start_marker_drag(cx, state, id)
+    } else if let Some(id) = cx.cue_at(p).filter(|_| editable) {
         start_cue_drag(cx, state, id)
     } else if p.y > cx.lay.markers.bottom() {
         Some(Drag::Select {
@@ -172,8 +212,20 @@ fn on_drag_start(cx: &PointerCtx<'_>, state: &mut EditorState) {
     };
 }
 
+/// Grabbing a marker selects it and moves it.
+fn start_marker_drag(cx: &PointerCtx<'_>, state: &mut EditorState, id: MarkerId) -> Option<Drag> {
+    let origin_ms = cx.input.doc.marker(id)?.time;
+    state.select_marker(id);
+    Some(Drag::Marker {
+        id,
+        origin_ms,
+        merge: state.gesture_key(),
+    })
+}
+
 /// Grabbing a cue selects it (unless it already is) and moves the whole selection.
 fn start_cue_drag(cx: &PointerCtx<'_>, state: &mut EditorState, id: CueId) -> Option<Drag> {
+    state.selected_marker = None;
     if !state.selection.contains(&id) {
         if !cx.additive() {
             state.selection.clear();
@@ -196,6 +248,11 @@ fn on_drag(cx: &PointerCtx<'_>, state: &mut EditorState, p: Pos2, actions: &mut 
             origin_ms,
             merge,
         }) => drag_cues(cx, state, anchor, origin_ms, merge, actions),
+        Some(Drag::Marker {
+            id,
+            origin_ms,
+            merge,
+        }) => drag_marker(cx, state, id, origin_ms, merge, actions),
         Some(Drag::Select { from, .. }) => {
             cx.ui.painter().rect(
                 Rect::from_two_pos(from, p),
@@ -248,7 +305,7 @@ fn drag_cues(
     let Some(cur) = cx.input.doc.cue(anchor).map(|c| c.time) else {
         return;
     };
-    let candidates = || snap_candidates(cx.input, &state.selection, &cx.map, cx.input.playhead_ms);
+    let candidates = || snap_candidates(cx, &state.selection, None);
     let Some(target) = drag_target(cx, state, origin_ms, candidates) else {
         return;
     };
@@ -262,6 +319,37 @@ fn drag_cues(
     }
 }
 
+/// Moves the grabbed marker to follow the pointer, snapping like a cue; each frame's move
+/// merges into the drag's one undo step. The markers stay sorted, so its index may change
+/// from frame to frame: it is looked up by id.
+fn drag_marker(
+    cx: &PointerCtx<'_>,
+    state: &EditorState,
+    id: MarkerId,
+    origin_ms: i64,
+    merge: u64,
+    actions: &mut Vec<Action>,
+) {
+    let doc = cx.input.doc;
+    let Some((index, cur)) = doc
+        .marker_index(id)
+        .and_then(|i| Some((i, doc.markers().get(i)?.time)))
+    else {
+        return;
+    };
+    let candidates = || snap_candidates(cx, &BTreeSet::new(), Some(index));
+    let Some(target) = drag_target(cx, state, origin_ms, candidates) else {
+        return;
+    };
+    if target != cur {
+        actions.push(Action::Edit(Edit::MoveMarker {
+            index,
+            time: target,
+            merge: Some(merge),
+        }));
+    }
+}
+
 fn on_drag_stop(
     cx: &PointerCtx<'_>,
     state: &mut EditorState,
@@ -269,11 +357,11 @@ fn on_drag_stop(
     actions: &mut Vec<Action>,
 ) {
     match state.timeline.drag.take() {
-        Some(Drag::Cues { .. }) => actions.push(Action::SealHistory),
+        Some(Drag::Cues { .. } | Drag::Marker { .. }) => actions.push(Action::SealHistory),
         Some(Drag::Select { from, additive }) => {
             if let Some(p) = pointer {
                 if !additive {
-                    state.selection.clear();
+                    state.clear_selection();
                 }
                 let band = Rect::from_two_pos(from, p);
                 state
@@ -290,27 +378,29 @@ fn on_drag_stop(
     }
 }
 
-/// Snap targets for a drag: markers, the playhead and unselected cues near the view.
+/// Snap targets for a drag: markers (but the one at `moving_marker`), the playhead and the
+/// cues near the view that are not in `moving_cues`.
 fn snap_candidates(
-    input: &TimelineInput<'_>,
-    selection: &BTreeSet<CueId>,
-    map: &TimeMapping,
-    playhead: i64,
+    cx: &PointerCtx<'_>,
+    moving_cues: &BTreeSet<CueId>,
+    moving_marker: Option<usize>,
 ) -> Vec<i64> {
+    let (input, map) = (cx.input, &cx.map);
     let (start, end) = (map.start_ms, map.end_ms());
     let mut c: Vec<i64> = input
         .doc
         .markers()
         .iter()
-        .map(|m| m.time)
-        .filter(|t| (start..=end).contains(t))
+        .enumerate()
+        .filter(|&(i, m)| Some(i) != moving_marker && (start..=end).contains(&m.time))
+        .map(|(_, m)| m.time)
         .collect();
-    c.push(playhead);
+    c.push(input.playhead_ms);
     c.extend(
         input
             .doc
             .cues()
-            .filter(|(id, cue)| !selection.contains(id) && (start..=end).contains(&cue.time))
+            .filter(|(id, cue)| !moving_cues.contains(id) && (start..=end).contains(&cue.time))
             .map(|(_, cue)| cue.time)
             .take(2000),
     );

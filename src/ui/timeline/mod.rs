@@ -29,6 +29,7 @@ use cues::{Cluster, CueLook, min_gap_ms};
 use interaction::{Drag, PointerCtx};
 use layout::Layout;
 pub use layout::{GUTTER_W, LANE_H, MARKERS_H, RULER_H, WAVE_H};
+use markers::Rename;
 use paint::PaintCtx;
 
 /// Everything the timeline reads for one frame.
@@ -52,6 +53,8 @@ pub struct TimelineInput<'a> {
 /// The timeline's own view state.
 pub struct TimelineState {
     drag: Option<Drag>,
+    /// The marker being renamed in place, if any.
+    rename: Option<Rename>,
     /// Per lane (in `Document::lanes` order), cue indices sorted by time, for `revision`.
     lane_orders: Vec<Vec<usize>>,
     /// Colour and effective tolerance per cue (document order), for `order_revision`.
@@ -83,6 +86,7 @@ impl Default for TimelineState {
     fn default() -> Self {
         Self {
             drag: None,
+            rename: None,
             lane_orders: Vec::new(),
             lanes: Vec::new(),
             content_end_ms: 0,
@@ -111,6 +115,10 @@ pub fn timeline_ui(
 ) {
     let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
     state.timeline.last_rect = rect;
+    // Cues selected elsewhere (select all, a new cue, a finding) deselect the marker.
+    if !state.selection.is_empty() {
+        state.selected_marker = None;
+    }
     state.timeline.refresh_index(input.doc, input.catalog);
     let lay = Layout::new(rect, state.timeline.lanes.clone());
     let width = lay.ruler.width();
@@ -143,7 +151,7 @@ pub fn timeline_ui(
         input,
     };
     let hits = paint::paint_timeline(&paint);
-    state.timeline.last_cue_count = hits.len();
+    state.timeline.last_cue_count = hits.cues.len();
 
     state.timeline.hover_ms = response
         .hover_pos()
@@ -159,5 +167,6 @@ pub fn timeline_ui(
         modifiers: ui.input(|i| i.modifiers),
     };
     interaction::handle_pointer(&pointer, state, actions);
+    markers::rename_ui(ui, state, input, &lay, &map, actions);
     interaction::scrollbar_ui(ui, &lay, rect, state, end_ms);
 }

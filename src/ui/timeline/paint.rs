@@ -9,7 +9,7 @@ use egui::{Align2, Color32, CornerRadius, FontId, Pos2, Rect, Stroke, StrokeKind
 use super::TimelineInput;
 use super::cues::{Cluster, CueLook, Hit, tier_color};
 use super::layout::Layout;
-use super::markers;
+use super::markers::{self, MarkerHit};
 use crate::ui::{EditorState, TimeMapping};
 
 /// What drawing one frame of the timeline reads.
@@ -25,17 +25,23 @@ pub(super) struct PaintCtx<'a> {
     pub input: &'a TimelineInput<'a>,
 }
 
-/// Draws everything in order, back to front; returns where each drawn cue is.
-pub(super) fn paint_timeline(cx: &PaintCtx<'_>) -> Vec<Hit> {
+/// Where the cues and markers were drawn, for the pointer.
+pub(super) struct Hits {
+    pub cues: Vec<Hit>,
+    pub markers: Vec<MarkerHit>,
+}
+
+/// Draws everything in order, back to front; returns where each cue and marker is.
+pub(super) fn paint_timeline(cx: &PaintCtx<'_>) -> Hits {
     cx.painter
         .rect_filled(cx.rect, 0.0, cx.visuals.extreme_bg_color);
     draw_gutter(cx);
     draw_ruler(cx);
     draw_wave(cx);
-    markers::draw_markers(cx);
-    let hits = draw_cues(cx);
+    let markers = markers::draw_markers(cx);
+    let cues = draw_cues(cx);
     draw_loop_and_playhead(cx);
-    hits
+    Hits { cues, markers }
 }
 
 fn draw_gutter(cx: &PaintCtx<'_>) {
