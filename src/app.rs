@@ -713,7 +713,10 @@ impl CuestudioApp {
             UiCommand::Undo => editable && self.doc.can_undo(),
             UiCommand::Redo | UiCommand::RedoAlt => editable && self.doc.can_redo(),
             UiCommand::Copy => selected,
-            UiCommand::Cut | UiCommand::Delete => editable && selected,
+            UiCommand::Cut => editable && selected,
+            UiCommand::Delete => {
+                editable && (selected || self.editor.selected_marker_index(&self.doc).is_some())
+            }
             UiCommand::Paste => editable && !self.clipboard.is_empty(),
             UiCommand::TapCue | UiCommand::AddMarker | UiCommand::ImportSheet => editable,
             _ => true,
@@ -825,6 +828,9 @@ impl CuestudioApp {
                 if !ids.is_empty() {
                     self.apply_edit(Edit::DeleteCues { ids });
                     self.editor.selection.clear();
+                } else if let Some(index) = self.editor.selected_marker_index(&self.doc) {
+                    self.apply_edit(Edit::DeleteMarker { index });
+                    self.editor.selected_marker = None;
                 }
             }
             UiCommand::SelectAll => {

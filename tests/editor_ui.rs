@@ -508,6 +508,38 @@ fn double_click_renames_a_marker_and_escape_cancels() {
 }
 
 #[test]
+fn the_delete_key_deletes_the_selected_marker_and_undo_brings_it_back() {
+    let mut ed = editor();
+    ed.open(sample());
+    ed.view_from(14_000);
+    let id = ed.marker_id(16_000);
+    let count = ed.harness.state().doc.markers().len();
+    ed.click_at(ed.marker_flag(16_000));
+    assert_eq!(ed.harness.state().editor.selected_marker, Some(id));
+    assert!(
+        ed.harness
+            .state()
+            .command_applies(cuestudio::ui::UiCommand::Delete)
+    );
+    ed.harness.key_press(Key::Delete);
+    ed.harness.run_steps(2);
+    let app = ed.harness.state();
+    assert_eq!(app.doc.markers().len(), count - 1);
+    assert_eq!(app.doc.marker(id), None);
+    assert_eq!(
+        app.doc.history_labels().0.last().copied(),
+        Some("Delete marker")
+    );
+    assert!(
+        !app.command_applies(cuestudio::ui::UiCommand::Delete),
+        "nothing selected"
+    );
+    ed.undo();
+    assert_eq!(ed.harness.state().doc.markers().len(), count);
+    assert_eq!(ed.marker(id).time, 16_000);
+}
+
+#[test]
 fn inspector_edits_the_selected_cue() {
     let mut ed = editor();
     ed.open(sample());
