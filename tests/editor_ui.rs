@@ -263,14 +263,22 @@ impl Editor {
     }
 
     fn drag(&mut self, from: Pos2, to: Pos2) {
+        self.drag_with(from, to, Modifiers::NONE);
+    }
+
+    /// Drags from `from` to `to` in ten moves, holding `modifiers` throughout.
+    fn drag_with(&mut self, from: Pos2, to: Pos2, modifiers: Modifiers) {
         let h = &mut self.harness;
+        if modifiers != Modifiers::NONE {
+            h.event(egui::Event::ModifiersChanged(modifiers));
+        }
         h.event(egui::Event::PointerMoved(from));
         h.step();
         h.event(egui::Event::PointerButton {
             pos: from,
             button: egui::PointerButton::Primary,
             pressed: true,
-            modifiers: Modifiers::NONE,
+            modifiers,
         });
         h.step();
         for i in 1..=10 {
@@ -282,11 +290,250 @@ impl Editor {
             pos: to,
             button: egui::PointerButton::Primary,
             pressed: false,
-            modifiers: Modifiers::NONE,
+            modifiers,
         });
         h.step();
+        if modifiers != Modifiers::NONE {
+            h.event(egui::Event::ModifiersChanged(Modifiers::NONE));
+        }
         h.step();
     }
+
+    /// One press and release at `pos`, then two frames (half a second here), so that a next
+    /// click is not taken for a double click.
+    fn click_at(&mut self, pos: Pos2) {
+        self.press_release(pos);
+        self.harness.run_steps(2);
+    }
+
+    /// Two clicks at `pos` in one frame: a frame here lasts 0.25 s, longer than a double
+    /// click may take.
+    fn double_click_at(&mut self, pos: Pos2) {
+        let h = &mut self.harness;
+        h.event(egui::Event::PointerMoved(pos));
+        h.step();
+        for pressed in [true, false, true, false] {
+            h.input_mut().events.push(egui::Event::PointerButton {
+                pos,
+                button: egui::PointerButton::Primary,
+                pressed,
+                modifiers: Modifiers::NONE,
+            });
+        }
+        h.step();
+        h.run_steps(2);
+    }
+
+    fn press_release(&mut self, pos: Pos2) {
+        let h = &mut self.harness;
+        h.event(egui::Event::PointerMoved(pos));
+        h.step();
+        for pressed in [true, false] {
+            h.event(egui::Event::PointerButton {
+                pos,
+                button: egui::PointerButton::Primary,
+                pressed,
+                modifiers: Modifiers::NONE,
+            });
+            h.step();
+        }
+    }
+
+    /// Where the flag of the marker at `time` is drawn (the view must show it).
+    fn marker_flag(&self, time: i64) -> Pos2 {
+        let top = self.timeline_rect().top()
+            + cuestudio::ui::timeline::RULER_H
+            + cuestudio::ui::timeline::WAVE_H;
+        Pos2::new(
+            self.timeline_x(time) + 1.0,
+            top + cuestudio::ui::timeline::MARKERS_H / 2.0,
+        )
+    }
+
+    /// The id of the marker at `time`.
+    fn marker_id(&self, time: i64) -> cuestudio::doc::MarkerId {
+        let doc = &self.harness.state().doc;
+        let i = doc
+            .markers()
+            .iter()
+            .position(|m| m.time == time)
+            .expect("a marker at that time");
+        doc.marker_ids()[i]
+    }
+
+    fn marker(&self, id: cuestudio::doc::MarkerId) -> cuesheet::Marker {
+        self.harness
+            .state()
+            .doc
+            .marker(id)
+            .cloned()
+            .expect("the marker")
+    }
+
+    fn undo(&mut self) {
+        self.harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+        self.harness.run_steps(2);
+    }
+}
+
+#[test]
+fn a_marker_is_selected_by_click_and_dragged_to_the_grid_in_one_undo_step() {
+    let mut ed = editor();
+    ed.open(sample());
+    ed.view_from(14_000);
+    ed.harness.state_mut().editor.timeline.snapping = true;
+    // The sample's "曲1 / Song 1" at 16 s; a cue is selected first.
+    let id = ed.marker_id(16_000);
+    let cue = ed.harness.state().doc.cue_ids()[0];
+    ed.harness.state_mut().editor.selection.insert(cue);
+    let flag = ed.marker_flag(16_000);
+    ed.click_at(flag);
+    let app = ed.harness.state();
+    assert_eq!(app.editor.selected_marker, Some(id));
+    assert!(
+        app.editor.selection.is_empty(),
+        "the marker replaces the cues"
+    );
+    assert_eq!(app.playhead_ms(), 16_000, "a click on a marker seeks to it");
+    let steps_before = app.doc.history_labels().0.len();
+
+    // 53 points at 10 ms a point is 16 530 ms, which snaps to the 250 ms grid.
+    ed.drag(flag, flag + egui::vec2(53.0, 0.0));
+    assert_eq!(ed.marker(id).time, 16_500);
+    let (labels, _) = ed.harness.state().doc.history_labels();
+    assert_eq!(labels.len(), steps_before + 1, "{labels:?}");
+    assert_eq!(labels.last().copied(), Some("Move marker"));
+    assert_eq!(ed.harness.state().editor.selected_marker, Some(id));
+    ed.undo();
+    assert_eq!(ed.marker(id).time, 16_000, "one undo restores the drag");
+
+    // With Alt the drag does not snap.
+    ed.drag_with(flag, flag + egui::vec2(53.0, 0.0), Modifiers::ALT);
+    assert_eq!(ed.marker(id).time, 16_530);
+    ed.undo();
+    assert_eq!(ed.marker(id).time, 16_000);
+
+    // Clicking a cue deselects the marker.
+    let (cue, cue_time, lane) = {
+        let doc = &ed.harness.state().doc;
+        let (cue, c) = doc
+            .cues()
+            .find(|(_, c)| c.time == 20_000)
+            .expect("the sample's cue at 20 s");
+        (cue, c.time, c.lane.clone().unwrap_or_default())
+    };
+    let y = ed.lane_center_y(&lane);
+    ed.click_at(Pos2::new(ed.timeline_x(cue_time) + 2.0, y));
+    let editor = &ed.harness.state().editor;
+    assert_eq!(editor.selected_marker, None);
+    assert!(editor.selection.contains(&cue));
+}
+
+#[test]
+fn a_marker_dragged_past_another_keeps_its_selection() {
+    let mut ed = editor();
+    ed.open(sample());
+    // 50 ms a point from 60 s: "休憩 / Break" at 64 s and "曲2 / Song 2" at 80 s both show.
+    {
+        let app = ed.harness.state_mut();
+        app.editor.fit_pending = false;
+        app.editor.view = cuestudio::ui::TimeView {
+            start_ms: 60_000,
+            ms_per_px: 50.0,
+        };
+        app.editor.timeline.snapping = false;
+    }
+    ed.harness.run_steps(2);
+    let id = ed.marker_id(64_000);
+    let flag = ed.marker_flag(64_000);
+    // 400 points at 50 ms a point: 20 s later, past the marker at 80 s.
+    ed.drag(flag, flag + egui::vec2(400.0, 0.0));
+    let doc = &ed.harness.state().doc;
+    let times: Vec<i64> = doc.markers().iter().map(|m| m.time).collect();
+    assert_eq!(times, [0, 16_000, 80_000, 84_000, 128_000]);
+    assert_eq!(doc.marker_index(id), Some(3));
+    assert_eq!(ed.harness.state().editor.selected_marker, Some(id));
+    ed.undo();
+    assert_eq!(ed.harness.state().doc.marker_index(id), Some(2));
+    assert_eq!(ed.marker(id).time, 64_000);
+}
+
+#[test]
+fn double_click_renames_a_marker_and_escape_cancels() {
+    let mut ed = editor();
+    ed.open(sample());
+    ed.view_from(14_000);
+    let id = ed.marker_id(16_000);
+    let flag = ed.marker_flag(16_000);
+    let steps_before = ed.harness.state().doc.history_labels().0.len();
+    ed.double_click_at(flag);
+    assert_eq!(
+        ed.harness.get_by_label("Marker name").value().as_deref(),
+        Some("曲1 / Song 1")
+    );
+    ed.harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    ed.harness.run_steps(1);
+    type_slowly(&mut ed, "Marker name", "サビ / Chorus");
+    assert_eq!(
+        ed.marker(id).label,
+        "曲1 / Song 1",
+        "nothing changes while typing"
+    );
+    ed.harness.key_press(Key::Enter);
+    ed.harness.run_steps(2);
+    assert_eq!(ed.marker(id).label, "サビ / Chorus");
+    assert!(ed.harness.query_by_label("Marker name").is_none(), "closed");
+    let (labels, _) = ed.harness.state().doc.history_labels();
+    assert_eq!(labels.len(), steps_before + 1, "one step: {labels:?}");
+    assert_eq!(labels.last().copied(), Some("Rename marker"));
+    ed.undo();
+    assert_eq!(ed.marker(id).label, "曲1 / Song 1");
+
+    // Escape closes the field and keeps the name.
+    ed.double_click_at(flag);
+    ed.harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    ed.harness.run_steps(1);
+    type_slowly(&mut ed, "Marker name", "x");
+    ed.harness.key_press(Key::Escape);
+    ed.harness.run_steps(2);
+    assert!(ed.harness.query_by_label("Marker name").is_none(), "closed");
+    assert_eq!(ed.marker(id).label, "曲1 / Song 1");
+    assert!(
+        ed.harness.state().doc.can_redo(),
+        "no edit was made: the undone rename can still be redone"
+    );
+}
+
+#[test]
+fn the_delete_key_deletes_the_selected_marker_and_undo_brings_it_back() {
+    let mut ed = editor();
+    ed.open(sample());
+    ed.view_from(14_000);
+    let id = ed.marker_id(16_000);
+    let count = ed.harness.state().doc.markers().len();
+    ed.click_at(ed.marker_flag(16_000));
+    assert_eq!(ed.harness.state().editor.selected_marker, Some(id));
+    assert!(
+        ed.harness
+            .state()
+            .command_applies(cuestudio::ui::UiCommand::Delete)
+    );
+    ed.harness.key_press(Key::Delete);
+    ed.harness.run_steps(2);
+    let app = ed.harness.state();
+    assert_eq!(app.doc.markers().len(), count - 1);
+    assert_eq!(app.doc.marker(id), None);
+    assert_eq!(
+        app.doc.history_labels().0.last().copied(),
+        Some("Delete marker")
+    );
+    assert!(
+        !app.command_applies(cuestudio::ui::UiCommand::Delete),
+        "nothing selected"
+    );
+    ed.undo();
+    assert_eq!(ed.harness.state().doc.markers().len(), count);
+    assert_eq!(ed.marker(id).time, 16_000);
 }
 
 #[test]

@@ -122,8 +122,16 @@ impl CuestudioApp {
             }
             UiCommand::Paste => self.apply_opt(commands::paste(&self.clipboard, playhead)),
             UiCommand::Delete => {
-                self.apply_opt(commands::delete(&ids));
-                self.editor.selection.clear();
+                // The selected cues; else the selected marker.
+                if ids.is_empty() {
+                    if let Some(index) = self.editor.selected_marker_index(&self.doc) {
+                        self.apply_edit(Edit::DeleteMarker { index });
+                        self.editor.selected_marker = None;
+                    }
+                } else {
+                    self.apply_opt(commands::delete(&ids));
+                    self.editor.selection.clear();
+                }
             }
             UiCommand::SelectAll => {
                 self.editor.selection = self.doc.cue_ids().iter().copied().collect();

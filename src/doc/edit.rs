@@ -4,7 +4,7 @@
 use cuesheet::{Cue, Marker};
 use serde_json::{Map, Value};
 
-use super::{CueId, Document};
+use super::{CueId, Document, MarkerId};
 
 /// Fields to set on every targeted cue. `None` leaves a field alone; for optional fields,
 /// `Some(None)` clears it.
@@ -72,6 +72,17 @@ pub enum Edit {
     DeleteMarker {
         index: usize,
     },
+    /// Move the marker at `index` to `time` (at least 0). The markers stay sorted by time,
+    /// so its index may change: [`Document::marker_index`] of its id tells where it went.
+    MoveMarker {
+        index: usize,
+        time: i64,
+        merge: Option<u64>,
+    },
+    RenameMarker {
+        index: usize,
+        label: String,
+    },
     SetTitle {
         title: Option<String>,
         merge: Option<u64>,
@@ -116,6 +127,8 @@ impl Edit {
             Edit::PatchCues { ids, .. } => n("Edit", ids.len()),
             Edit::AddMarker { .. } => "Add marker".to_owned(),
             Edit::DeleteMarker { .. } => "Delete marker".to_owned(),
+            Edit::MoveMarker { .. } => "Move marker".to_owned(),
+            Edit::RenameMarker { .. } => "Rename marker".to_owned(),
             Edit::SetTitle { .. } => "Set title".to_owned(),
             Edit::SetExpectedDrift { .. } => "Set expected drift".to_owned(),
             Edit::SetTimeServer { .. } => "Set time server".to_owned(),
@@ -129,6 +142,7 @@ impl Edit {
         match self {
             Edit::MoveCues { merge, .. }
             | Edit::PatchCues { merge, .. }
+            | Edit::MoveMarker { merge, .. }
             | Edit::SetTitle { merge, .. }
             | Edit::SetExpectedDrift { merge, .. }
             | Edit::SetTimeServer { merge, .. }
@@ -187,10 +201,27 @@ pub(super) fn apply(doc: &mut Document, edit: Edit) -> Vec<CueId> {
             marker.time = marker.time.max(0);
             let at = doc.show.markers.partition_point(|m| m.time <= marker.time);
             doc.show.markers.insert(at, marker);
+            doc.marker_ids.insert(at, MarkerId::fresh());
         }
         Edit::DeleteMarker { index } => {
             if index < doc.show.markers.len() {
                 doc.show.markers.remove(index);
+                doc.marker_ids.remove(index);
+            }
+        }
+        Edit::MoveMarker { index, time, .. } => {
+            if index < doc.show.markers.len() {
+                let mut marker = doc.show.markers.remove(index);
+                let id = doc.marker_ids.remove(index);
+                marker.time = time.max(0);
+                let at = sorted_slot(&doc.show.markers, marker.time, index);
+                doc.show.markers.insert(at, marker);
+                doc.marker_ids.insert(at, id);
+            }
+        }
+        Edit::RenameMarker { index, label } => {
+            if let Some(marker) = doc.show.markers.get_mut(index) {
+                marker.label = label;
             }
         }
         Edit::SetTitle { title, .. } => doc.show.title = title.filter(|t| !t.is_empty()),
@@ -210,6 +241,15 @@ pub(super) fn apply(doc: &mut Document, edit: Edit) -> Vec<CueId> {
         }
     }
     created
+}
+
+/// Where a marker at `time` goes in the sorted `markers`: among the places that keep them
+/// sorted (after every earlier marker, before every later one), the one nearest `near`, so
+/// a marker moved onto another's time, or not moved at all, keeps its order among equals.
+fn sorted_slot(markers: &[Marker], time: i64, near: usize) -> usize {
+    let first = markers.partition_point(|m| m.time < time);
+    let last = markers.partition_point(|m| m.time <= time);
+    near.clamp(first, last)
 }
 
 /// The positions of `ids` in `doc`, in document order: one pass over the cues against the

@@ -20,12 +20,26 @@ use history::History;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CueId(pub u64);
 
+/// A marker's identity while the program runs (not saved). Unique across documents, so a
+/// selection made in one document never names a marker of another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MarkerId(u64);
+
+impl MarkerId {
+    fn fresh() -> Self {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        Self(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
 /// The open show with its file, undo history and cue identities.
 pub struct Document {
     show: Show,
     /// `ids[i]` names `show.cues[i]`.
     ids: Vec<CueId>,
     next_id: u64,
+    /// `marker_ids[i]` names `show.markers[i]`.
+    marker_ids: Vec<MarkerId>,
     path: Option<PathBuf>,
     history: History,
     /// Changes with every change (including undo and redo); unique across documents, so
@@ -44,11 +58,13 @@ impl Document {
     pub fn new(show: Show, path: Option<PathBuf>) -> Self {
         let ids = (0..show.cues.len() as u64).map(CueId).collect();
         let next_id = show.cues.len() as u64;
+        let marker_ids = show.markers.iter().map(|_| MarkerId::fresh()).collect();
         let revision = next_revision();
         Self {
             show,
             ids,
             next_id,
+            marker_ids,
             path,
             history: History::default(),
             revision,
@@ -112,8 +128,24 @@ impl Document {
         self.ids.iter().copied().zip(self.show.cues.iter())
     }
 
+    /// The markers, sorted by time.
     pub fn markers(&self) -> &[Marker] {
         &self.show.markers
+    }
+
+    /// `marker_ids()[i]` names `markers()[i]`.
+    pub fn marker_ids(&self) -> &[MarkerId] {
+        &self.marker_ids
+    }
+
+    /// Where the marker `id` is now in [`Document::markers`] (edits that move a marker
+    /// keep the list sorted, so its index can change; its id does not).
+    pub fn marker_index(&self, id: MarkerId) -> Option<usize> {
+        self.marker_ids.iter().position(|&m| m == id)
+    }
+
+    pub fn marker(&self, id: MarkerId) -> Option<&Marker> {
+        self.marker_index(id).and_then(|i| self.show.markers.get(i))
     }
 
     /// The lanes in order of first appearance; cues without a lane are in lane "".
@@ -219,12 +251,14 @@ impl Document {
         Snapshot {
             show: self.show.clone(),
             ids: self.ids.clone(),
+            marker_ids: self.marker_ids.clone(),
         }
     }
 
     fn restore(&mut self, s: Snapshot) {
         self.show = s.show;
         self.ids = s.ids;
+        self.marker_ids = s.marker_ids;
         self.revision = next_revision();
     }
 
@@ -245,6 +279,7 @@ fn next_revision() -> u64 {
 struct Snapshot {
     show: Show,
     ids: Vec<CueId>,
+    marker_ids: Vec<MarkerId>,
 }
 
 impl Snapshot {

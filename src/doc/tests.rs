@@ -154,6 +154,173 @@ fn markers_stay_sorted() {
     assert_eq!(t, vec![1000, 3000, 5000]);
 }
 
+fn doc_with_markers(markers: &[(i64, &str)]) -> Document {
+    let show = Show {
+        markers: markers
+            .iter()
+            .map(|&(time, label)| Marker {
+                time,
+                label: label.to_owned(),
+            })
+            .collect(),
+        ..Show::default()
+    };
+    Document::new(show, None)
+}
+
+/// The markers as "time label", in order.
+fn marker_list(doc: &Document) -> Vec<String> {
+    doc.markers()
+        .iter()
+        .map(|m| format!("{} {}", m.time, m.label))
+        .collect()
+}
+
+#[test]
+fn a_moved_marker_keeps_the_markers_sorted_and_its_id_follows_it() {
+    let mut doc = doc_with_markers(&[(1000, "A"), (3000, "B"), (5000, "C")]);
+    let a = doc.marker_ids()[0];
+    doc.apply(Edit::MoveMarker {
+        index: 0,
+        time: 4000,
+        merge: None,
+    });
+    assert_eq!(marker_list(&doc), ["3000 B", "4000 A", "5000 C"]);
+    assert_eq!(doc.marker_index(a), Some(1));
+    assert_eq!(doc.marker(a).map(|m| m.time), Some(4000));
+    // Past the end, then before 0: it stops at 0.
+    doc.apply(Edit::MoveMarker {
+        index: 1,
+        time: 9000,
+        merge: None,
+    });
+    assert_eq!(doc.marker_index(a), Some(2));
+    doc.apply(Edit::MoveMarker {
+        index: 2,
+        time: -50,
+        merge: None,
+    });
+    assert_eq!(marker_list(&doc), ["0 A", "3000 B", "5000 C"]);
+    assert_eq!(doc.marker_index(a), Some(0));
+    assert_eq!(doc.history_labels().0, ["Move marker"; 3]);
+}
+
+#[test]
+fn a_marker_moved_onto_others_time_keeps_its_side() {
+    let mut doc = doc_with_markers(&[(1000, "A"), (1000, "B"), (1000, "C"), (2000, "D")]);
+    // Onto its own time (a drag that came back): nothing changes.
+    for index in 0..3 {
+        doc.apply(Edit::MoveMarker {
+            index,
+            time: 1000,
+            merge: None,
+        });
+        assert_eq!(marker_list(&doc), ["1000 A", "1000 B", "1000 C", "2000 D"]);
+    }
+    // From the right it lands after the equal times; from the left, before them.
+    doc.apply(Edit::MoveMarker {
+        index: 3,
+        time: 1000,
+        merge: None,
+    });
+    assert_eq!(marker_list(&doc), ["1000 A", "1000 B", "1000 C", "1000 D"]);
+    let mut doc = doc_with_markers(&[(0, "A"), (1000, "B")]);
+    doc.apply(Edit::MoveMarker {
+        index: 0,
+        time: 1000,
+        merge: None,
+    });
+    assert_eq!(marker_list(&doc), ["1000 A", "1000 B"]);
+}
+
+#[test]
+fn a_marker_drag_is_one_undo_step_and_undo_restores_order_and_ids() {
+    let mut doc = doc_with_markers(&[(1000, "A"), (3000, "B")]);
+    let ids = doc.marker_ids().to_vec();
+    // A drag: each frame moves the marker (by its index now) with the gesture's key.
+    for t in (1000..=5000).step_by(500) {
+        let index = doc.marker_index(ids[0]).unwrap();
+        doc.apply(Edit::MoveMarker {
+            index,
+            time: t,
+            merge: Some(42),
+        });
+    }
+    doc.seal_history();
+    assert_eq!(marker_list(&doc), ["3000 B", "5000 A"]);
+    assert_eq!(doc.history_labels(), (vec!["Move marker"], 1));
+    assert!(doc.undo());
+    assert_eq!(marker_list(&doc), ["1000 A", "3000 B"]);
+    assert_eq!(doc.marker_ids(), ids.as_slice());
+    assert!(!doc.can_undo());
+    assert!(doc.redo());
+    assert_eq!(doc.marker_index(ids[0]), Some(1));
+}
+
+#[test]
+fn rename_and_delete_a_marker_each_undo_in_one_step() {
+    let mut doc = doc_with_markers(&[(1000, "A"), (3000, "B")]);
+    let ids = doc.marker_ids().to_vec();
+    doc.apply(Edit::RenameMarker {
+        index: 1,
+        label: "サビ / Chorus".into(),
+    });
+    assert_eq!(marker_list(&doc), ["1000 A", "3000 サビ / Chorus"]);
+    assert_eq!(doc.marker_ids(), ids.as_slice(), "a rename keeps the id");
+    doc.apply(Edit::DeleteMarker { index: 0 });
+    assert_eq!(marker_list(&doc), ["3000 サビ / Chorus"]);
+    assert_eq!(doc.marker_index(ids[0]), None);
+    assert_eq!(doc.marker_index(ids[1]), Some(0));
+    assert_eq!(
+        doc.history_labels(),
+        (vec!["Rename marker", "Delete marker"], 2)
+    );
+    doc.undo();
+    assert_eq!(marker_list(&doc), ["1000 A", "3000 サビ / Chorus"]);
+    assert_eq!(doc.marker_ids(), ids.as_slice());
+    doc.undo();
+    assert_eq!(marker_list(&doc), ["1000 A", "3000 B"]);
+}
+
+#[test]
+fn marker_edits_out_of_range_change_nothing() {
+    let mut doc = doc_with_markers(&[(1000, "A")]);
+    for edit in [
+        Edit::MoveMarker {
+            index: 1,
+            time: 0,
+            merge: None,
+        },
+        Edit::RenameMarker {
+            index: 7,
+            label: "x".into(),
+        },
+        Edit::DeleteMarker { index: 1 },
+    ] {
+        doc.apply(edit);
+    }
+    assert_eq!(marker_list(&doc), ["1000 A"]);
+    assert_eq!(doc.marker_ids().len(), 1);
+}
+
+#[test]
+fn added_markers_get_ids_and_ids_differ_across_documents() {
+    let mut doc = doc_with_markers(&[(1000, "A")]);
+    let other = doc_with_markers(&[(1000, "A")]);
+    assert_ne!(doc.marker_ids(), other.marker_ids());
+    doc.apply(Edit::AddMarker {
+        marker: Marker {
+            time: 500,
+            label: "B".into(),
+        },
+    });
+    assert_eq!(doc.marker_ids().len(), 2);
+    assert_eq!(
+        doc.marker(doc.marker_ids()[0]).map(|m| m.label.as_str()),
+        Some("B")
+    );
+}
+
 #[test]
 fn saving_clears_dirty_and_new_edits_set_it() {
     let mut doc = doc_with(&[0]);

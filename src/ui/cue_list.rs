@@ -3,7 +3,7 @@
 
 use egui_extras::{Column, TableBuilder};
 
-use super::{Action, EditorState, timeline::select_click};
+use super::{Action, EditorState};
 use crate::doc::{CueId, Document};
 
 #[derive(Default)]
@@ -106,7 +106,7 @@ pub fn cue_list_ui(
             });
         });
     if let Some((id, time)) = clicked {
-        select_click(&mut state.selection, id, modifiers);
+        state.click_cue(id, modifiers);
         actions.push(Action::Seek(time));
     }
 }

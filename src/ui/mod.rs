@@ -11,6 +11,7 @@ pub mod inspector;
 pub mod live;
 pub mod menu;
 pub mod modal;
+pub mod selection;
 pub mod stage;
 pub mod status;
 pub mod time_map;
@@ -20,7 +21,7 @@ pub mod transport;
 
 use std::collections::BTreeSet;
 
-use crate::doc::CueId;
+use crate::doc::{CueId, MarkerId};
 pub use action::{Action, Pending, PendingAdmin, Purpose};
 pub use command::UiCommand;
 pub use time_map::{TimeMapping, TimeView};
@@ -29,6 +30,9 @@ pub use time_map::{TimeMapping, TimeView};
 #[derive(Default)]
 pub struct EditorState {
     pub selection: BTreeSet<CueId>,
+    /// The selected marker. Cues and a marker are never selected together: see
+    /// [`EditorState::selected_marker_index`] and the rest of `selection.rs`.
+    pub selected_marker: Option<MarkerId>,
     pub view: TimeView,
     /// Set by "zoom to fit" and on opening; applied by the timeline once it knows its width.
     pub fit_pending: bool,

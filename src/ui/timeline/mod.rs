@@ -1,0 +1,172 @@
+//! The timeline: ruler, waveform lane, markers lane and one lane per cue `lane`.
+//!
+//! Drawing is culled: a time-sorted index of the cues (rebuilt when the document changes)
+//! is binary-searched for the visible range, so a frame costs what is visible, not the
+//! size of the show.
+//!
+//! - `layout`: the rows and lanes of a frame;
+//! - `cues`: the cue index (time order per lane, clusters, looks) and hit testing;
+//! - `markers`: the markers row;
+//! - `paint`: drawing, through one paint context;
+//! - `interaction`: zoom, pan, the pointer and the scrollbar.
+
+mod cues;
+mod interaction;
+mod layout;
+mod markers;
+mod paint;
+
+use std::collections::BTreeSet;
+
+use cuesheet::catalog::Catalog;
+use egui::{Rect, Sense};
+
+use super::{Action, EditorState, TimeView};
+use crate::audio::peaks::Peaks;
+use crate::doc::Document;
+pub use cues::tier_color;
+use cues::{Cluster, CueLook, min_gap_ms};
+use interaction::{Drag, PointerCtx};
+use layout::Layout;
+pub use layout::{GUTTER_W, LANE_H, MARKERS_H, RULER_H, WAVE_H};
+use markers::Rename;
+use paint::PaintCtx;
+
+/// Everything the timeline reads for one frame.
+pub struct TimelineInput<'a> {
+    pub doc: &'a Document,
+    pub catalog: &'a Catalog,
+    pub peaks: Option<&'a Peaks>,
+    /// The audio's length when known (decoded so far while loading).
+    pub audio_ms: Option<i64>,
+    pub playhead_ms: i64,
+    pub playing: bool,
+    pub loop_range: Option<(i64, i64)>,
+    /// While live, the document cannot be edited.
+    pub read_only: bool,
+    /// Cue indices (document order) with lint findings, for badges.
+    pub flagged: &'a BTreeSet<usize>,
+    /// Show default for cues whose tolerance comes from nowhere else.
+    pub expected_drift_ms: i64,
+}
+
+/// The timeline's own view state.
+pub struct TimelineState {
+    drag: Option<Drag>,
+    /// The marker being renamed in place, if any.
+    rename: Option<Rename>,
+    /// Per lane (in `Document::lanes` order), cue indices sorted by time, for `revision`.
+    lane_orders: Vec<Vec<usize>>,
+    /// Colour and effective tolerance per cue (document order), for `order_revision`.
+    cue_looks: Vec<CueLook>,
+    /// `Document::lanes` and `Document::content_end_ms` for `order_revision`.
+    lanes: Vec<String>,
+    content_end_ms: i64,
+    order_revision: Option<u64>,
+    /// The longest (duration or tolerance) extent of any cue, to cull from the left.
+    max_extent_ms: i64,
+    /// Per lane, runs of cues closer than `cues::MIN_CUE_GAP_PX` at the current zoom, for
+    /// `cluster_key` (document revision, gap in ms).
+    clusters: Vec<Vec<Cluster>>,
+    cluster_key: Option<(u64, i64)>,
+    /// How many single cues the last frame drew, to size this frame's buffers.
+    last_cue_count: usize,
+    pub snapping: bool,
+    pub grid_ms: i64,
+    pub follow_playhead: bool,
+    /// The action given to cues added by double-click or tap.
+    pub new_action: String,
+    /// Last pointer time over the timeline, shown in the status bar.
+    pub hover_ms: Option<i64>,
+    /// Where the timeline was drawn last frame (for tests and tools).
+    pub last_rect: Rect,
+}
+
+impl Default for TimelineState {
+    fn default() -> Self {
+        Self {
+            drag: None,
+            rename: None,
+            lane_orders: Vec::new(),
+            lanes: Vec::new(),
+            content_end_ms: 0,
+            cue_looks: Vec::new(),
+            order_revision: None,
+            max_extent_ms: 0,
+            clusters: Vec::new(),
+            cluster_key: None,
+            last_cue_count: 0,
+            snapping: true,
+            grid_ms: 250,
+            follow_playhead: true,
+            new_action: "flash".to_owned(),
+            hover_ms: None,
+            last_rect: Rect::NOTHING,
+        }
+    }
+}
+
+/// Draws the timeline into the available space and handles its mouse input.
+pub fn timeline_ui(
+    ui: &mut egui::Ui,
+    state: &mut EditorState,
+    input: &TimelineInput<'_>,
+    actions: &mut Vec<Action>,
+) {
+    let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
+    state.timeline.last_rect = rect;
+    // Cues selected elsewhere (select all, a new cue, a finding) deselect the marker.
+    if !state.selection.is_empty() {
+        state.selected_marker = None;
+    }
+    state.timeline.refresh_index(input.doc, input.catalog);
+    let lay = Layout::new(rect, state.timeline.lanes.clone());
+    let width = lay.ruler.width();
+    let end_ms = state
+        .timeline
+        .content_end_ms
+        .max(input.audio_ms.unwrap_or(0));
+
+    if state.fit_pending && width > 10.0 {
+        state.view = TimeView::fit(end_ms, width);
+        state.fit_pending = false;
+    }
+    if input.playing && state.timeline.follow_playhead && state.timeline.drag.is_none() {
+        state.view = state.view.following(input.playhead_ms, width);
+    }
+    interaction::zoom_and_pan(ui, &response, state, &lay);
+    let map = state.view.mapping(lay.ruler.left(), width);
+    state
+        .timeline
+        .refresh_clusters(input.doc, min_gap_ms(map.ms_per_px));
+
+    let visuals = ui.visuals().clone();
+    let paint = PaintCtx {
+        painter: ui.painter_at(rect),
+        rect,
+        lay: &lay,
+        map,
+        visuals: &visuals,
+        state,
+        input,
+    };
+    let hits = paint::paint_timeline(&paint);
+    state.timeline.last_cue_count = hits.cues.len();
+
+    state.timeline.hover_ms = response
+        .hover_pos()
+        .filter(|p| p.x >= lay.ruler.left())
+        .map(|p| map.time_from_x(p.x));
+    let pointer = PointerCtx {
+        ui,
+        response: &response,
+        input,
+        lay: &lay,
+        map,
+        hits: &hits,
+        modifiers: ui.input(|i| i.modifiers),
+    };
+    interaction::handle_pointer(&pointer, state, actions);
+    markers::rename_ui(ui, state, input, &lay, &map, actions);
+    interaction::scrollbar_ui(ui, &lay, rect, state, end_ms);
+}
