@@ -499,7 +499,7 @@ fn double_click_renames_a_marker_and_escape_cancels() {
     assert!(ed.harness.query_by_label("Marker name").is_none(), "closed");
     assert_eq!(ed.marker(id).label, "曲1 / Song 1");
     assert!(
-        ed.harness.state().doc.can_redo(),
+        ed.harness.state().doc.redo_label().is_some(),
         "no edit was made: the undone rename can still be redone"
     );
 }
@@ -649,6 +649,32 @@ fn undo_names_the_change_and_help_lists_every_key() {
     ed.harness.key_press(Key::Escape);
     ed.harness.run_steps(2);
     assert!(ed.harness.query_by_label("Ctrl+Shift+Z, Ctrl+Y").is_none());
+}
+
+#[test]
+fn view_toggles_are_commands_with_their_state() {
+    use cuestudio::ui::UiCommand;
+    let mut ed = editor();
+    ed.open(sample());
+    let state = |ed: &Editor| ed.harness.state().command_state();
+    assert_eq!(state(&ed).checked(UiCommand::ToggleSnap), Some(true));
+    ed.harness.get_by_label("Snap").click();
+    ed.harness.run_steps(2);
+    assert!(!ed.harness.state().editor.timeline.snapping);
+    assert_eq!(state(&ed).checked(UiCommand::ToggleSnap), Some(false));
+    let follow = ed.harness.state().editor.timeline.follow_playhead;
+    ed.harness
+        .state_mut()
+        .execute(UiCommand::ToggleFollowPlayhead);
+    assert_eq!(ed.harness.state().editor.timeline.follow_playhead, !follow);
+    assert_eq!(state(&ed).checked(UiCommand::Undo), None, "not a toggle");
+    // The stage's header and the A key drive the same toggle.
+    ed.harness.key_press(Key::A);
+    ed.harness.run_steps(2);
+    assert!(ed.harness.state().settings.audience_view);
+    ed.harness.get_by_label("Ideal view").click();
+    ed.harness.run_steps(2);
+    assert!(!ed.harness.state().settings.audience_view);
 }
 
 #[test]

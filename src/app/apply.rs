@@ -170,6 +170,14 @@ impl CuestudioApp {
             UiCommand::ToggleAudience => {
                 self.settings.audience_view = !self.settings.audience_view;
             }
+            UiCommand::ToggleFollowPlayhead => {
+                let t = &mut self.editor.timeline;
+                t.follow_playhead = !t.follow_playhead;
+            }
+            UiCommand::ToggleSnap => {
+                let t = &mut self.editor.timeline;
+                t.snapping = !t.snapping;
+            }
             UiCommand::ShowShortcuts => self.modal = Some(Modal::Shortcuts),
         }
     }

@@ -116,7 +116,7 @@ impl CuestudioApp {
             recent: &self.settings.recent,
             history: self.doc.history_labels(),
         };
-        menu_ui(ui, &view, &mut self.editor, &mut self.actions);
+        menu_ui(ui, &view, &mut self.actions);
     }
 
     fn transport_ui(&mut self, ui: &mut egui::Ui) {

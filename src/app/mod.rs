@@ -248,6 +248,9 @@ impl CuestudioApp {
             undo: self.doc.undo_label().map(str::to_owned),
             redo: self.doc.redo_label().map(str::to_owned),
             recent: self.settings.recent.len(),
+            audience: self.settings.audience_view,
+            following: self.editor.timeline.follow_playhead,
+            snapping: self.editor.timeline.snapping,
         }
     }
 

@@ -51,14 +51,6 @@ impl History {
         self.open_merge = None;
     }
 
-    pub fn can_undo(&self) -> bool {
-        !self.undo.is_empty()
-    }
-
-    pub fn can_redo(&self) -> bool {
-        !self.redo.is_empty()
-    }
-
     pub fn undo(&mut self, current: Snapshot) -> Option<Snapshot> {
         let step = self.undo.pop()?;
         self.open_merge = None;

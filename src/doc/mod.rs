@@ -174,14 +174,6 @@ impl Document {
         cues.chain(markers).max().unwrap_or(0).max(0)
     }
 
-    pub fn can_undo(&self) -> bool {
-        self.history.can_undo()
-    }
-
-    pub fn can_redo(&self) -> bool {
-        self.history.can_redo()
-    }
-
     /// What Undo would undo, e.g. "Move 3 cues".
     pub fn undo_label(&self) -> Option<&str> {
         let (labels, applied) = self.history.labels();

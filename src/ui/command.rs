@@ -38,6 +38,8 @@ pub enum UiCommand {
     ZoomOut,
     ZoomFit,
     ToggleAudience,
+    ToggleFollowPlayhead,
+    ToggleSnap,
     ShowShortcuts,
 }
 
@@ -74,6 +76,8 @@ impl UiCommand {
         UiCommand::ZoomOut,
         UiCommand::ZoomFit,
         UiCommand::ToggleAudience,
+        UiCommand::ToggleFollowPlayhead,
+        UiCommand::ToggleSnap,
         UiCommand::ShowShortcuts,
     ];
 
@@ -110,6 +114,8 @@ impl UiCommand {
             UiCommand::ZoomOut => "Zoom out",
             UiCommand::ZoomFit => "Zoom to fit",
             UiCommand::ToggleAudience => "Audience view",
+            UiCommand::ToggleFollowPlayhead => "Follow playhead",
+            UiCommand::ToggleSnap => "Snap to grid",
             UiCommand::ShowShortcuts => "Keyboard shortcuts",
         }
     }
@@ -151,6 +157,10 @@ impl UiCommand {
             UiCommand::ZoomOut => "Show more time",
             UiCommand::ZoomFit => "Show the whole show",
             UiCommand::ToggleAudience => "Show the stage as a grid of viewers whose clocks drift",
+            UiCommand::ToggleFollowPlayhead => "Scroll the timeline to keep the playhead in view",
+            UiCommand::ToggleSnap => {
+                "Snap drags to the grid and to other cues (hold Alt to bypass)"
+            }
             UiCommand::ShowShortcuts => "List every command and its keys",
         }
     }
@@ -192,7 +202,9 @@ impl UiCommand {
             | UiCommand::Cut
             | UiCommand::Paste
             | UiCommand::OpenAudio
-            | UiCommand::OpenRecent(_) => &[],
+            | UiCommand::OpenRecent(_)
+            | UiCommand::ToggleFollowPlayhead
+            | UiCommand::ToggleSnap => &[],
         }
     }
 
@@ -245,6 +257,10 @@ pub struct CommandState {
     pub redo: Option<String>,
     /// How many files File → Open Recent lists.
     pub recent: usize,
+    /// The state of the toggles.
+    pub audience: bool,
+    pub following: bool,
+    pub snapping: bool,
 }
 
 impl CommandState {
@@ -271,6 +287,16 @@ impl CommandState {
             UiCommand::PlayPause | UiCommand::JumpStart | UiCommand::JumpEnd => !self.live,
             UiCommand::OpenRecent(i) => i < self.recent,
             _ => true,
+        }
+    }
+
+    /// Whether a toggle is on; `None` for commands that are not toggles.
+    pub fn checked(&self, cmd: UiCommand) -> Option<bool> {
+        match cmd {
+            UiCommand::ToggleAudience => Some(self.audience),
+            UiCommand::ToggleFollowPlayhead => Some(self.following),
+            UiCommand::ToggleSnap => Some(self.snapping),
+            _ => None,
         }
     }
 
@@ -325,7 +351,10 @@ mod tests {
         for &c in UiCommand::ALL {
             assert!(!c.label().is_empty() && !c.tooltip().is_empty());
             let clipboard = matches!(c, UiCommand::Copy | UiCommand::Cut | UiCommand::Paste);
-            let menu_only = matches!(c, UiCommand::OpenAudio);
+            let menu_only = matches!(
+                c,
+                UiCommand::OpenAudio | UiCommand::ToggleFollowPlayhead | UiCommand::ToggleSnap
+            );
             assert!(
                 !c.shortcuts().is_empty() || clipboard || menu_only,
                 "{c:?} has no key"

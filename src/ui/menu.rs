@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use egui::RichText;
 
 use super::command::{CommandState, shortcut_texts};
-use super::{Action, EditorState, UiCommand};
+use super::{Action, UiCommand};
 
 /// What the menus show besides the commands.
 pub struct MenuView<'a> {
@@ -22,10 +22,22 @@ pub fn command_button(
     commands: &CommandState,
     actions: &mut Vec<Action>,
 ) {
+    let enabled = commands.applies(cmd);
+    if let Some(mut on) = commands.checked(cmd) {
+        let check = egui::Checkbox::new(&mut on, commands.menu_label(cmd));
+        if ui
+            .add_enabled(enabled, check)
+            .on_hover_text(cmd.tooltip())
+            .clicked()
+        {
+            actions.push(Action::Command(cmd));
+        }
+        return;
+    }
     let shortcut = shortcut_texts(ui.ctx(), cmd).join(", ");
     let button = egui::Button::new(commands.menu_label(cmd)).shortcut_text(shortcut);
     if ui
-        .add_enabled(commands.applies(cmd), button)
+        .add_enabled(enabled, button)
         .on_hover_text(cmd.tooltip())
         .on_disabled_hover_text(cmd.tooltip())
         .clicked()
@@ -51,12 +63,7 @@ fn group(
     }
 }
 
-pub fn menu_ui(
-    ui: &mut egui::Ui,
-    view: &MenuView<'_>,
-    editor: &mut EditorState,
-    actions: &mut Vec<Action>,
-) {
+pub fn menu_ui(ui: &mut egui::Ui, view: &MenuView<'_>, actions: &mut Vec<Action>) {
     use UiCommand as C;
     let state = view.commands;
     egui::MenuBar::new().ui(ui, |ui| {
@@ -89,9 +96,8 @@ pub fn menu_ui(
                 actions,
                 true,
             );
-            group(ui, &[C::ToggleAudience], state, actions, false);
-            ui.checkbox(&mut editor.timeline.follow_playhead, "Follow playhead");
-            ui.checkbox(&mut editor.timeline.snapping, "Snap (hold Alt to bypass)");
+            let toggles = [C::ToggleAudience, C::ToggleFollowPlayhead, C::ToggleSnap];
+            group(ui, &toggles, state, actions, false);
         });
         ui.menu_button("Help", |ui| {
             group(ui, &[C::ShowShortcuts], state, actions, false);

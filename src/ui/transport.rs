@@ -84,7 +84,14 @@ pub fn transport_ui(
             UiCommand::ZoomFit.tooltip(),
             UiCommand::ZoomFit,
         ));
-        ui.checkbox(&mut editor.timeline.snapping, "Snap");
+        let mut snapping = editor.timeline.snapping;
+        if ui
+            .checkbox(&mut snapping, "Snap")
+            .on_hover_text(UiCommand::ToggleSnap.tooltip())
+            .clicked()
+        {
+            actions.push(Action::Command(UiCommand::ToggleSnap));
+        }
         ui.separator();
         let label = ui.label("New cue action");
         egui::ComboBox::from_id_salt("new-action")
