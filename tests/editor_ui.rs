@@ -678,6 +678,112 @@ fn view_toggles_are_commands_with_their_state() {
 }
 
 #[test]
+fn fast_key_presses_each_count() {
+    let mut ed = editor();
+    ed.open(sample());
+    let id = ed.harness.state().doc.cue_ids()[3];
+    let before = ed.harness.state().doc.cue(id).unwrap().time;
+    ed.harness.state_mut().editor.selection.insert(id);
+    // Five presses within one frame (12 ms apart on a real keyboard; kittest's own queue
+    // gives each event a frame of its own, so they go straight into the frame's input).
+    for pressed in [true, false].repeat(5) {
+        ed.harness.input_mut().events.push(egui::Event::Key {
+            key: Key::ArrowRight,
+            physical_key: None,
+            pressed,
+            repeat: false,
+            modifiers: Modifiers::NONE,
+        });
+    }
+    ed.harness.run_steps(2);
+    assert_eq!(ed.harness.state().doc.cue(id).unwrap().time, before + 50);
+}
+
+#[test]
+fn clicking_the_text_of_a_cue_list_row_selects_it() {
+    let mut ed = editor();
+    ed.open(sample());
+    let (id, time) = {
+        let doc = &ed.harness.state().doc;
+        let (id, cue) = doc.cues().find(|(_, c)| c.action == "discChange").unwrap();
+        (id, cue.time)
+    };
+    // The action's text in the row (not the blank part of the cell).
+    ed.harness.get_by_label("discChange").click();
+    ed.harness.run_steps(2);
+    let app = ed.harness.state();
+    assert_eq!(
+        app.editor.selection.iter().copied().collect::<Vec<_>>(),
+        vec![id]
+    );
+    assert_eq!(app.playhead_ms(), time);
+}
+
+#[test]
+fn copied_cues_go_to_the_system_clipboard_and_paste_back() {
+    let mut ed = editor();
+    ed.open(sample());
+    let ids: Vec<_> = ed.harness.state().doc.cue_ids()[..2].to_vec();
+    ed.harness
+        .state_mut()
+        .editor
+        .selection
+        .extend(ids.iter().copied());
+    ed.harness.event(egui::Event::Copy);
+    ed.harness.step();
+    let copied = ed
+        .harness
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .find_map(|c| match c {
+            egui::OutputCommand::CopyText(t) => Some(t.clone()),
+            _ => None,
+        })
+        .expect("Copy puts the cues on the system clipboard");
+    let Ok(cuesheet::Document::Sheet(sheet)) = cuesheet::parse(copied.as_bytes()) else {
+        panic!("a JSON cue sheet: {copied}");
+    };
+    assert_eq!(sheet.len(), 2);
+    // Ctrl+V sends the clipboard's text: the cues land at the playhead, spacing kept.
+    let n = ed.harness.state().doc.show().cues.len();
+    ed.harness
+        .state_mut()
+        .execute(cuestudio::ui::UiCommand::JumpEnd);
+    let at = ed.harness.state().playhead_ms();
+    ed.harness.event(egui::Event::Paste(copied));
+    ed.harness.run_steps(2);
+    let cues = &ed.harness.state().doc.show().cues;
+    assert_eq!(cues.len(), n + 2);
+    let gap = sheet[1].time - sheet[0].time;
+    assert_eq!((cues[n].time, cues[n + 1].time), (at, at + gap));
+    // A cue sheet from elsewhere pastes too; other text is refused with a message.
+    ed.harness.event(egui::Event::Paste(
+        r#"[{"time": 100, "action": "flash"}]"#.into(),
+    ));
+    ed.harness.run_steps(2);
+    assert_eq!(ed.harness.state().doc.show().cues.len(), n + 3);
+    ed.harness.event(egui::Event::Paste("hello".into()));
+    ed.harness.run_steps(2);
+    assert_eq!(ed.harness.state().doc.show().cues.len(), n + 3);
+    ed.harness.get_by_label_contains("not a cue sheet");
+}
+
+#[test]
+fn shows_opened_by_a_relative_path_are_remembered_absolutely() {
+    let mut ed = editor();
+    let relative = PathBuf::from("sample_shows/hoshizora.cueshow.json");
+    ed.harness.state_mut().open_path(relative);
+    ed.run_until("the show to open", |app| app.doc.path().is_some());
+    let app = ed.harness.state();
+    let path = app.doc.path().unwrap();
+    assert!(path.is_absolute(), "{}", path.display());
+    assert_eq!(app.settings.recent, vec![path.to_path_buf()]);
+    assert_eq!(app.settings.last_show.as_deref(), Some(path));
+}
+
+#[test]
 fn open_recent_asks_about_unsaved_changes_first() {
     use cuestudio::ui::UiCommand;
     let mut ed = editor();

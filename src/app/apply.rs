@@ -39,6 +39,7 @@ impl CuestudioApp {
                 self.player.play_snippet(t, 80);
             }
             Action::SealHistory => self.doc.seal_history(),
+            Action::PasteText(text) => self.paste_text(&text),
             Action::SetRate(r) => self.player.set_rate(r),
             Action::SetOutputLatency(ms) => {
                 self.settings.output_latency_ms = ms;
@@ -115,9 +116,9 @@ impl CuestudioApp {
             UiCommand::Redo => {
                 self.doc.redo();
             }
-            UiCommand::Copy => self.clipboard = commands::copied(&self.doc, &ids),
+            UiCommand::Copy => self.copy(&ids),
             UiCommand::Cut => {
-                self.clipboard = commands::copied(&self.doc, &ids);
+                self.copy(&ids);
                 self.apply_opt(commands::delete(&ids));
             }
             UiCommand::Paste => self.apply_opt(commands::paste(&self.clipboard, playhead)),
@@ -182,6 +183,46 @@ impl CuestudioApp {
         }
     }
 
+    /// Copies the cues to the editor's clipboard and, as a JSON cue sheet, to the system
+    /// clipboard, so they paste into another editor window or into text.
+    fn copy(&mut self, ids: &[crate::doc::CueId]) {
+        self.clipboard = commands::copied(&self.doc, ids);
+        let sheet =
+            cuesheet::export_sheet(&self.clipboard, cuesheet::ExportFormat::Extended, false);
+        self.ctx.copy_text(sheet);
+    }
+
+    /// Pastes a cue sheet (or a show's cues) from the system clipboard at the playhead; the
+    /// cues also become the editor's clipboard.
+    fn paste_text(&mut self, text: &str) {
+        if self.read_only() {
+            return;
+        }
+        match cuesheet::parse(text.as_bytes()) {
+            Ok(parsed) => {
+                self.clipboard = match parsed {
+                    cuesheet::Document::Sheet(cues) => cues,
+                    cuesheet::Document::Show(show) => show.cues,
+                };
+                let at = self.player.position_ms();
+                self.apply_opt(commands::paste(&self.clipboard, at));
+            }
+            Err(e) => {
+                let first = e
+                    .problems
+                    .first()
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
+                self.notify(
+                    format!(
+                        "Nothing pasted: the clipboard holds text that is not a cue sheet ({first})"
+                    ),
+                    true,
+                );
+            }
+        }
+    }
+
     /// Runs `pending` unless there are unsaved changes, in which case it asks first.
     fn guard_unsaved(&mut self, pending: Pending) {
         if self.doc.is_dirty() {
@@ -220,15 +261,18 @@ impl CuestudioApp {
             if typing && (!shortcut.modifiers.command || cmd.yields_to_text_fields()) {
                 continue;
             }
-            if ctx.input_mut(|i| i.consume_shortcut(&shortcut)) {
+            // Every press counts: several can arrive in one frame.
+            let presses = ctx
+                .input_mut(|i| i.count_and_consume_key(shortcut.modifiers, shortcut.logical_key));
+            for _ in 0..presses {
                 self.actions.push(Action::Command(cmd));
             }
         }
         if !typing {
             let events = ctx.input(|i| i.events.clone());
             for e in &events {
-                if let Some(cmd) = crate::ui::command::clipboard_command(e) {
-                    self.actions.push(Action::Command(cmd));
+                if let Some(action) = crate::ui::command::clipboard_action(e) {
+                    self.actions.push(action);
                 }
             }
         }

@@ -17,6 +17,7 @@ use crate::ui::status::AudioStatus;
 impl CuestudioApp {
     /// Reads and parses `path` on a background thread.
     pub fn open_path(&mut self, path: PathBuf) {
+        let path = absolute(path);
         self.spawn_job(format!("Opening {}", path.display()), move || {
             let result =
                 cuesheet::read_document(&path).map_err(|e| e.located_lines(&path).join("\n"));
@@ -147,6 +148,9 @@ impl CuestudioApp {
     }
 
     pub(super) fn path_chosen(&mut self, purpose: Purpose, path: PathBuf) {
+        // Kept as typed nowhere: the recent files and the show's own path must still name
+        // the file when the editor starts from another folder.
+        let path = absolute(path);
         match purpose {
             Purpose::Open => self.open_path(path),
             Purpose::SaveAs => self.save_to(path),
@@ -365,6 +369,11 @@ impl CuestudioApp {
             _ => None,
         }
     }
+}
+
+/// `path` made absolute against the working directory (unchanged if that fails).
+fn absolute(path: PathBuf) -> PathBuf {
+    std::path::absolute(&path).unwrap_or(path)
 }
 
 /// Whether rfd can show a dialog here: an XDG portal (a session bus) or zenity.

@@ -155,10 +155,14 @@ pub struct CuestudioApp {
 
 impl CuestudioApp {
     pub fn new(cc: &eframe::CreationContext<'_>, show: Option<PathBuf>) -> Self {
-        let settings: Settings = cc
+        let mut settings: Settings = cc
             .storage
             .and_then(|s| eframe::get_value(s, SETTINGS_KEY))
             .unwrap_or_default();
+        // Relative paths (stored by earlier versions) depend on the folder the editor was
+        // started from: drop them rather than open the wrong file.
+        settings.recent.retain(|p| p.is_absolute());
+        settings.last_show = settings.last_show.filter(|p| p.is_absolute());
         let mut app = Self::headless(cc.egui_ctx.clone(), settings, Player::new());
         let target = show
             .or_else(|| app.settings.last_show.clone().filter(|p| p.exists()))

@@ -23,6 +23,8 @@ pub enum Action {
     Scrub(i64),
     /// A gesture ended: the next edit starts a new undo step.
     SealHistory,
+    /// Text arrived from the system clipboard (Ctrl+V): a cue sheet to paste at the playhead.
+    PasteText(String),
     /// The playback rate (1.0 is normal speed).
     SetRate(f32),
     /// How late the sound reaches the ears, in ms.

@@ -4,6 +4,8 @@
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 
+use super::Action;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum UiCommand {
     New,
@@ -310,12 +312,13 @@ impl CommandState {
     }
 }
 
-/// Copy, cut and paste arrive as events, not key presses, in egui.
-pub fn clipboard_command(event: &egui::Event) -> Option<UiCommand> {
+/// Copy and cut arrive as events, not key presses, in egui; so does paste, with the system
+/// clipboard's text (and only when it holds text).
+pub fn clipboard_action(event: &egui::Event) -> Option<Action> {
     match event {
-        egui::Event::Copy => Some(UiCommand::Copy),
-        egui::Event::Cut => Some(UiCommand::Cut),
-        egui::Event::Paste(_) => Some(UiCommand::Paste),
+        egui::Event::Copy => Some(Action::Command(UiCommand::Copy)),
+        egui::Event::Cut => Some(Action::Command(UiCommand::Cut)),
+        egui::Event::Paste(text) => Some(Action::PasteText(text.clone())),
         _ => None,
     }
 }

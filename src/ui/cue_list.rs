@@ -81,7 +81,9 @@ pub fn cue_list_ui(
                 });
             }
         })
-        .body(|body| {
+        .body(|mut body| {
+            // The row takes the click wherever it lands: text in a cell is not selectable.
+            body.ui_mut().style_mut().interaction.selectable_labels = false;
             body.rows(18.0, rows.len(), |mut row| {
                 let Some(&(id, i)) = rows.get(row.index()) else {
                     return;
