@@ -783,6 +783,131 @@ fn shows_opened_by_a_relative_path_are_remembered_absolutely() {
     assert_eq!(app.settings.last_show.as_deref(), Some(path));
 }
 
+/// Chooses `path` as the show's audio through File → Open audio… and the typed-path field.
+fn choose_audio(ed: &mut Editor, path: &std::path::Path) {
+    ed.harness
+        .state_mut()
+        .execute(cuestudio::ui::UiCommand::OpenAudio);
+    ed.harness.run_steps(2);
+    fill_path(ed, path);
+}
+
+/// Types `path` into the "no file dialog" field and presses Enter.
+fn fill_path(ed: &mut Editor, path: &std::path::Path) {
+    let field = ed.harness.get_by_label("Path");
+    field.focus();
+    ed.harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    ed.harness
+        .get_by_label("Path")
+        .type_text(path.to_str().unwrap());
+    ed.harness.run_steps(1);
+    ed.harness.key_press(Key::Enter);
+    ed.harness.run_steps(2);
+}
+
+/// A second of 8 kHz mono 16-bit silence with a tone, as a WAV file.
+fn write_wav(path: &std::path::Path) {
+    let rate = 8000u32;
+    let samples: Vec<i16> = (0..rate)
+        .map(|i| ((i as f32 * 0.2).sin() * 8000.0) as i16)
+        .collect();
+    let data_len = (samples.len() * 2) as u32;
+    let mut b = Vec::new();
+    b.extend_from_slice(b"RIFF");
+    b.extend_from_slice(&(36 + data_len).to_le_bytes());
+    b.extend_from_slice(b"WAVEfmt ");
+    b.extend_from_slice(&16u32.to_le_bytes());
+    b.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    b.extend_from_slice(&1u16.to_le_bytes()); // mono
+    b.extend_from_slice(&rate.to_le_bytes());
+    b.extend_from_slice(&(rate * 2).to_le_bytes());
+    b.extend_from_slice(&2u16.to_le_bytes());
+    b.extend_from_slice(&16u16.to_le_bytes());
+    b.extend_from_slice(b"data");
+    b.extend_from_slice(&data_len.to_le_bytes());
+    for s in samples {
+        b.extend_from_slice(&s.to_le_bytes());
+    }
+    std::fs::write(path, b).unwrap();
+}
+
+#[test]
+fn a_failed_audio_file_leaves_the_shows_audio_and_a_good_one_is_one_undo_step() {
+    let mut ed = editor();
+    ed.open(sample());
+    ed.run_until("the audio to decode", |app| {
+        app.command_state().editable && !app.busy_loading_audio()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.wav");
+    std::fs::write(&empty, b"").unwrap();
+    choose_audio(&mut ed, &empty);
+    assert!(
+        ed.harness.query_by_label("Path").is_none(),
+        "Enter accepts the typed path"
+    );
+    ed.run_until("the failure", |app| !app.busy_loading_audio());
+    ed.harness.run_steps(2);
+    let app = ed.harness.state();
+    assert_eq!(app.doc.show().audio.as_deref(), Some("hoshizora.ogg"));
+    assert!(!app.doc.is_dirty(), "nothing changed");
+    ed.harness.get_by_label_contains("the show keeps its audio");
+    // The error stays until it is dismissed.
+    click_button(&mut ed, "✕");
+    ed.harness.run_steps(2);
+    assert!(
+        ed.harness
+            .query_by_label_contains("the show keeps its audio")
+            .is_none()
+    );
+
+    let good = dir.path().join("tone.wav");
+    write_wav(&good);
+    choose_audio(&mut ed, &good);
+    ed.run_until("the new audio", |app| {
+        app.doc.show().audio.as_deref() != Some("hoshizora.ogg")
+    });
+    let app = ed.harness.state();
+    assert_eq!(app.doc.show().audio.as_deref(), good.to_str());
+    assert_eq!(app.doc.undo_label(), Some("Set audio"));
+    ed.harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    ed.harness.run_steps(2);
+    assert_eq!(
+        ed.harness.state().doc.show().audio.as_deref(),
+        Some("hoshizora.ogg")
+    );
+}
+
+#[test]
+fn a_corrupt_show_keeps_the_open_one_and_its_error_until_dismissed() {
+    let mut ed = editor();
+    ed.open(sample());
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.cueshow.json");
+    std::fs::write(&bad, "{\"version\": 1,\n \"cues\": [{\"time\": \"soon\"}]}").unwrap();
+    ed.harness.state_mut().open_path(bad.clone());
+    let wanted = format!("{}:", bad.display());
+    ed.run_until("the error", |_| true);
+    let start = Instant::now();
+    while ed.harness.query_by_label_contains(&wanted).is_none() {
+        assert!(start.elapsed() < Duration::from_secs(20), "no error shown");
+        std::thread::sleep(Duration::from_millis(20));
+        ed.harness.step();
+    }
+    let app = ed.harness.state();
+    assert!(
+        app.doc.display_name().contains("Hoshizora"),
+        "the open show stays"
+    );
+    // Where: the file and a line:column or cue path.
+    let node = ed.harness.get_by_label_contains(&wanted);
+    let text = format!("{node:?}");
+    assert!(text.contains("cues") || text.contains(":2:"), "{text}");
+    click_button(&mut ed, "✕");
+    ed.harness.run_steps(2);
+    assert!(ed.harness.query_by_label_contains(&wanted).is_none());
+}
+
 #[test]
 fn open_recent_asks_about_unsaved_changes_first() {
     use cuestudio::ui::UiCommand;

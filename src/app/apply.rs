@@ -40,6 +40,7 @@ impl CuestudioApp {
             }
             Action::SealHistory => self.doc.seal_history(),
             Action::PasteText(text) => self.paste_text(&text),
+            Action::DismissMessage => self.status = None,
             Action::SetRate(r) => self.player.set_rate(r),
             Action::SetOutputLatency(ms) => {
                 self.settings.output_latency_ms = ms;

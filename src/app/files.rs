@@ -157,6 +157,7 @@ impl CuestudioApp {
             Purpose::Import => self.import_from(path),
             Purpose::Export(seed) => self.export_to(path, seed),
             Purpose::Audio => {
+                // The show names the file relative to its own folder when it can.
                 let rel = self
                     .doc
                     .path()
@@ -164,10 +165,10 @@ impl CuestudioApp {
                     .and_then(|d| path.strip_prefix(d).ok())
                     .map(Path::to_path_buf)
                     .unwrap_or_else(|| path.clone());
-                self.apply_edit(Edit::SetAudio {
-                    audio: Some(rel.to_string_lossy().into_owned()),
-                });
-                self.load_audio();
+                // The show takes the file only once it has decoded: a file that fails
+                // leaves the show's audio as it was.
+                self.audio_candidate = Some(rel.to_string_lossy().into_owned());
+                self.load_audio_file(path);
             }
         }
     }
@@ -218,15 +219,26 @@ impl CuestudioApp {
         })
     }
 
+    /// Loads the show's own audio file (or none).
     fn load_audio(&mut self) {
+        self.audio_candidate = None;
+        match self.audio_path() {
+            Some(path) => self.load_audio_file(path),
+            None => {
+                self.audio = None;
+                self.player.close();
+                self.audio_status = AudioStatus::None;
+            }
+        }
+    }
+
+    /// Starts decoding `path` on a background thread and opens it for playback.
+    fn load_audio_file(&mut self, path: PathBuf) {
         self.audio = None;
         self.player.close();
-        let Some(path) = self.audio_path() else {
-            self.audio_status = AudioStatus::None;
-            return;
-        };
         if let Err(e) = self.player.open(&path) {
-            self.notify(format!("{}: {e}", path.display()), true);
+            // The decoder below reports the same problem, once.
+            tracing::info!("player: {e}");
         }
         let ctx = self.ctx.clone();
         self.audio = Some(crate::audio::load::spawn_load(
@@ -329,8 +341,9 @@ impl CuestudioApp {
 
     pub(super) fn poll_audio(&mut self) {
         let Some(load) = &self.audio else { return };
+        let events: Vec<LoadEvent> = load.events.try_iter().collect();
         let mut failed = None;
-        while let Ok(ev) = load.events.try_recv() {
+        for ev in events {
             match ev {
                 LoadEvent::Progress {
                     decoded_ms,
@@ -345,13 +358,24 @@ impl CuestudioApp {
                     self.audio_status = AudioStatus::Ready { duration_ms };
                     self.player
                         .set_duration_ms(duration_ms.max(self.doc.content_end_ms()));
+                    if let Some(audio) = self.audio_candidate.take() {
+                        // A newly chosen file: the show takes it (one undo step), and the
+                        // view fits it.
+                        self.apply_edit(Edit::SetAudio { audio: Some(audio) });
+                        self.editor.fit_pending = true;
+                    }
                 }
                 LoadEvent::Failed(e) => failed = Some(e),
             }
         }
         if let Some(e) = failed {
-            let path = self.audio_path().unwrap_or_default();
-            let msg = format!("{}: {e}", path.display());
+            if self.audio_candidate.take().is_some() {
+                // A newly chosen file failed: the show keeps the audio it had.
+                self.notify(format!("{e}; the show keeps its audio"), true);
+                self.load_audio();
+                return;
+            }
+            let msg = e.to_string();
             self.audio_status = AudioStatus::Failed(msg.clone());
             self.audio = None;
             // The cues are untouched; the silent clock runs as long as the show.

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::{CuestudioApp, MESSAGE_FOR, SETTINGS_KEY};
+use super::{CuestudioApp, SETTINGS_KEY};
 use crate::ui::findings::findings_ui;
 use crate::ui::live::{LiveView, live_banner_ui, live_panel_ui};
 use crate::ui::menu::{MenuView, menu_ui};
@@ -83,11 +83,7 @@ impl CuestudioApp {
             ctx.request_repaint();
             return;
         }
-        let message_ends = self
-            .message()
-            .and(self.status.as_ref())
-            .map(|(_, _, at)| *at + MESSAGE_FOR);
-        let next = [message_ends, self.autosave_due()]
+        let next = [self.message_expires(), self.autosave_due()]
             .into_iter()
             .flatten()
             .min();
@@ -141,7 +137,9 @@ impl CuestudioApp {
             hover_ms: self.editor.timeline.hover_ms,
             dirty: self.doc.is_dirty(),
         };
-        status_ui(ui, &view);
+        let mut actions = Vec::new();
+        status_ui(ui, &view, &mut actions);
+        self.actions.extend(actions);
     }
 
     fn side_ui(&mut self, ui: &mut egui::Ui) {

@@ -139,6 +139,8 @@ pub struct CuestudioApp {
     status: Option<(String, bool, Instant)>,
     autosaver: Autosaver,
     autosaving: bool,
+    /// An audio file chosen for the show, loading: the show takes it once it decodes.
+    audio_candidate: Option<String>,
     clipboard: Vec<Cue>,
     loop_range: Option<(i64, i64)>,
     quit_confirmed: bool,
@@ -205,6 +207,7 @@ impl CuestudioApp {
             status: None,
             autosaver,
             autosaving: false,
+            audio_candidate: None,
             clipboard: Vec::new(),
             loop_range: None,
             quit_confirmed: false,
@@ -225,12 +228,20 @@ impl CuestudioApp {
         self.status = Some((text, error, Instant::now()));
     }
 
-    /// The status message while it is fresh.
+    /// The status message: an error until it is dismissed, anything else while it is fresh.
     fn message(&self) -> Option<(&str, bool)> {
         self.status
             .as_ref()
-            .filter(|(_, _, at)| at.elapsed() < MESSAGE_FOR)
+            .filter(|(_, error, at)| *error || at.elapsed() < MESSAGE_FOR)
             .map(|(t, e, _)| (t.as_str(), *e))
+    }
+
+    /// When the status message goes by itself (errors stay).
+    fn message_expires(&self) -> Option<Instant> {
+        self.status
+            .as_ref()
+            .filter(|(_, error, at)| !*error && at.elapsed() < MESSAGE_FOR)
+            .map(|(_, _, at)| *at + MESSAGE_FOR)
     }
 
     /// The lint findings: of the document as it is now, except during a pointer gesture,
@@ -261,6 +272,11 @@ impl CuestudioApp {
     /// Whether `cmd` would do anything now: a menu shows the rest disabled.
     pub fn command_applies(&self, cmd: UiCommand) -> bool {
         self.command_state().applies(cmd)
+    }
+
+    /// Whether audio is being decoded (or a chosen file is being tried).
+    pub fn busy_loading_audio(&self) -> bool {
+        matches!(self.audio_status, AudioStatus::Loading { .. })
     }
 
     /// The playhead (the player's audible position).

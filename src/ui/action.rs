@@ -25,6 +25,8 @@ pub enum Action {
     SealHistory,
     /// Text arrived from the system clipboard (Ctrl+V): a cue sheet to paste at the playhead.
     PasteText(String),
+    /// The status bar's error was read.
+    DismissMessage,
     /// The playback rate (1.0 is normal speed).
     SetRate(f32),
     /// How late the sound reaches the ears, in ms.

@@ -90,12 +90,16 @@ fn path_ui(ctx: &egui::Context, purpose: Purpose, text: &mut String, answer: &mu
     egui::Modal::new(egui::Id::unique("path")).show(ctx, |ui| {
         ui.heading(purpose.title());
         ui.label(RichText::new("No file dialog is available here: type a path.").weak());
+        // Read Enter before the field takes it (a single-line field consumes Enter and
+        // gives up focus, so after it the key is gone).
+        let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
         let label = ui.label("Path");
         let resp = ui
             .add(egui::TextEdit::singleline(text).desired_width(480.0))
             .labelled_by(label.id);
-        resp.request_focus();
-        let enter = resp.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if !resp.has_focus() {
+            resp.request_focus();
+        }
         ui.horizontal(|ui| {
             if ui.button("OK").clicked() || enter {
                 let path = PathBuf::from(text.trim());

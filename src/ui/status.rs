@@ -1,8 +1,10 @@
-//! The status bar: the audio (decoding progress, failures, no device), background work,
-//! the last message, and on the right the cue count, the time under the pointer and
-//! whether the show is saved.
+//! The status bar: the audio (decoding progress, failures with "Locate audio…", no device),
+//! background work, the last message (an error stays until dismissed), and on the right the
+//! cue count, the time under the pointer and whether the show is saved.
 
 use egui::{Align, Color32, Layout, RichText};
+
+use super::{Action, UiCommand};
 
 /// Where the show's audio is.
 #[derive(Clone, Debug, PartialEq)]
@@ -25,7 +27,7 @@ pub struct StatusView<'a> {
     pub device_notice: Option<String>,
     /// Background work in progress.
     pub busy: &'a [String],
-    /// The last message and whether it is an error, while it is fresh.
+    /// The message and whether it is an error.
     pub message: Option<(&'a str, bool)>,
     pub cues: usize,
     pub hover_ms: Option<i64>,
@@ -34,26 +36,10 @@ pub struct StatusView<'a> {
 
 const WARNING: Color32 = Color32::from_rgb(240, 180, 60);
 
-pub fn status_ui(ui: &mut egui::Ui, view: &StatusView<'_>) {
+pub fn status_ui(ui: &mut egui::Ui, view: &StatusView<'_>, actions: &mut Vec<Action>) {
     ui.horizontal(|ui| {
-        audio_ui(ui, view.audio);
-        if let Some(notice) = &view.device_notice {
-            ui.separator();
-            ui.colored_label(WARNING, format!("⚠ {notice}"));
-        }
-        for b in view.busy {
-            ui.separator();
-            ui.spinner();
-            ui.label(b);
-        }
-        if let Some((text, error)) = view.message {
-            ui.separator();
-            if error {
-                ui.colored_label(ui.visuals().error_fg_color, text);
-            } else {
-                ui.label(text);
-            }
-        }
+        // The right-hand figures first, so a long message on the left is cut short instead
+        // of running over them.
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
             ui.label(format!("{} cues", view.cues));
             if let Some(t) = view.hover_ms {
@@ -66,11 +52,53 @@ pub fn status_ui(ui: &mut egui::Ui, view: &StatusView<'_>) {
             if view.dirty {
                 ui.label(RichText::new("unsaved").color(WARNING));
             }
+            ui.with_layout(Layout::left_to_right(Align::Center), |ui| {
+                left_ui(ui, view, actions);
+            });
         });
     });
 }
 
-fn audio_ui(ui: &mut egui::Ui, audio: &AudioStatus) {
+fn left_ui(ui: &mut egui::Ui, view: &StatusView<'_>, actions: &mut Vec<Action>) {
+    audio_ui(ui, view.audio, actions);
+    if let Some(notice) = &view.device_notice {
+        ui.separator();
+        ui.add(egui::Label::new(RichText::new(format!("⚠ {notice}")).color(WARNING)).truncate());
+    }
+    for b in view.busy {
+        ui.separator();
+        ui.spinner();
+        ui.add(egui::Label::new(b).truncate());
+    }
+    if let Some((text, error)) = view.message {
+        ui.separator();
+        if error {
+            if ui
+                .small_button("✕")
+                .on_hover_text("Dismiss this message")
+                .clicked()
+            {
+                actions.push(Action::DismissMessage);
+            }
+            // A located problem can run to several lines: the first shows, all on hover.
+            let mut lines = text.lines();
+            let first = lines.next().unwrap_or_default();
+            let more = lines.count();
+            let shown = if more > 0 {
+                format!("{first} (+{more} more)")
+            } else {
+                first.to_owned()
+            };
+            let color = ui.visuals().error_fg_color;
+            ui.add(egui::Label::new(RichText::new(shown).color(color)).truncate())
+                .on_hover_text(text);
+        } else {
+            ui.add(egui::Label::new(text).truncate());
+        }
+    }
+}
+
+fn audio_ui(ui: &mut egui::Ui, audio: &AudioStatus, actions: &mut Vec<Action>) {
     match audio {
         AudioStatus::None => {
             ui.label(
@@ -97,7 +125,16 @@ fn audio_ui(ui: &mut egui::Ui, audio: &AudioStatus) {
             ui.label(format!("Audio {}", cuesheet::format_time_ms(*duration_ms)));
         }
         AudioStatus::Failed(e) => {
-            ui.colored_label(ui.visuals().error_fg_color, format!("Audio: {e}"));
+            if ui
+                .button("Locate audio…")
+                .on_hover_text(UiCommand::OpenAudio.tooltip())
+                .clicked()
+            {
+                actions.push(Action::Command(UiCommand::OpenAudio));
+            }
+            let color = ui.visuals().error_fg_color;
+            ui.add(egui::Label::new(RichText::new(format!("Audio: {e}")).color(color)).truncate())
+                .on_hover_text(e);
         }
     }
 }
