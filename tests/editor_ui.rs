@@ -853,7 +853,7 @@ fn a_failed_audio_file_leaves_the_shows_audio_and_a_good_one_is_one_undo_step() 
     assert!(!app.doc.is_dirty(), "nothing changed");
     ed.harness.get_by_label_contains("the show keeps its audio");
     // The error stays until it is dismissed.
-    click_button(&mut ed, "✕");
+    click_button(&mut ed, "×");
     ed.harness.run_steps(2);
     assert!(
         ed.harness
@@ -903,7 +903,7 @@ fn a_corrupt_show_keeps_the_open_one_and_its_error_until_dismissed() {
     let node = ed.harness.get_by_label_contains(&wanted);
     let text = format!("{node:?}");
     assert!(text.contains("cues") || text.contains(":2:"), "{text}");
-    click_button(&mut ed, "✕");
+    click_button(&mut ed, "×");
     ed.harness.run_steps(2);
     assert!(ed.harness.query_by_label_contains(&wanted).is_none());
 }
@@ -1139,6 +1139,8 @@ fn rehearsal_runs_the_show_on_a_local_server() {
     let mut ed = editor();
     ed.open(sample());
     open_live_panel(&mut ed);
+    let own_server = ed.harness.state().editor.live.url.clone();
+    assert!(!own_server.is_empty());
     click_button(&mut ed, "Rehearsal");
     ed.run_until("the rehearsal to sync", |app| {
         app.live
@@ -1184,6 +1186,91 @@ fn rehearsal_runs_the_show_on_a_local_server() {
     assert!(!ed.harness.state().is_live());
     let client = timesync::client::TimeClient::new(&url, Duration::from_millis(500)).unwrap();
     assert!(client.sample().is_err(), "the rehearsal server stopped");
+    // The Server field still names the designer's own server, not the rehearsal's.
+    assert_eq!(ed.harness.state().editor.live.url, own_server);
+}
+
+#[test]
+fn the_live_panel_says_what_is_true() {
+    let server = timeserver::spawn_background(timeserver::Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        state_file: None,
+        admin_token: Some("tok".into()),
+        serve_dir: None,
+    })
+    .unwrap();
+    let url = format!("http://{}/time", server.addr);
+    let mut ed = editor();
+    ed.open(sample());
+    ed.harness.state_mut().connect_live(url.clone());
+    ed.run_until("the first sync", |app| {
+        app.live
+            .session
+            .as_ref()
+            .is_some_and(|s| s.snapshot().connected)
+    });
+    open_live_panel(&mut ed);
+    let snap = |ed: &Editor| ed.harness.state().live.session.as_ref().unwrap().snapshot();
+    // A wrong token is said to be refused, not "not a time reply".
+    fill(&mut ed, "Admin token", "wrong");
+    click_button(&mut ed, "Pause…");
+    ed.harness.run_steps(2);
+    click_button(&mut ed, "Confirm");
+    ed.run_until("the refusal", |app| {
+        app.live
+            .session
+            .as_ref()
+            .is_some_and(|s| s.snapshot().last_admin_result.is_some())
+    });
+    ed.harness.run_steps(2);
+    ed.harness.get_by_label_contains("refused the admin token");
+    // The confirmation shows the message viewers will read.
+    fill(&mut ed, "Admin token", "tok");
+    fill(&mut ed, "Message", "まもなく再開します");
+    click_button(&mut ed, "Pause…");
+    ed.harness.run_steps(2);
+    ed.harness
+        .get_by_label_contains("who will read: “まもなく再開します”");
+    click_button(&mut ed, "Confirm");
+    ed.run_until("the pause", |_| {
+        server_state(&url).status == timesync::Status::Paused
+    });
+    ed.run_until("the answer", |app| {
+        app.live
+            .session
+            .as_ref()
+            .is_some_and(|s| matches!(s.snapshot().last_admin_result, Some(Ok(_))))
+    });
+    assert!(snap(&ed).last_admin_status == Some(timesync::Status::Paused));
+    // A change made elsewhere shows as such.
+    let other = timesync::client::TimeClient::new(&url, Duration::from_secs(2)).unwrap();
+    other
+        .admin(
+            "tok",
+            &timesync::TransportUpdate {
+                status: Some(timesync::Status::Running),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    ed.run_until("the poll to see it", |app| {
+        app.live
+            .session
+            .as_ref()
+            .is_some_and(|s| s.snapshot().status == timesync::Status::Running)
+    });
+    ed.harness.run_steps(2);
+    ed.harness.get_by_label_contains("changed elsewhere since");
+    // A server that stops answering is not shown as running.
+    server.stop();
+    ed.run_until("the failed poll", |app| {
+        app.live
+            .session
+            .as_ref()
+            .is_some_and(|s| s.snapshot().last_error.is_some())
+    });
+    ed.harness.run_steps(2);
+    ed.harness.get_by_label("no reply (last known: running)");
 }
 
 fn click_button(ed: &mut Editor, label: &str) {

@@ -192,6 +192,7 @@ impl CuestudioApp {
                 .show(ui, |ui| {
                     let view = LiveView {
                         snapshot: live.as_ref(),
+                        connected_url: &self.live.url,
                         connect_error: self.live.connect_error.as_deref(),
                         audio_error_ms: self.live.audio_error_ms,
                         now_unix_ms: crate::doc::autosave::now_unix_ms(),

@@ -39,7 +39,6 @@ impl CuestudioApp {
             Ok(s) => {
                 self.live.session = Some(s);
                 self.live.connect_error = None;
-                self.editor.live.url.clone_from(&url);
                 self.live.url = url;
                 self.editor.timeline.follow_playhead = true;
             }

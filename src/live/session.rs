@@ -34,6 +34,10 @@ pub struct LiveSnapshot {
     pub show_position_ms: Option<i64>,
     pub last_error: Option<String>,
     pub last_admin_result: Option<Result<String, String>>,
+    /// How long ago that change was answered.
+    pub last_admin_age_ms: Option<i64>,
+    /// The status that change left the server in (to tell a change made elsewhere since).
+    pub last_admin_status: Option<Status>,
     /// The last time this computer's wall clock jumped against its monotonic clock (set by
     /// hand, NTP or a suspend), which the session answers with a fresh burst.
     pub clock_step: Option<ClockStep>,
@@ -69,6 +73,9 @@ struct Shared {
     last_ok_mono: Option<i64>,
     last_error: Option<String>,
     admin_result: Option<Result<String, String>>,
+    /// When the last change was answered (monotonic ms), and the status it left.
+    admin_at: Option<i64>,
+    admin_status: Option<Status>,
     /// The last wall-clock step and the monotonic ms it was noticed at.
     clock_step: Option<(i64, i64)>,
 }
@@ -104,6 +111,8 @@ impl LiveSession {
             last_ok_mono: None,
             last_error: None,
             admin_result: None,
+            admin_at: None,
+            admin_status: None,
             clock_step: None,
         }));
         let stop = Arc::new(AtomicBool::new(false));
@@ -153,6 +162,8 @@ impl LiveSession {
             show_position_ms: position,
             last_error: s.last_error.clone(),
             last_admin_result: s.admin_result.clone(),
+            last_admin_age_ms: s.admin_at.map(|at| now_mono - at),
+            last_admin_status: s.admin_status,
             clock_step: s.clock_step.map(|(step_ms, at)| ClockStep {
                 step_ms,
                 age_ms: now_mono - at,
@@ -196,6 +207,8 @@ fn sync_loop(
                     // Newer than any reply of a burst in progress.
                     last_reply = None;
                 }
+                s.admin_at = Some(client.clocks.mono_ms());
+                s.admin_status = result.as_ref().ok().map(|r| r.status);
                 s.admin_result = Some(result.map(|r| format!("now {}", r.status)));
             }
             sync.request_now();

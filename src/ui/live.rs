@@ -23,6 +23,8 @@ pub struct LiveForm {
 pub struct LiveView<'a> {
     /// `None` when not connected.
     pub snapshot: Option<&'a LiveSnapshot>,
+    /// The `/time` URL being followed (a rehearsal's is its own, not the form's).
+    pub connected_url: &'a str,
     pub connect_error: Option<&'a str>,
     /// Audible position minus server show time, last frame.
     pub audio_error_ms: Option<i64>,
@@ -75,11 +77,14 @@ pub fn live_panel_ui(
     let connected = view.snapshot.is_some();
     ui.horizontal(|ui| {
         let label = ui.label("Server");
-        ui.add_enabled(
-            !connected,
-            egui::TextEdit::singleline(&mut form.url).desired_width(220.0),
-        )
-        .labelled_by(label.id);
+        if connected {
+            // What is followed now; the field keeps the designer's own server for later.
+            ui.add(egui::Label::new(RichText::new(view.connected_url).monospace()).truncate())
+                .labelled_by(label.id);
+        } else {
+            ui.add(egui::TextEdit::singleline(&mut form.url).desired_width(220.0))
+                .labelled_by(label.id);
+        }
     });
     ui.horizontal(|ui| {
         if connected {
@@ -107,7 +112,7 @@ pub fn live_panel_ui(
     let Some(snap) = view.snapshot else {
         return;
     };
-    ui.label(RichText::new("🔒 Live: the document is read-only").strong());
+    ui.label(RichText::new("Live: the document is read-only").strong());
     figures_ui(ui, snap, view.audio_error_ms);
     if snap.stale {
         ui.colored_label(Color32::from_rgb(255, 120, 80), "⚠ Stale estimate");
@@ -141,12 +146,8 @@ fn figures_ui(ui: &mut egui::Ui, snap: &LiveSnapshot, audio_error_ms: Option<i64
             .map_or("—".into(), |a| format!("{:.1} s ago", a as f64 / 1000.0));
         row(ui, "Last sync", age);
         ui.label("Status");
-        let color = if snap.status == Status::Paused {
-            Color32::from_rgb(255, 90, 90)
-        } else {
-            Color32::from_rgb(90, 200, 120)
-        };
-        ui.colored_label(color, snap.status.as_str());
+        let (text, color) = status_text(snap);
+        ui.colored_label(color, text);
         ui.end_row();
         row(
             ui,
@@ -163,6 +164,42 @@ fn figures_ui(ui: &mut egui::Ui, snap: &LiveSnapshot, audio_error_ms: Option<i64
             audio_error_ms.map_or("—".into(), |e| format!("{e:+} ms")),
         );
     });
+}
+
+/// The server's status as the panel says it: what the server last said, unless it has
+/// stopped answering, which is said first.
+fn status_text(snap: &LiveSnapshot) -> (String, Color32) {
+    if snap.last_error.is_some() || snap.stale {
+        let text = format!("no reply (last known: {})", snap.status.as_str());
+        return (text, Color32::from_rgb(255, 160, 60));
+    }
+    let color = if snap.status == Status::Paused {
+        Color32::from_rgb(255, 90, 90)
+    } else {
+        Color32::from_rgb(90, 200, 120)
+    };
+    (snap.status.as_str().to_owned(), color)
+}
+
+/// "Last change" with its age, and whether the server has moved on since.
+fn last_change_text(snap: &LiveSnapshot) -> Option<(String, bool)> {
+    let result = snap.last_admin_result.as_ref()?;
+    let ago = snap
+        .last_admin_age_ms
+        .map(|a| format!(", {} s ago", a.max(0) / 1000))
+        .unwrap_or_default();
+    Some(match result {
+        Ok(s) => {
+            let elsewhere = snap.last_admin_status.is_some_and(|set| set != snap.status);
+            let tail = if elsewhere {
+                format!("; changed elsewhere since, now {}", snap.status.as_str())
+            } else {
+                String::new()
+            };
+            (format!("Last change from here{ago}: ok ({s}){tail}"), false)
+        }
+        Err(e) => (format!("Last change from here{ago} failed: {e}"), true),
+    })
 }
 
 fn operator_ui(
@@ -200,15 +237,12 @@ fn operator_ui(
     if !has_token {
         ui.label(RichText::new("Enter the admin token to pause, resume or move the start.").weak());
     }
-    match &snap.last_admin_result {
-        Some(Ok(s)) => {
-            ui.label(format!("Last change: ok ({s})"));
+    match last_change_text(snap) {
+        Some((text, false)) => {
+            ui.label(text);
         }
-        Some(Err(e)) => {
-            ui.colored_label(
-                ui.visuals().error_fg_color,
-                format!("Last change failed: {e}"),
-            );
+        Some((text, true)) => {
+            ui.colored_label(ui.visuals().error_fg_color, text);
         }
         None => {}
     }
@@ -225,7 +259,11 @@ fn admin_choices(
         (
             "Pause…",
             PendingAdmin {
-                what: "Pause the show for every viewer".into(),
+                what: if msg.is_empty() {
+                    "Pause the show for every viewer, with no message".into()
+                } else {
+                    format!("Pause the show for every viewer, who will read: “{msg}”")
+                },
                 update: TransportUpdate {
                     status: Some(Status::Paused),
                     message: Some((!msg.is_empty()).then_some(msg)),

@@ -74,7 +74,7 @@ fn left_ui(ui: &mut egui::Ui, view: &StatusView<'_>, actions: &mut Vec<Action>) 
         ui.separator();
         if error {
             if ui
-                .small_button("✕")
+                .small_button("×")
                 .on_hover_text("Dismiss this message")
                 .clicked()
             {

@@ -18,10 +18,30 @@ pub enum ClientError {
     },
     #[error("{url}: HTTP {status}")]
     Status { url: String, status: u16 },
+    #[error("{url}: the server refused the admin token (HTTP {status}); check the token")]
+    Refused { url: String, status: u16 },
+    #[error(
+        "{url}: the server did not take the change: HTTP {status}{}",
+        detail_suffix(detail)
+    )]
+    Rejected {
+        url: String,
+        status: u16,
+        detail: String,
+    },
     #[error("{url}: not a time reply: {reason}")]
     Garbage { url: String, reason: String },
     #[error("{url}: not an http:// or https:// URL{}", reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default())]
     BadUrl { url: String, reason: Option<String> },
+}
+
+/// ": detail", or nothing for an empty body.
+fn detail_suffix(detail: &str) -> String {
+    if detail.is_empty() {
+        String::new()
+    } else {
+        format!(": {detail}")
+    }
 }
 
 /// An error with its causes, e.g. "error sending request: connection refused".
@@ -243,13 +263,19 @@ impl TimeClient {
             source,
         })?;
         if !status.is_success() {
+            let status = status.as_u16();
+            if matches!(status, 401 | 403) {
+                return Err(ClientError::Refused { url, status });
+            }
             let detail = String::from_utf8_lossy(&body)
+                .trim()
                 .chars()
                 .take(300)
                 .collect::<String>();
-            return Err(ClientError::Garbage {
+            return Err(ClientError::Rejected {
                 url,
-                reason: format!("HTTP {}: {detail}", status.as_u16()),
+                status,
+                detail,
             });
         }
         serde_json::from_slice(&body).map_err(|e| ClientError::Garbage {
