@@ -224,7 +224,16 @@ fn field_row(
     // Work on a copy of the field and put it back, so closures below borrow nothing else.
     let mut slot = std::mem::take(&mut state.inspector.fields[f as usize]);
     let mut reload = false;
-    let hint = if slot.mixed { "(mixed)" } else { f.hint() };
+    let params_hint;
+    let hint = if slot.mixed {
+        "(mixed)"
+    } else if f == F::Params {
+        // The defaults of the selected cues' action, when they share one.
+        params_hint = default_params_hint(ids, doc, catalog);
+        params_hint.as_str()
+    } else {
+        f.hint()
+    };
     ui.vertical(|ui| {
         let mut picked: Option<String> = None;
         let resp = ui
@@ -287,6 +296,24 @@ fn field_row(
     state.inspector.fields[f as usize] = slot;
     if reload {
         state.inspector.loaded = None;
+    }
+}
+
+/// The catalog's params for the action the cues share, as a hint for their own params.
+fn default_params_hint(ids: &[CueId], doc: &Document, catalog: &Catalog) -> String {
+    let mut actions = ids.iter().filter_map(|&id| doc.cue(id)).map(|c| &c.action);
+    let Some(first) = actions.next() else {
+        return String::new();
+    };
+    if actions.any(|a| a != first) {
+        return "(actions differ)".into();
+    }
+    match catalog.get(first) {
+        Some(e) if !e.params.is_empty() => serde_json::to_string(&e.params)
+            .map(|p| format!("default {p}"))
+            .unwrap_or_default(),
+        Some(_) => format!("{first} has no default params"),
+        None => format!("{first} is not in the catalog"),
     }
 }
 
@@ -405,4 +432,36 @@ fn show_settings_ui(
                 ui.end_row();
             });
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use cuesheet::{Cue, Show};
+
+    use super::*;
+
+    #[test]
+    fn the_params_hint_shows_the_actions_own_defaults() {
+        let cue = |action: &str| Cue {
+            action: action.into(),
+            ..Cue::default()
+        };
+        let show = Show {
+            cues: vec![
+                cue("fireworks"),
+                cue("fireworks"),
+                cue("flash"),
+                cue("nope"),
+            ],
+            ..Show::default()
+        };
+        let doc = Document::new(show, None);
+        let ids = doc.cue_ids().to_vec();
+        let catalog = Catalog::builtin();
+        let hint = |ids: &[CueId]| default_params_hint(ids, &doc, &catalog);
+        assert_eq!(hint(&ids[..2]), r#"default {"count":60}"#);
+        assert_eq!(hint(&ids[2..3]), "flash has no default params");
+        assert_eq!(hint(&ids[1..3]), "(actions differ)");
+        assert_eq!(hint(&ids[3..]), "nope is not in the catalog");
+    }
 }

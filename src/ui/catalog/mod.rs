@@ -320,24 +320,6 @@ fn entry_ui(
                 ui.end_row();
             }
 
-            ui.label("Tolerance presets");
-            ui.horizontal_wrapped(|ui| {
-                for (name, value, tip) in TOLERANCE_PRESETS {
-                    if ui.small_button(name).on_hover_text(tip).clicked()
-                        && entry.tolerance != value
-                    {
-                        changed = Some((
-                            EffectEntry {
-                                tolerance: value,
-                                ..entry.clone()
-                            },
-                            None,
-                        ));
-                    }
-                }
-            });
-            ui.end_row();
-
             let label = ui.label("Params");
             ui.vertical(|ui| {
                 let buf = &mut st.params;
@@ -362,6 +344,22 @@ fn entry_ui(
             });
             ui.end_row();
         });
+    // Below the grid, the full width of the panel: in a grid cell the buttons wrapped
+    // under the Params box.
+    ui.label("Tolerance presets");
+    ui.horizontal_wrapped(|ui| {
+        for (name, value, tip) in TOLERANCE_PRESETS {
+            if ui.small_button(name).on_hover_text(tip).clicked() && entry.tolerance != value {
+                changed = Some((
+                    EffectEntry {
+                        tolerance: value,
+                        ..entry.clone()
+                    },
+                    None,
+                ));
+            }
+        }
+    });
     if let Some((e, merge)) = changed {
         actions.push(Action::Edit(set_entry(
             catalog,
