@@ -22,6 +22,11 @@ struct Editor {
 }
 
 fn editor() -> Editor {
+    editor_sized(1560.0, 960.0)
+}
+
+/// The editor in a window of `width` × `height` points.
+fn editor_sized(width: f32, height: f32) -> Editor {
     let data = tempfile::tempdir().unwrap();
     let clock = ManualClock::new();
     let player_clock = clock.clone();
@@ -29,7 +34,7 @@ fn editor() -> Editor {
     // The show's Japanese text needs the system CJK fonts the real window loads; tests run
     // with egui's bundled fonts only, so unknown glyphs draw as boxes instead of failing.
     let harness = Harness::builder()
-        .with_size(egui::vec2(1560.0, 960.0))
+        .with_size(egui::vec2(width, height))
         .allow_missing_glyphs()
         .build_eframe(move |cc| {
             let mut app = CuestudioApp::headless(
@@ -906,6 +911,67 @@ fn a_corrupt_show_keeps_the_open_one_and_its_error_until_dismissed() {
     click_button(&mut ed, "×");
     ed.harness.run_steps(2);
     assert!(ed.harness.query_by_label_contains(&wanted).is_none());
+}
+
+#[test]
+fn an_empty_show_says_what_to_do_first() {
+    let mut ed = editor();
+    ed.harness.run_steps(2);
+    ed.harness.get_by_label("An empty show");
+    ed.harness
+        .get_by_label_contains("drop an audio or video file");
+    click_button(&mut ed, "Open audio…");
+    ed.harness.run_steps(2);
+    ed.harness.get_by_label("Open audio");
+    ed.harness.key_press(Key::Escape);
+    ed.harness.run_steps(2);
+    // A show with cues has no such box.
+    ed.open(sample());
+    assert!(ed.harness.query_by_label("An empty show").is_none());
+}
+
+#[test]
+fn small_windows_keep_the_toolbar_and_most_of_the_width_for_the_timeline() {
+    for (w, h) in [(1024.0, 700.0), (1366.0, 768.0), (1920.0, 1080.0)] {
+        let mut ed = editor_sized(w, h);
+        ed.open(sample());
+        ed.harness.run_steps(3);
+        // Every tool of the transport bar is inside the window (it wraps if it must).
+        let latency = ed.harness.get_by_label("Output latency").rect();
+        assert!(
+            latency.right() <= w,
+            "{w}×{h}: the toolbar is cut off at {latency:?}"
+        );
+        // The central area (stage and timeline, from the stage's header to the side panel)
+        // keeps the larger part of the width (all of it with the side panels hidden).
+        let lanes_left = ed.harness.get_by_label("Stage").rect().left();
+        let side_left = ed
+            .harness
+            .get_by_label_contains("Drift & lint")
+            .rect()
+            .left();
+        let timeline = side_left - lanes_left;
+        assert!(
+            timeline >= 0.45 * w,
+            "{w}×{h}: the timeline is {timeline} wide"
+        );
+    }
+    // Both side panels can go (Ctrl+1, Ctrl+2) and come back.
+    let mut ed = editor_sized(1024.0, 700.0);
+    ed.open(sample());
+    ed.harness
+        .key_press_modifiers(Modifiers::COMMAND, Key::Num1);
+    ed.harness
+        .key_press_modifiers(Modifiers::COMMAND, Key::Num2);
+    ed.harness.run_steps(3);
+    assert!(ed.harness.query_by_label("Filter").is_none());
+    assert!(ed.harness.query_by_label_contains("Drift & lint").is_none());
+    let stage = ed.harness.get_by_label("Stage").rect().left();
+    assert!(stage < 30.0, "the centre starts at the left edge: {stage}");
+    ed.harness
+        .key_press_modifiers(Modifiers::COMMAND, Key::Num1);
+    ed.harness.run_steps(3);
+    ed.harness.get_by_label("Filter");
 }
 
 #[test]

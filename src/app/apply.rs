@@ -180,6 +180,12 @@ impl CuestudioApp {
                 let t = &mut self.editor.timeline;
                 t.snapping = !t.snapping;
             }
+            UiCommand::ToggleCueList => {
+                self.settings.show_cue_list = !self.settings.show_cue_list;
+            }
+            UiCommand::ToggleSidePanel => {
+                self.settings.show_side_panel = !self.settings.show_side_panel;
+            }
             UiCommand::ShowShortcuts => self.modal = Some(Modal::Shortcuts),
         }
     }

@@ -31,21 +31,34 @@ impl eframe::App for CuestudioApp {
         egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
         egui::Panel::top("transport").show(ui, |ui| self.transport_ui(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
-        egui::Panel::left("cue-list")
-            .resizable(true)
-            .default_size(330.0)
-            .min_size(220.0)
-            .show(ui, |ui| {
-                ui::cue_list::cue_list_ui(ui, &mut self.editor, &self.doc, &mut self.actions);
-            });
-        egui::Panel::right("side")
-            .resizable(true)
-            .default_size(360.0)
-            .min_size(260.0)
-            .show(ui, |ui| self.side_ui(ui));
+        // The side panels give way on small screens: at most a share of the window each,
+        // so the timeline keeps most of it.
+        let width = ctx.content_rect().width();
+        if self.settings.show_cue_list {
+            egui::Panel::left("cue-list")
+                .resizable(true)
+                .default_size((width * 0.21).clamp(200.0, 330.0))
+                .min_size(170.0)
+                .max_size((width * 0.3).max(170.0))
+                .show(ui, |ui| {
+                    ui::cue_list::cue_list_ui(ui, &mut self.editor, &self.doc, &mut self.actions);
+                });
+        }
+        if self.settings.show_side_panel {
+            egui::Panel::right("side")
+                .resizable(true)
+                .default_size((width * 0.23).clamp(240.0, 360.0))
+                .min_size(220.0)
+                .max_size((width * 0.34).max(220.0))
+                .show(ui, |ui| self.side_ui(ui));
+        }
         egui::CentralPanel::default().show(ui, |ui| {
             if let Some(s) = &self.live.session {
                 live_banner_ui(ui, &s.snapshot());
+            }
+            if self.doc.show().cues.is_empty() && !self.is_live() {
+                let has_audio = !matches!(self.audio_status, AudioStatus::None);
+                ui::empty::empty_state_ui(ui, has_audio, &mut self.actions);
             }
             egui::Panel::top("stage")
                 .resizable(true)

@@ -42,8 +42,8 @@ pub fn run(show: Option<PathBuf>) -> Result<(), eframe::Error> {
         viewport: egui::ViewportBuilder::default()
             .with_title("Cuestudio")
             .with_app_id("cuestudio")
-            .with_inner_size([1560.0, 960.0])
-            .with_min_inner_size([900.0, 560.0])
+            .with_inner_size(window_size())
+            .with_min_inner_size([800.0, 520.0])
             .with_drag_and_drop(true),
         ..Default::default()
     };
@@ -52,6 +52,19 @@ pub fn run(show: Option<PathBuf>) -> Result<(), eframe::Error> {
         options,
         Box::new(move |cc| Ok(Box::new(CuestudioApp::new(cc, show)))),
     )
+}
+
+/// The window's first size: `CUESTUDIO_WINDOW=1024x700` (for checking small screens),
+/// else 1560×960.
+fn window_size() -> [f32; 2] {
+    std::env::var("CUESTUDIO_WINDOW")
+        .ok()
+        .and_then(|v| {
+            let (w, h) = v.split_once('x')?;
+            Some([w.trim().parse().ok()?, h.trim().parse().ok()?])
+        })
+        .filter(|[w, h]: &[f32; 2]| *w >= 400.0 && *h >= 300.0)
+        .unwrap_or([1560.0, 960.0])
 }
 
 /// Settings that persist through eframe's storage.
@@ -65,6 +78,8 @@ pub struct Settings {
     pub grid_ms: i64,
     pub snapping: bool,
     pub audience_view: bool,
+    pub show_cue_list: bool,
+    pub show_side_panel: bool,
 }
 
 impl Default for Settings {
@@ -76,6 +91,8 @@ impl Default for Settings {
             grid_ms: 250,
             snapping: true,
             audience_view: false,
+            show_cue_list: true,
+            show_side_panel: true,
         }
     }
 }
@@ -266,6 +283,8 @@ impl CuestudioApp {
             audience: self.settings.audience_view,
             following: self.editor.timeline.follow_playhead,
             snapping: self.editor.timeline.snapping,
+            cue_list: self.settings.show_cue_list,
+            side_panel: self.settings.show_side_panel,
         }
     }
 

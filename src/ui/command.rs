@@ -42,6 +42,8 @@ pub enum UiCommand {
     ToggleAudience,
     ToggleFollowPlayhead,
     ToggleSnap,
+    ToggleCueList,
+    ToggleSidePanel,
     ShowShortcuts,
 }
 
@@ -80,6 +82,8 @@ impl UiCommand {
         UiCommand::ToggleAudience,
         UiCommand::ToggleFollowPlayhead,
         UiCommand::ToggleSnap,
+        UiCommand::ToggleCueList,
+        UiCommand::ToggleSidePanel,
         UiCommand::ShowShortcuts,
     ];
 
@@ -118,6 +122,8 @@ impl UiCommand {
             UiCommand::ToggleAudience => "Audience view",
             UiCommand::ToggleFollowPlayhead => "Follow playhead",
             UiCommand::ToggleSnap => "Snap to grid",
+            UiCommand::ToggleCueList => "Cue list",
+            UiCommand::ToggleSidePanel => "Inspector panel",
             UiCommand::ShowShortcuts => "Keyboard shortcuts",
         }
     }
@@ -163,6 +169,10 @@ impl UiCommand {
             UiCommand::ToggleSnap => {
                 "Snap drags to the grid and to other cues (hold Alt to bypass)"
             }
+            UiCommand::ToggleCueList => "Show or hide the cue list on the left",
+            UiCommand::ToggleSidePanel => {
+                "Show or hide the inspector, lint, catalog and Live panel on the right"
+            }
             UiCommand::ShowShortcuts => "List every command and its keys",
         }
     }
@@ -200,6 +210,8 @@ impl UiCommand {
             UiCommand::ZoomOut => const { &[key(M::NONE, Key::Minus)] },
             UiCommand::ToggleAudience => const { &[key(M::NONE, Key::A)] },
             UiCommand::ShowShortcuts => const { &[key(M::NONE, Key::F1)] },
+            UiCommand::ToggleCueList => const { &[key(M::COMMAND, Key::Num1)] },
+            UiCommand::ToggleSidePanel => const { &[key(M::COMMAND, Key::Num2)] },
             UiCommand::Copy
             | UiCommand::Cut
             | UiCommand::Paste
@@ -263,6 +275,8 @@ pub struct CommandState {
     pub audience: bool,
     pub following: bool,
     pub snapping: bool,
+    pub cue_list: bool,
+    pub side_panel: bool,
 }
 
 impl CommandState {
@@ -298,6 +312,8 @@ impl CommandState {
             UiCommand::ToggleAudience => Some(self.audience),
             UiCommand::ToggleFollowPlayhead => Some(self.following),
             UiCommand::ToggleSnap => Some(self.snapping),
+            UiCommand::ToggleCueList => Some(self.cue_list),
+            UiCommand::ToggleSidePanel => Some(self.side_panel),
             _ => None,
         }
     }

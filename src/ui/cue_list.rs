@@ -55,7 +55,7 @@ pub fn cue_list_ui(
         ui.add(
             egui::TextEdit::singleline(&mut state.cue_list.filter)
                 .hint_text("action or lane")
-                .desired_width(f32::INFINITY),
+                .desired_width(ui.available_width()),
         )
         .labelled_by(label.id);
     });
@@ -70,10 +70,11 @@ pub fn cue_list_ui(
         .striped(true)
         .sense(egui::Sense::click())
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .column(Column::exact(78.0))
-        .column(Column::remainder().at_least(90.0).clip(true))
-        .column(Column::exact(62.0).clip(true))
-        .column(Column::exact(44.0))
+        // Narrow enough for a small screen: the action takes what is left.
+        .column(Column::exact(74.0))
+        .column(Column::remainder().at_least(56.0).clip(true))
+        .column(Column::exact(54.0).clip(true))
+        .column(Column::exact(38.0))
         .header(18.0, |mut h| {
             for t in ["Time", "Action", "Lane", "Tol."] {
                 h.col(|ui| {

@@ -97,7 +97,14 @@ pub fn menu_ui(ui: &mut egui::Ui, view: &MenuView<'_>, actions: &mut Vec<Action>
                 true,
             );
             let toggles = [C::ToggleAudience, C::ToggleFollowPlayhead, C::ToggleSnap];
-            group(ui, &toggles, state, actions, false);
+            group(ui, &toggles, state, actions, true);
+            group(
+                ui,
+                &[C::ToggleCueList, C::ToggleSidePanel],
+                state,
+                actions,
+                false,
+            );
         });
         ui.menu_button("Help", |ui| {
             group(ui, &[C::ShowShortcuts], state, actions, false);

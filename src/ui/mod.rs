@@ -5,6 +5,7 @@ pub mod action;
 pub mod catalog;
 pub mod command;
 pub mod cue_list;
+pub mod empty;
 pub mod field;
 pub mod findings;
 pub mod inspector;

@@ -22,7 +22,8 @@ pub fn transport_ui(
     editor: &mut EditorState,
     actions: &mut Vec<Action>,
 ) {
-    ui.horizontal(|ui| {
+    // Wraps onto a second row when the window is narrow, instead of cutting tools off.
+    ui.horizontal_wrapped(|ui| {
         let command = |ui: &mut egui::Ui, text: &str, tip: &str, cmd: UiCommand| {
             ui.button(text)
                 .on_hover_text(tip)
