@@ -1,7 +1,7 @@
 //! Decoding real WAV, MP3, FLAC and OGG files made with sox at test time, and the audio of
 //! MP4, MOV, M4A, MKV and WebM files made with ffmpeg: background loading into peaks,
-//! parallel against sequential decoding, errors for missing, empty, silent (no audio
-//! track) and corrupt files, and the `waveform` JSON.
+//! parallel against sequential decoding, playback through the rodio source, errors for
+//! missing, empty, silent (no audio track) and corrupt files, and the `waveform` JSON.
 //! Needs `sox` (with MP3 and Vorbis support) and `ffmpeg` (with libx264, libvpx,
 //! libvorbis and libopus, as Debian's has); a missing tool fails the test.
 
@@ -15,8 +15,10 @@ use cuestudio::audio::AudioError;
 use cuestudio::audio::load::{LoadEvent, probe_duration_ms, spawn_load};
 use cuestudio::audio::peaks::Peaks;
 use cuestudio::audio::player::Player;
+use cuestudio::audio::stream::Playback;
 use cuestudio::audio::waveform::Waveform;
 use cuestudio::cli::audio::{WaveformArgs, waveform};
+use rodio::Source as _;
 
 const FORMATS: [&str; 4] = ["wav", "mp3", "flac", "ogg"];
 
@@ -355,6 +357,58 @@ fn the_audio_of_videos_and_apple_files_loads_like_audio() {
 }
 
 #[test]
+fn playback_plays_the_audio_track_of_a_video_and_seeks_in_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let wav = tone_fixture(dir.path(), "wav");
+    let mut files = vec![wav.clone()];
+    for spec in FFMPEG_FORMATS {
+        if ["clip.mp4", "clip.mkv"].contains(&spec.0) {
+            files.push(ffmpeg_fixture(dir.path(), &wav, 3, spec));
+        }
+    }
+    for path in files {
+        let name = path.display().to_string();
+        let mut pb = Playback::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(pb.channels().get(), 2, "{name}");
+        assert_eq!(pb.sample_rate().get(), 44_100, "{name}");
+        // rodio's own decoder says 1.8 s here (the video track's length in the audio's
+        // time base) and clamps its seeks to that.
+        let total = pb.total_duration().map_or(0, |d| d.as_millis() as i64);
+        assert!((total - 3000).abs() <= 23, "{name}: {total} ms");
+        let samples: Vec<f32> = pb.by_ref().collect();
+        let frames = samples.len() as i64 / 2;
+        assert!((frames - 132_300).abs() <= 1024, "{name}: {frames} frames");
+        let onset = samples
+            .chunks(2)
+            .position(|f| f[0].abs() > 0.25)
+            .unwrap_or_else(|| panic!("{name}: no tone"));
+        // Within 4 ms of 1 s, as in the waveform (ffmpeg stamps Vorbis in Matroska about
+        // 3 ms later than in OGG).
+        assert!(
+            onset.abs_diff(44_100) <= 176,
+            "{name}: tone at frame {onset}"
+        );
+
+        // Into the tone, then back into the first silence.
+        assert!(pb.try_seek(Duration::from_millis(1500)).is_ok(), "{name}");
+        let tone: Vec<f32> = pb.by_ref().take(2 * 4410).collect();
+        assert!(
+            tone.iter().any(|s| s.abs() > 0.4),
+            "{name}: silent after seek"
+        );
+        let rest = (pb.by_ref().count() + tone.len()) as i64 / 2;
+        assert!((rest - 66_150).abs() <= 1024, "{name}: {rest} frames left");
+        assert!(pb.try_seek(Duration::from_millis(300)).is_ok(), "{name}");
+        let quiet: Vec<f32> = pb.by_ref().take(2 * 26_460).collect();
+        assert_eq!(quiet.len(), 2 * 26_460, "{name}");
+        assert!(
+            quiet.iter().all(|s| s.abs() < 0.02),
+            "{name}: 0.3 s to 0.9 s should be silent"
+        );
+    }
+}
+
+#[test]
 fn empty_files_and_videos_without_sound_say_so_naming_the_file_once() {
     let dir = tempfile::tempdir().unwrap();
     let empty = dir.path().join("show.mp3");
@@ -502,6 +556,16 @@ fn a_video_longer_than_its_sound_ends_with_the_sound() {
         assert!(
             (duration_ms - 30_000).abs() <= 100,
             "{name}: {duration_ms} ms"
+        );
+        // Playback past the sound's end plays nothing, without an error.
+        let mut pb = Playback::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert!(pb.try_seek(Duration::from_secs(50)).is_ok(), "{name}");
+        assert_eq!(pb.by_ref().count(), 0, "{name}");
+        assert!(pb.try_seek(Duration::from_secs(29)).is_ok(), "{name}");
+        let left = pb.by_ref().count() as i64 / 2;
+        assert!(
+            (left - 44_100).abs() <= 4410,
+            "{name}: {left} frames after 29 s"
         );
     }
 }

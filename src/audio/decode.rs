@@ -126,6 +126,12 @@ impl TimeMap {
         u64::try_from(media * u128::from(self.denom) / per.max(1)).unwrap_or(u64::MAX)
     }
 
+    /// The show frames a timestamp unit spans, at least 1: how far apart two packets may
+    /// be and still join up.
+    pub(crate) fn tick_frames(&self) -> u64 {
+        (self.numer * self.rate).div_ceil(self.denom).max(1)
+    }
+
     /// The show frame where the track ends, if the edit list says.
     pub(crate) fn end(&self) -> Option<u64> {
         self.end
@@ -377,9 +383,9 @@ impl Source {
             if packet.track_id() != self.track_id {
                 continue;
             }
-            // Each packet at its own timestamp (not joined up to the previous one), so a
-            // chunk after a seek places its packets exactly where a decode from the start
-            // does.
+            // Each packet at its own timestamp (not joined up to the previous one as the
+            // player does), so a chunk after a seek places its packets exactly where a
+            // decode from the start does.
             let pos = self.map.show_from_ts(packet.ts());
             // Past the edit list's end is the encoder's padding: the end of the track.
             if self
@@ -418,7 +424,7 @@ impl Source {
 }
 
 /// Whether a seek failed because the position lies past the end of the track.
-fn is_past_end(e: &SymError) -> bool {
+pub(crate) fn is_past_end(e: &SymError) -> bool {
     match e {
         SymError::SeekError(symphonia::core::errors::SeekErrorKind::OutOfRange) => true,
         SymError::IoError(io) => io.kind() == std::io::ErrorKind::UnexpectedEof,
@@ -642,6 +648,7 @@ mod tests {
         let plain = TimeMap::new(None, 44_100);
         assert_eq!(plain.show_from_ts(12_345), 12_345);
         assert_eq!(plain.ts_from_show(12_345), 12_345);
+        assert_eq!(plain.tick_frames(), 1);
         assert_eq!(plain.clip(100, 50), Some((100, 0..50)));
 
         // Matroska: milliseconds.
@@ -649,6 +656,7 @@ mod tests {
         assert_eq!(mkv.show_from_ts(1500), 66_150);
         assert_eq!(mkv.ts_from_show(66_150), 1500);
         assert_eq!(mkv.ts_from_show(66_190), 1500, "rounds down to the unit");
+        assert_eq!(mkv.tick_frames(), 45);
 
         // MP4 AAC: 1024 frames of priming skipped, 3 s played, after 0.5 s of silence.
         let trim = Trim {

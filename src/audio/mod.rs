@@ -7,7 +7,8 @@
 //!   a file decodes; the PCM itself is never kept.
 //! - [`load`] runs a decode on a background thread and reports progress.
 //! - [`player`] plays through rodio when a device exists and always keeps a clock, so the
-//!   playhead moves even without a sound card.
+//!   playhead moves even without a sound card; [`stream`] is what it plays: the same
+//!   track, decoded the same way, as a rodio source.
 //! - [`waveform`] produces BBC audiowaveform JSON (`cuestudio waveform`).
 
 mod buckets;
@@ -16,6 +17,7 @@ pub mod load;
 mod mp4;
 pub mod peaks;
 pub mod player;
+pub mod stream;
 pub mod waveform;
 
 use std::path::{Path, PathBuf};
