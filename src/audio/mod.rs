@@ -96,3 +96,20 @@ impl AudioError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn audio_and_video_extensions_in_any_case_are_audio() {
+        for ext in [
+            "wav", "MP3", "flac", "ogg", "m4a", "MP4", "mov", "mkv", "webm", "aiff",
+        ] {
+            assert!(is_audio_extension(ext), "{ext}");
+        }
+        for ext in ["json", "cueshow", "txt", ""] {
+            assert!(!is_audio_extension(ext), "{ext}");
+        }
+    }
+}
