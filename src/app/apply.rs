@@ -309,7 +309,7 @@ impl CuestudioApp {
             .map(|e| e.to_string_lossy().to_lowercase())
             .unwrap_or_default();
         match ext.as_str() {
-            "wav" | "mp3" | "ogg" | "flac" => self.path_chosen(Purpose::Audio, path),
+            e if crate::audio::is_audio_extension(e) => self.path_chosen(Purpose::Audio, path),
             _ => self.guard_unsaved(Pending::Open(Some(path))),
         }
     }

@@ -94,7 +94,7 @@ impl CuestudioApp {
                 d = d.set_directory(dir);
             }
             d = match purpose {
-                Purpose::Audio => d.add_filter("Audio", &["wav", "mp3", "ogg", "flac"]),
+                Purpose::Audio => d.add_filter("Audio or video", crate::audio::EXTENSIONS),
                 _ => d.add_filter("JSON", &["json"]),
             };
             let started = Instant::now();

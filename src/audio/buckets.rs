@@ -131,11 +131,11 @@ impl BucketAcc {
     }
 
     /// The buckets; a chunk that stopped short of a finite `end` is padded with silence so
-    /// the next chunk stays aligned.
-    pub(crate) fn finish(mut self) -> Chunk {
+    /// the next chunk stays aligned, unless the track ended there (no chunk follows).
+    pub(crate) fn finish(mut self, track_ended: bool) -> Chunk {
         self.flush();
         let mut frames = self.last - self.start;
-        if frames > 0 && self.end != u64::MAX && self.last < self.end {
+        if frames > 0 && !track_ended && self.end != u64::MAX && self.last < self.end {
             frames = self.end - self.start;
             let want = frames.div_ceil(self.size) as usize;
             self.buckets.resize(want, (0.0, 0.0));
@@ -165,7 +165,7 @@ mod tests {
             acc.feed(ts as u64, &samples[ts..ts + len]);
             ts += len;
         }
-        let chunk = acc.finish();
+        let chunk = acc.finish(false);
         assert_eq!(chunk.frames, end - start);
         let expect: Vec<(f32, f32)> = samples[start as usize..end as usize]
             .chunks(size as usize)
@@ -179,11 +179,26 @@ mod tests {
         let mut acc = BucketAcc::new(0, u64::MAX, 10);
         acc.feed(0, &[0.5; 5]);
         acc.feed(25, &[-0.25; 10]);
-        let chunk = acc.finish();
+        let chunk = acc.finish(false);
         assert_eq!(chunk.frames, 35);
         assert_eq!(
             chunk.buckets,
             vec![(0.5, 0.5), (0.0, 0.0), (-0.25, -0.25), (-0.25, -0.25)]
         );
+    }
+
+    #[test]
+    fn bucket_acc_pads_a_short_chunk_unless_the_track_ended() {
+        let short = |ended| {
+            let mut acc = BucketAcc::new(100, 200, 10);
+            acc.feed(100, &[0.5; 35]);
+            acc.finish(ended)
+        };
+        let padded = short(false);
+        assert_eq!(padded.frames, 100, "the next chunk starts at 200");
+        assert_eq!(padded.buckets.len(), 10);
+        let ended = short(true);
+        assert_eq!(ended.frames, 35, "nothing follows: no silence added");
+        assert_eq!(ended.buckets.len(), 4);
     }
 }

@@ -8,26 +8,36 @@
 //! boundaries are multiples of the bucket size, so stitching is concatenation. Chunks are
 //! handed to the caller in order, which lets a waveform grow from the left while loading.
 //!
-//! A packet's timestamp gives the absolute sample position of its first decoded frame (the
-//! time base of these formats is one sample), which is what makes chunks exact.
+//! A packet's timestamp gives the position of its first decoded frame, which is what makes
+//! chunks exact. [`TimeMap`] turns timestamps (one sample in most formats, a millisecond in
+//! Matroska, the track's timescale in MP4) into show frames: frames of the track's sample
+//! rate from the show's 0, after an MP4 edit list's trim (see [`super::mp4`]).
+//!
+//! Video files work the same way: the first audio track that can be decoded is the show's
+//! audio, and a file with no audio track says so.
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::ops::ControlFlow;
+use std::io::{Seek, SeekFrom};
+use std::ops::{ControlFlow, Range};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 
-use symphonia::core::codecs::{CODEC_TYPE_NULL, Decoder, DecoderOptions};
+use symphonia::core::codecs::{
+    self as codecs, CODEC_TYPE_NULL, CodecType, Decoder, DecoderOptions,
+};
 use symphonia::core::errors::Error as SymError;
-use symphonia::core::formats::{FormatOptions, FormatReader, Packet, SeekMode, SeekTo};
+use symphonia::core::formats::{FormatOptions, FormatReader, Packet, SeekMode, SeekTo, Track};
 use symphonia::core::io::MediaSourceStream;
 use symphonia::core::meta::MetadataOptions;
 use symphonia::core::probe::Hint;
+use symphonia::core::units::TimeBase;
 
-use super::AudioError;
 pub(crate) use super::buckets::min_max;
 use super::buckets::{BucketAcc, mix_to_mono};
+use super::mp4::{self, Trim};
+use super::{AudioError, FORMATS};
 
 /// Target length of one parallel chunk, in seconds of audio.
 pub const CHUNK_SECONDS: u64 = 20;
@@ -49,6 +59,99 @@ impl StreamInfo {
     pub fn duration_ms(&self) -> Option<i64> {
         self.total_frames
             .map(|frames| ms_from_frames(frames, self.sample_rate))
+    }
+}
+
+/// From a track's timestamps to show frames (frames of its sample rate from the show's 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TimeMap {
+    /// A timestamp unit is `numer / denom` seconds.
+    numer: u64,
+    denom: u64,
+    rate: u64,
+    /// Added to the media's frame position: the edit list's delay minus its skip.
+    offset: i64,
+    /// The show frame where the track's media ends (an edit list's end), if it says.
+    end: Option<u64>,
+}
+
+impl TimeMap {
+    /// Timestamps in `time_base` (one sample when the headers give none), no trim.
+    pub(crate) fn new(time_base: Option<TimeBase>, sample_rate: u32) -> TimeMap {
+        let rate = u64::from(sample_rate.max(1));
+        let (numer, denom) = match time_base {
+            Some(tb) if tb.numer > 0 && tb.denom > 0 => (u64::from(tb.numer), u64::from(tb.denom)),
+            _ => (1, rate),
+        };
+        TimeMap {
+            numer,
+            denom,
+            rate,
+            offset: 0,
+            end: None,
+        }
+    }
+
+    /// The same map after an edit list's trim.
+    pub(crate) fn trimmed(self, trim: Trim) -> TimeMap {
+        let delay = i64::try_from(trim.delay).unwrap_or(i64::MAX);
+        let skip = i64::try_from(trim.skip).unwrap_or(i64::MAX);
+        TimeMap {
+            offset: delay.saturating_sub(skip),
+            end: trim.length.map(|l| trim.delay.saturating_add(l)),
+            ..self
+        }
+    }
+
+    /// The show frame of timestamp `ts` (negative: trimmed away before the show's 0).
+    pub(crate) fn show_from_ts(&self, ts: u64) -> i64 {
+        let den = u128::from(self.denom);
+        // Saturating: a damaged file may carry any timestamp.
+        let frames = u128::from(ts)
+            .saturating_mul(u128::from(self.numer) * u128::from(self.rate))
+            .saturating_add(den / 2)
+            / den;
+        i64::try_from(frames)
+            .unwrap_or(i64::MAX)
+            .saturating_add(self.offset)
+    }
+
+    /// The last timestamp at or before show frame `frame`.
+    pub(crate) fn ts_from_show(&self, frame: u64) -> u64 {
+        let media = i128::from(frame) - i128::from(self.offset);
+        let Ok(media) = u128::try_from(media) else {
+            return 0;
+        };
+        let per = u128::from(self.numer) * u128::from(self.rate);
+        u64::try_from(media * u128::from(self.denom) / per.max(1)).unwrap_or(u64::MAX)
+    }
+
+    /// The show frames a timestamp unit spans, at least 1: how far apart two packets may
+    /// be and still join up.
+    pub(crate) fn tick_frames(&self) -> u64 {
+        (self.numer * self.rate).div_ceil(self.denom).max(1)
+    }
+
+    /// The show frame where the track ends, if the edit list says.
+    pub(crate) fn end(&self) -> Option<u64> {
+        self.end
+    }
+
+    /// Of `len` decoded frames starting at show frame `pos`, the part inside the show
+    /// (from 0 to the end): its first show frame and its range in the buffer.
+    pub(crate) fn clip(&self, pos: i64, len: usize) -> Option<(u64, Range<usize>)> {
+        let len_i = i64::try_from(len).unwrap_or(i64::MAX);
+        let lo = pos.saturating_neg().clamp(0, len_i);
+        let hi = match self.end.map(|e| i64::try_from(e).unwrap_or(i64::MAX)) {
+            Some(end) => end.saturating_sub(pos).clamp(0, len_i),
+            None => len_i,
+        };
+        if lo >= hi {
+            return None;
+        }
+        // lo and hi are in 0..=len; pos + lo >= 0.
+        let first = u64::try_from(pos.saturating_add(lo)).ok()?;
+        Some((first, usize::try_from(lo).ok()?..usize::try_from(hi).ok()?))
     }
 }
 
@@ -74,19 +177,20 @@ pub struct Chunk {
 struct Resume {
     end: u64,
     packet: Option<Packet>,
-    mono_ts: u64,
+    mono_pos: i64,
 }
 
 /// An open audio track: reader, decoder and a scratch buffer for the mono mix.
-struct Source {
-    path: PathBuf,
-    format: Box<dyn FormatReader>,
-    decoder: Box<dyn Decoder>,
-    track_id: u32,
-    info: StreamInfo,
+pub(crate) struct Source {
+    pub(crate) path: PathBuf,
+    pub(crate) format: Box<dyn FormatReader>,
+    pub(crate) decoder: Box<dyn Decoder>,
+    pub(crate) track_id: u32,
+    pub(crate) info: StreamInfo,
+    pub(crate) map: TimeMap,
     mono: Vec<f32>,
     /// Where the previous chunk stopped, if the stream is still positioned there: its
-    /// end, the first packet at or past it (not decoded yet), and the timestamp of the
+    /// end, the first packet at or past it (not decoded yet), and the show frame of the
     /// last decoded buffer (still in `mono`), which may run past the end.
     resume: Option<Resume>,
     fresh: bool,
@@ -94,12 +198,58 @@ struct Source {
     last_error: Option<String>,
 }
 
+/// A track that may hold audio: it has a codec symphonia knows, or a sample rate (Matroska
+/// and MP4 give video and subtitle tracks neither).
+fn is_audio(track: &Track) -> bool {
+    track.codec_params.codec != CODEC_TYPE_NULL || track.codec_params.sample_rate.is_some()
+}
+
+/// A codec's name for messages.
+fn codec_name(codec: CodecType) -> String {
+    let known = [
+        (codecs::CODEC_TYPE_OPUS, "Opus"),
+        (codecs::CODEC_TYPE_SPEEX, "Speex"),
+        (codecs::CODEC_TYPE_EAC3, "E-AC-3"),
+        (codecs::CODEC_TYPE_AC4, "AC-4"),
+        (codecs::CODEC_TYPE_DCA, "DTS"),
+        (codecs::CODEC_TYPE_WMA, "WMA"),
+        (codecs::CODEC_TYPE_WAVPACK, "WavPack"),
+        (codecs::CODEC_TYPE_MONKEYS_AUDIO, "Monkey's Audio"),
+        (codecs::CODEC_TYPE_TTA, "TTA"),
+        (codecs::CODEC_TYPE_MUSEPACK, "Musepack"),
+    ];
+    if let Some((_, name)) = known.iter().find(|(c, _)| *c == codec) {
+        return (*name).to_string();
+    }
+    match symphonia::default::get_codecs().get_codec(codec) {
+        Some(d) => d.long_name.to_string(),
+        None if codec == CODEC_TYPE_NULL => "an unknown codec".to_string(),
+        None => format!("codec {codec}"),
+    }
+}
+
+fn not_audio(path: &Path) -> AudioError {
+    AudioError::Unsupported {
+        path: path.to_path_buf(),
+        reason: format!("not a file Cuestudio reads ({FORMATS})"),
+    }
+}
+
 impl Source {
-    fn open(path: &Path) -> Result<Source, AudioError> {
-        let file = File::open(path).map_err(|source| AudioError::Io {
+    pub(crate) fn open(path: &Path) -> Result<Source, AudioError> {
+        let io = |source| AudioError::Io {
             path: path.to_path_buf(),
             source,
-        })?;
+        };
+        let mut file = File::open(path).map_err(io)?;
+        if file.metadata().map_err(io)?.len() == 0 {
+            return Err(AudioError::Empty {
+                path: path.to_path_buf(),
+            });
+        }
+        // An unreadable edit list is no edit list; symphonia reports a damaged file.
+        let edits = mp4::edit_lists(&mut file).ok().flatten();
+        file.seek(SeekFrom::Start(0)).map_err(io)?;
         let mss = MediaSourceStream::new(Box::new(file), Default::default());
         let mut hint = Hint::new();
         if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
@@ -113,20 +263,31 @@ impl Source {
                 &MetadataOptions::default(),
             )
             .map_err(|e| match e {
-                SymError::Unsupported(_) => AudioError::Unsupported {
-                    path: path.to_path_buf(),
-                    reason: "not a WAV, MP3, FLAC or OGG Vorbis file".into(),
-                },
+                // The probe found no format it knows (perhaps after reading to the end).
+                SymError::Unsupported(why) if why.starts_with("core (probe)") => not_audio(path),
+                SymError::IoError(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                    not_audio(path)
+                }
                 other => AudioError::from_symphonia(path, other),
             })?;
         let format = probed.format;
-        let track = format
-            .tracks()
+        let candidates: Vec<&Track> = format.tracks().iter().filter(|t| is_audio(t)).collect();
+        let registry = symphonia::default::get_codecs();
+        let track = candidates
             .iter()
-            .find(|t| t.codec_params.codec != CODEC_TYPE_NULL)
-            .ok_or_else(|| AudioError::Unsupported {
-                path: path.to_path_buf(),
-                reason: "no audio track".into(),
+            .find(|t| registry.get_codec(t.codec_params.codec).is_some())
+            .ok_or_else(|| match candidates.first() {
+                None => AudioError::NoAudio {
+                    path: path.to_path_buf(),
+                },
+                Some(t) => AudioError::Unsupported {
+                    path: path.to_path_buf(),
+                    reason: format!(
+                        "its audio is {}, which Cuestudio cannot decode; convert it, \
+                         e.g. ffmpeg -i IN -vn -c:a flac OUT.flac",
+                        codec_name(t.codec_params.codec)
+                    ),
+                },
             })?;
         let params = &track.codec_params;
         let sample_rate =
@@ -137,12 +298,26 @@ impl Source {
                     path: path.to_path_buf(),
                     reason: "the headers give no sample rate".into(),
                 })?;
+        let edit = edits
+            .as_ref()
+            .and_then(|e| usize::try_from(track.id).ok().and_then(|i| e.get(i)))
+            .copied()
+            .flatten();
+        let mut map = TimeMap::new(params.time_base, sample_rate);
+        if let Some(edit) = edit {
+            map = map.trimmed(edit.trim(sample_rate));
+        }
+        let total_frames = map.end().or_else(|| {
+            params
+                .n_frames
+                .map(|n| u64::try_from(map.show_from_ts(n).max(0)).unwrap_or(0))
+        });
         let info = StreamInfo {
             sample_rate,
             channels: params.channels.map(|c| c.count()),
-            total_frames: params.n_frames,
+            total_frames,
         };
-        let decoder = symphonia::default::get_codecs()
+        let decoder = registry
             .make(params, &DecoderOptions::default())
             .map_err(|e| AudioError::from_symphonia(path, e))?;
         Ok(Source {
@@ -151,6 +326,7 @@ impl Source {
             format,
             decoder,
             info,
+            map,
             mono: Vec::new(),
             resume: None,
             fresh: true,
@@ -170,53 +346,70 @@ impl Source {
         let mut held = None;
         match self.resume.take() {
             Some(r) if r.end == start => {
-                acc.feed(r.mono_ts, &self.mono);
+                feed(&mut acc, &self.map, r.mono_pos, &self.mono);
                 held = r.packet;
             }
             _ if start > 0 || !self.fresh => {
-                let ts = start.saturating_sub(PREROLL_FRAMES);
+                let ts = self.map.ts_from_show(start.saturating_sub(PREROLL_FRAMES));
                 let to = SeekTo::TimeStamp {
                     ts,
                     track_id: self.track_id,
                 };
-                self.format
-                    .seek(SeekMode::Accurate, to)
-                    .map_err(|e| self.err(e))?;
+                match self.format.seek(SeekMode::Accurate, to) {
+                    Ok(_) => {}
+                    // Past the end of the track: Matroska gives every track the length of
+                    // the longest, so a video's audio may end before its headers say.
+                    Err(e) if is_past_end(&e) => return Ok(acc.finish(true)),
+                    Err(e) => return Err(self.err(e)),
+                }
                 self.decoder.reset();
             }
             _ => {}
         }
         self.fresh = false;
-        let mut mono_ts = None;
-        loop {
+        let end_pos = i64::try_from(end).unwrap_or(i64::MAX);
+        let mut mono_pos = None;
+        // Whether the track ended before `end` (rather than reaching it).
+        let track_ended = loop {
             let packet = match held.take().map_or_else(|| self.format.next_packet(), Ok) {
                 Ok(p) => p,
                 Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-                    break;
+                    break true;
                 }
                 // A new chained stream: the first one is the show's audio.
-                Err(SymError::ResetRequired) => break,
+                Err(SymError::ResetRequired) => break true,
                 Err(e) => return Err(self.err(e)),
             };
             if packet.track_id() != self.track_id {
                 continue;
             }
-            let ts = packet.ts();
-            if ts >= end {
-                if let Some(mono_ts) = mono_ts {
+            // Each packet at its own timestamp (not joined up to the previous one as the
+            // player does), so a chunk after a seek places its packets exactly where a
+            // decode from the start does.
+            let pos = self.map.show_from_ts(packet.ts());
+            // Past the edit list's end is the encoder's padding: the end of the track.
+            if self
+                .map
+                .end()
+                .is_some_and(|e| pos >= i64::try_from(e).unwrap_or(i64::MAX))
+            {
+                break true;
+            }
+            if pos >= end_pos {
+                if let Some(mono_pos) = mono_pos {
                     self.resume = Some(Resume {
                         end,
                         packet: Some(packet),
-                        mono_ts,
+                        mono_pos,
                     });
                 }
-                break;
+                break false;
             }
             match self.decoder.decode(&packet) {
                 Ok(buf) => {
                     mix_to_mono(&buf, &mut self.mono);
-                    acc.feed(ts, &self.mono);
-                    mono_ts = Some(ts);
+                    feed(&mut acc, &self.map, pos, &self.mono);
+                    mono_pos = Some(pos);
                 }
                 // A damaged packet: skip it as players do, remember why.
                 Err(SymError::DecodeError(why)) => {
@@ -225,8 +418,26 @@ impl Source {
                 }
                 Err(e) => return Err(self.err(e)),
             }
-        }
-        Ok(acc.finish())
+        };
+        Ok(acc.finish(track_ended))
+    }
+}
+
+/// Whether a seek failed because the position lies past the end of the track.
+pub(crate) fn is_past_end(e: &SymError) -> bool {
+    match e {
+        SymError::SeekError(symphonia::core::errors::SeekErrorKind::OutOfRange) => true,
+        SymError::IoError(io) => io.kind() == std::io::ErrorKind::UnexpectedEof,
+        _ => false,
+    }
+}
+
+/// Feeds the part of `mono` (decoded at show frame `pos`) that is inside the show.
+fn feed(acc: &mut BucketAcc, map: &TimeMap, pos: i64, mono: &[f32]) {
+    if let Some((first, range)) = map.clip(pos, mono.len())
+        && let Some(samples) = mono.get(range)
+    {
+        acc.feed(first, samples);
     }
 }
 
@@ -245,14 +456,20 @@ pub fn duration_ms(path: &Path) -> Result<i64, AudioError> {
     let mut end = 0;
     loop {
         match src.format.next_packet() {
-            Ok(p) if p.track_id() == src.track_id => end = end.max(p.ts() + p.dur()),
+            Ok(p) if p.track_id() == src.track_id => {
+                end = end.max(src.map.show_from_ts(p.ts().saturating_add(p.dur())));
+            }
             Ok(_) => {}
             Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
             Err(SymError::ResetRequired) => break,
             Err(e) => return Err(src.err(e)),
         }
     }
-    Ok(ms_from_frames(end, src.info.sample_rate))
+    let end = u64::try_from(end).unwrap_or(0);
+    Ok(ms_from_frames(
+        src.map.end().map_or(end, |e| e.min(end)),
+        src.info.sample_rate,
+    ))
 }
 
 /// The number of decode threads to use on this machine.
@@ -294,6 +511,11 @@ pub fn decode_buckets(
     let plan = plan_chunks(&first.info, bucket);
     let mut total = 0;
     let mut emit = |chunk: Chunk, total: &mut u64| {
+        // A chunk with no audio after the first: the track ended before its headers said
+        // (chunks are concatenated, so none may follow a gap).
+        if chunk.frames == 0 && chunk.start > 0 {
+            return ControlFlow::Break(());
+        }
         if chunk.frames > 0 {
             *total = chunk.start + chunk.frames;
         }
@@ -418,5 +640,45 @@ mod tests {
             ..info
         };
         assert_eq!(plan_chunks(&unknown, 441), vec![(0, u64::MAX)]);
+    }
+
+    #[test]
+    fn time_map_converts_timestamps_and_clips_to_the_show() {
+        // One sample per unit, as WAV, MP3, FLAC and OGG have.
+        let plain = TimeMap::new(None, 44_100);
+        assert_eq!(plain.show_from_ts(12_345), 12_345);
+        assert_eq!(plain.ts_from_show(12_345), 12_345);
+        assert_eq!(plain.tick_frames(), 1);
+        assert_eq!(plain.clip(100, 50), Some((100, 0..50)));
+
+        // Matroska: milliseconds.
+        let mkv = TimeMap::new(Some(TimeBase::new(1, 1000)), 44_100);
+        assert_eq!(mkv.show_from_ts(1500), 66_150);
+        assert_eq!(mkv.ts_from_show(66_150), 1500);
+        assert_eq!(mkv.ts_from_show(66_190), 1500, "rounds down to the unit");
+        assert_eq!(mkv.tick_frames(), 45);
+
+        // MP4 AAC: 1024 frames of priming skipped, 3 s played, after 0.5 s of silence.
+        let trim = Trim {
+            delay: 22_050,
+            skip: 1024,
+            length: Some(132_300),
+        };
+        let mp4 = TimeMap::new(Some(TimeBase::new(1, 44_100)), 44_100).trimmed(trim);
+        assert_eq!(mp4.show_from_ts(0), 22_050 - 1024);
+        assert_eq!(mp4.ts_from_show(22_050), 1024);
+        assert_eq!(mp4.ts_from_show(0), 0, "before the media is its start");
+        assert_eq!(mp4.end(), Some(154_350));
+        // The priming packet: only its last frames are in the show.
+        let primed = TimeMap::new(None, 44_100).trimmed(Trim {
+            delay: 0,
+            skip: 1024,
+            length: Some(132_300),
+        });
+        assert_eq!(primed.clip(-1024, 1024), None);
+        assert_eq!(primed.clip(-1000, 1024), Some((0, 1000..1024)));
+        // The padding after the end is cut.
+        assert_eq!(primed.clip(132_000, 1024), Some((132_000, 0..300)));
+        assert_eq!(primed.clip(132_300, 1024), None);
     }
 }

@@ -1,23 +1,42 @@
 //! Audio: decoding, the peaks pyramid, the player and its clock.
 //!
-//! - [`decode`] reads WAV, MP3, FLAC and OGG Vorbis through symphonia and reduces them to
-//!   min/max buckets of a mono mix, decoding independent chunks of the file on every core
-//!   and handing the chunks back in order.
+//! - [`decode`] reads the [`FORMATS`] through symphonia (the audio track of a video too)
+//!   and reduces them to min/max buckets of a mono mix, decoding independent chunks of the
+//!   file on every core and handing the chunks back in order.
 //! - [`peaks`] is the min/max pyramid the timeline draws from at any zoom, growable while
 //!   a file decodes; the PCM itself is never kept.
 //! - [`load`] runs a decode on a background thread and reports progress.
 //! - [`player`] plays through rodio when a device exists and always keeps a clock, so the
-//!   playhead moves even without a sound card.
+//!   playhead moves even without a sound card; [`stream`] is what it plays: the same
+//!   track, decoded the same way, as a rodio source.
 //! - [`waveform`] produces BBC audiowaveform JSON (`cuestudio waveform`).
 
 mod buckets;
 pub mod decode;
 pub mod load;
+mod mp4;
 pub mod peaks;
 pub mod player;
+pub mod stream;
 pub mod waveform;
 
 use std::path::{Path, PathBuf};
+
+/// What the editor and `cuestudio waveform` read, for messages and help.
+pub const FORMATS: &str = "WAV, AIFF, CAF, MP3, MP2, FLAC, OGG Vorbis, AAC, ALAC, \
+    or the audio of an MP4, MOV, M4A, MKV or WebM (Vorbis, AAC, FLAC, MP3 or PCM; not Opus)";
+
+/// File extensions of audio (and video) files the show's audio can come from, lower case:
+/// the file dialog's filter and what a dropped file is taken as.
+pub const EXTENSIONS: &[&str] = &[
+    "wav", "wave", "aif", "aiff", "aifc", "caf", "mp3", "mp2", "flac", "ogg", "oga", "aac", "m4a",
+    "m4b", "mp4", "m4v", "mov", "mkv", "mka", "webm",
+];
+
+/// Whether `ext` (any case, without the dot) is one of the [`EXTENSIONS`].
+pub fn is_audio_extension(ext: &str) -> bool {
+    EXTENSIONS.iter().any(|e| e.eq_ignore_ascii_case(ext))
+}
 
 /// Why audio could not be opened, decoded or written. The message names the file.
 #[derive(Debug, thiserror::Error)]
@@ -29,7 +48,13 @@ pub enum AudioError {
         #[source]
         source: std::io::Error,
     },
-    /// The container or codec is not one symphonia reads here (WAV, MP3, FLAC, OGG Vorbis).
+    /// The file is empty (0 bytes).
+    #[error("{}: empty file", path.display())]
+    Empty { path: PathBuf },
+    /// The file (a video) has no audio track.
+    #[error("{}: no audio track", path.display())]
+    NoAudio { path: PathBuf },
+    /// The container or codec is not one read here (see [`FORMATS`]).
     #[error("{}: unsupported audio: {reason}", path.display())]
     Unsupported { path: PathBuf, reason: String },
     /// The file is damaged or not audio at all.
@@ -42,6 +67,8 @@ impl AudioError {
     pub fn path(&self) -> &Path {
         match self {
             AudioError::Io { path, .. }
+            | AudioError::Empty { path }
+            | AudioError::NoAudio { path }
             | AudioError::Unsupported { path, .. }
             | AudioError::Corrupt { path, .. } => path,
         }
@@ -66,6 +93,23 @@ impl AudioError {
                 path,
                 reason: other.to_string(),
             },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn audio_and_video_extensions_in_any_case_are_audio() {
+        for ext in [
+            "wav", "MP3", "flac", "ogg", "m4a", "MP4", "mov", "mkv", "webm", "aiff",
+        ] {
+            assert!(is_audio_extension(ext), "{ext}");
+        }
+        for ext in ["json", "cueshow", "txt", ""] {
+            assert!(!is_audio_extension(ext), "{ext}");
         }
     }
 }

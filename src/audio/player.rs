@@ -5,9 +5,9 @@
 //! wrapped into the loop range. Without a sound card (as on CI and these machines) that
 //! clock alone drives the playhead and [`Player::device_notice`] says so. With a device, the
 //! rodio player follows the transport and the position comes from the audio clock, minus
-//! the output latency. Tests inject a [`ManualClock`].
+//! the output latency. rodio plays a [`Playback`] (the track the waveform shows, trimmed the
+//! same way), not its own decoder. Tests inject a [`ManualClock`].
 
-use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use rodio::Source as _;
 
 use super::AudioError;
+use super::stream::Playback;
 
 /// A monotonic time source in ms (any origin).
 pub trait Clock: Send {
@@ -195,14 +196,7 @@ impl Player {
         let duration = super::load::probe_duration_ms(path)?;
         self.close();
         if let Some(out) = &mut self.output {
-            let file = File::open(path).map_err(|source| AudioError::Io {
-                path: path.to_path_buf(),
-                source,
-            })?;
-            let decoder = rodio::Decoder::try_from(file).map_err(|e| AudioError::Corrupt {
-                path: path.to_path_buf(),
-                reason: e.to_string(),
-            })?;
+            let decoder = Playback::open(path)?;
             let track = rodio::Player::connect_new(out.sink.mixer());
             track.pause();
             track.append(decoder);
@@ -317,10 +311,7 @@ impl Player {
         let (Some(out), Some(path)) = (&mut self.output, &self.path) else {
             return;
         };
-        let Ok(file) = File::open(path) else {
-            return;
-        };
-        let Ok(mut decoder) = rodio::Decoder::try_from(file) else {
+        let Ok(mut decoder) = Playback::open(path) else {
             return;
         };
         let at = Duration::from_millis(u64::try_from(at_ms.max(0)).unwrap_or(0));

@@ -8,14 +8,16 @@ use super::EXIT_IO;
 use crate::audio::decode;
 use crate::audio::waveform::Waveform;
 
-/// Write the waveform overview of an audio file as BBC audiowaveform JSON (version 2),
-/// which peaks.js reads. Decodes on every core.
+/// Write the waveform overview of an audio file (or of a video's audio track) as BBC
+/// audiowaveform JSON (version 2), which peaks.js reads. Decodes on every core.
 #[derive(clap::Args, Debug, Clone, PartialEq, Eq)]
 #[command(after_help = "Examples:\n  \
     cuestudio waveform show.ogg -o show.peaks.json\n  \
-    cuestudio waveform song.mp3 --pixels-per-second 20 --bits 8 > song.json")]
+    cuestudio waveform song.mp3 --pixels-per-second 20 --bits 8 > song.json\n  \
+    cuestudio waveform event-video.mp4 -o show.peaks.json")]
 pub struct WaveformArgs {
-    /// The audio file: WAV, MP3, FLAC or OGG Vorbis.
+    /// The audio file: WAV, AIFF, CAF, MP3, MP2, FLAC, OGG Vorbis, AAC or ALAC, or the
+    /// audio track of an MP4, MOV, M4A, MKV or WebM (not Opus).
     #[arg(value_name = "AUDIO")]
     pub audio: PathBuf,
     /// Write the JSON here (atomically) instead of to standard output.

@@ -139,7 +139,10 @@ impl UiCommand {
                 "Write the CDN cue sheet with tolerance, duration and params"
             }
             UiCommand::ExportSeed => "Write the CDN cue sheet with only time and action",
-            UiCommand::OpenAudio => "Choose the show's audio track (WAV, MP3, Ogg, FLAC)",
+            UiCommand::OpenAudio => {
+                "Choose the show's audio track: an audio file (WAV, MP3, Ogg, FLAC, AIFF…) \
+                 or a video's sound (MP4, MOV, M4A, MKV, WebM)"
+            }
             UiCommand::OpenRecent(_) => "Open a show opened before",
             UiCommand::Quit => "Close Cuestudio",
             UiCommand::Undo => "Undo the last change",
