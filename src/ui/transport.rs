@@ -50,14 +50,16 @@ pub fn transport_ui(
                 .strong(),
         );
         ui.separator();
-        let label = ui.label("Rate");
-        let mut rate = view.rate;
-        let slider = egui::Slider::new(&mut rate, 0.5..=2.0)
-            .step_by(0.05)
-            .suffix("×");
-        if ui.add(slider).labelled_by(label.id).changed() {
-            actions.push(Action::SetRate(rate));
-        }
+        ui.horizontal(|ui| {
+            let label = ui.label("Rate");
+            let mut rate = view.rate;
+            let slider = egui::Slider::new(&mut rate, 0.5..=2.0)
+                .step_by(0.05)
+                .suffix("×");
+            if ui.add(slider).labelled_by(label.id).changed() {
+                actions.push(Action::SetRate(rate));
+            }
+        });
         let loop_text = if view.looping { "Loop: on" } else { "Loop" };
         if ui
             .selectable_label(view.looping, loop_text)
@@ -94,32 +96,37 @@ pub fn transport_ui(
             actions.push(Action::Command(UiCommand::ToggleSnap));
         }
         ui.separator();
-        let label = ui.label("New cue action");
-        egui::ComboBox::from_id_salt("new-action")
-            .selected_text(editor.timeline.new_action.clone())
-            .show_ui(ui, |ui| {
-                for a in &view.known_actions {
-                    ui.selectable_value(&mut editor.timeline.new_action, a.clone(), a);
-                }
-            })
-            .response
-            .labelled_by(label.id);
+        ui.horizontal(|ui| {
+            let label = ui.label("New cue action");
+            egui::ComboBox::from_id_salt("new-action")
+                .selected_text(editor.timeline.new_action.clone())
+                .show_ui(ui, |ui| {
+                    for a in &view.known_actions {
+                        ui.selectable_value(&mut editor.timeline.new_action, a.clone(), a);
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+        });
         ui.separator();
-        let label = ui.label("Output latency");
-        let mut latency = view.output_latency_ms;
-        if ui
-            .add(
-                egui::DragValue::new(&mut latency)
-                    .range(0..=1000)
-                    .suffix(" ms"),
-            )
-            .labelled_by(label.id)
-            .on_hover_text(
-                "How late the sound reaches the ears; taps and the playhead are corrected by it",
-            )
-            .changed()
-        {
-            actions.push(Action::SetOutputLatency(latency));
-        }
+        // A label stays with its value when the bar wraps.
+        ui.horizontal(|ui| {
+            let label = ui.label("Output latency");
+            let mut latency = view.output_latency_ms;
+            if ui
+                .add(
+                    egui::DragValue::new(&mut latency)
+                        .range(0..=1000)
+                        .suffix(" ms"),
+                )
+                .labelled_by(label.id)
+                .on_hover_text(
+                    "How late the sound reaches the ears; taps and the playhead are corrected by it",
+                )
+                .changed()
+            {
+                actions.push(Action::SetOutputLatency(latency));
+            }
+        });
     });
 }
