@@ -224,16 +224,7 @@ fn the_lint_follows_a_drag_when_it_ends() {
 impl Editor {
     /// A known view for dragging: 10 ms per point from `start_ms`, no snapping.
     fn view_from(&mut self, start_ms: i64) {
-        {
-            let app = self.harness.state_mut();
-            app.editor.fit_pending = false;
-            app.editor.view = cuestudio::ui::TimeView {
-                start_ms,
-                ms_per_px: 10.0,
-            };
-            app.editor.timeline.snapping = false;
-        }
-        self.harness.run_steps(2);
+        self.view(start_ms, 10.0);
     }
 
     /// The x of show time `t` in the timeline, from the layout constants and the view.
@@ -1092,4 +1083,118 @@ fn effect_catalog_panel_overrides_an_entry_adds_one_and_undo_restores() {
     ed.harness.run_steps(2);
     assert_eq!(ed.harness.state().doc.show().effects, None);
     assert!(drift_risk(ed.harness.state()), "the lint follows the undo");
+}
+
+impl Editor {
+    /// Presses at `points[0]`, moves to each next point in its own frame (a fast hand skips
+    /// the points between), and releases at the last.
+    fn drag_through(&mut self, points: &[Pos2]) {
+        let (Some(&first), Some(&last)) = (points.first(), points.last()) else {
+            return;
+        };
+        let h = &mut self.harness;
+        h.event(egui::Event::PointerMoved(first));
+        h.step();
+        h.event(egui::Event::PointerButton {
+            pos: first,
+            button: egui::PointerButton::Primary,
+            pressed: true,
+            modifiers: Modifiers::NONE,
+        });
+        h.step();
+        for &p in &points[1..] {
+            h.event(egui::Event::PointerMoved(p));
+            h.step();
+        }
+        h.event(egui::Event::PointerButton {
+            pos: last,
+            button: egui::PointerButton::Primary,
+            pressed: false,
+            modifiers: Modifiers::NONE,
+        });
+        h.run_steps(2);
+    }
+
+    /// The id of the cue of `action` at `time`.
+    fn cue_id(&self, time: i64, action: &str) -> cuestudio::doc::CueId {
+        self.harness
+            .state()
+            .doc
+            .cues()
+            .find(|(_, c)| c.time == time && c.action == action)
+            .map(|(id, _)| id)
+            .expect("the cue")
+    }
+
+    /// A known view: `ms_per_px` from `start_ms`, no snapping.
+    fn view(&mut self, start_ms: i64, ms_per_px: f64) {
+        {
+            let app = self.harness.state_mut();
+            app.editor.fit_pending = false;
+            app.editor.view = cuestudio::ui::TimeView {
+                start_ms,
+                ms_per_px,
+            };
+            app.editor.timeline.snapping = false;
+        }
+        self.harness.run_steps(2);
+    }
+}
+
+#[test]
+fn a_fast_drag_from_empty_space_onto_a_cue_moves_nothing_and_selects_by_box() {
+    let mut ed = editor();
+    ed.open(sample());
+    // 20 ms a point from 20 s. Particles are empty from 26 s to 40 s; the Text cue at 24 s
+    // lasts until 28 s and lies in the lane above.
+    ed.view(20_000, 20.0);
+    let text = ed.cue_id(24_000, "textFade");
+    let before = ed.times();
+    let press = Pos2::new(ed.timeline_x(30_000), ed.lane_center_y("Particles"));
+    // One frame later the pointer is on the Text cue, where egui decides it is a drag.
+    let on_cue = Pos2::new(ed.timeline_x(25_000), ed.lane_center_y("Text"));
+    let end = Pos2::new(ed.timeline_x(22_000), ed.lane_center_y("Text"));
+    ed.drag_through(&[press, on_cue, end]);
+    assert_eq!(ed.times(), before, "no cue moves");
+    // The box from the press to the release: 22 s to 30 s over Text and Particles.
+    let selection: Vec<_> = ed
+        .harness
+        .state()
+        .editor
+        .selection
+        .iter()
+        .copied()
+        .collect();
+    assert_eq!(selection, [text]);
+
+    // The same in empty Pyro space (34 s to 36 s is free) up onto the Particles cue at
+    // 20 s: nothing moves either.
+    ed.harness.state_mut().editor.selection.clear();
+    let press = Pos2::new(ed.timeline_x(35_000), ed.lane_center_y("Pyro"));
+    let on_cue = Pos2::new(ed.timeline_x(21_000), ed.lane_center_y("Particles"));
+    ed.drag_through(&[press, on_cue, on_cue + egui::vec2(-5.0, 0.0)]);
+    assert_eq!(ed.times(), before, "no cue moves");
+}
+
+#[test]
+fn a_slow_drag_box_starts_where_the_pointer_was_pressed() {
+    let mut ed = editor();
+    ed.open(sample());
+    ed.view(15_000, 20.0);
+    let particles = ed.cue_id(20_000, "showParticles");
+    // From empty Text space 100 ms before the Particles cue at 20 s, down-right into the
+    // Particles lane in ten moves: the first move (310 ms) is where egui sees a drag, past
+    // that cue; the box still starts at the press, so it takes the cue in.
+    let from = Pos2::new(ed.timeline_x(19_900), ed.lane_center_y("Text"));
+    let to = Pos2::new(ed.timeline_x(23_000), ed.lane_center_y("Particles"));
+    ed.drag(from, to);
+    let selection: Vec<_> = ed
+        .harness
+        .state()
+        .editor
+        .selection
+        .iter()
+        .copied()
+        .collect();
+    assert_eq!(selection, [particles]);
 }

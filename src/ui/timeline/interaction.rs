@@ -190,9 +190,11 @@ fn on_click(cx: &PointerCtx<'_>, state: &mut EditorState, actions: &mut Vec<Acti
 }
 
 /// Starts a scrub (ruler, waveform), a move (a marker, a cue) or a rubber band (empty lane
-/// space).
+/// space), by what is where the pointer was pressed: egui recognises a drag only once the
+/// pointer has moved a few points, and a fast hand is on another cue by then.
 fn on_drag_start(cx: &PointerCtx<'_>, state: &mut EditorState) {
-    let Some(p) = cx.response.interact_pointer_pos() else {
+    let pressed = cx.ui.input(|i| i.pointer.press_origin());
+    let Some(p) = pressed.or_else(|| cx.response.interact_pointer_pos()) else {
         return;
     };
     let editable = !cx.input.read_only;
