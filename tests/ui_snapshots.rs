@@ -324,3 +324,55 @@ fn timeline_with_lanes_markers_and_tolerances() {
     h.run();
     h.snapshot("timeline");
 }
+
+#[test]
+fn timeline_markers_crowded_and_scrolled_past() {
+    let marker = |time: i64, label: &str| Marker {
+        time,
+        label: label.into(),
+    };
+    let show = Show {
+        cues: cues(),
+        markers: vec![
+            // Left of the view: its flag and line stay out of the lane headers.
+            marker(-1_000, "Before the view"),
+            marker(0, "Intro with a long name"),
+            marker(1_200, "Verse"),
+            marker(1_300, "Crowded"),
+            marker(4_000, "Song 1, the long one"),
+            marker(6_000, "Finale"),
+        ],
+        ..Show::default()
+    };
+    let doc = Document::new(show, None);
+    let catalog = Catalog::builtin();
+    let flagged = BTreeSet::new();
+    let mut state = EditorState::default();
+    state.view = TimeView {
+        start_ms: 500,
+        ms_per_px: 12.0,
+    };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(720.0, 300.0))
+        .renderer(SoftRenderer::default())
+        .build_ui(move |ui| {
+            egui::CentralPanel::default().show(ui, |ui| {
+                let input = TimelineInput {
+                    doc: &doc,
+                    catalog: &catalog,
+                    peaks: None,
+                    audio_ms: None,
+                    playhead_ms: 1_600,
+                    playing: false,
+                    loop_range: None,
+                    read_only: false,
+                    flagged: &flagged,
+                    expected_drift_ms: 1_500,
+                };
+                let mut actions: Vec<Action> = Vec::new();
+                timeline_ui(ui, &mut state, &input, &mut actions);
+            });
+        });
+    h.run();
+    h.snapshot("timeline_markers");
+}
