@@ -1198,3 +1198,33 @@ fn a_slow_drag_box_starts_where_the_pointer_was_pressed() {
         .collect();
     assert_eq!(selection, [particles]);
 }
+
+#[test]
+fn bracket_keys_jump_the_playhead_from_marker_to_marker() {
+    let mut ed = editor();
+    ed.open(sample());
+    // The sample's markers: 0, 16 s, 64 s, 80 s, 128 s. A view of 10 s from 0.
+    ed.view_from(0);
+    ed.harness
+        .state_mut()
+        .execute(cuestudio::ui::UiCommand::JumpStart);
+    ed.harness.run_steps(2);
+    let mut seen = Vec::new();
+    for _ in 0..5 {
+        ed.harness.key_press(Key::CloseBracket);
+        ed.harness.run_steps(2);
+        seen.push(ed.harness.state().playhead_ms());
+    }
+    assert_eq!(seen, [16_000, 64_000, 80_000, 128_000, 128_000]);
+    // The view followed the playhead to the last marker.
+    let view = ed.harness.state().editor.view;
+    assert!(
+        view.start_ms <= 128_000 && 128_000 < view.start_ms + view.span_ms(800.0),
+        "{view:?}"
+    );
+    ed.harness.key_press(Key::OpenBracket);
+    ed.harness.run_steps(2);
+    ed.harness.key_press(Key::OpenBracket);
+    ed.harness.run_steps(2);
+    assert_eq!(ed.harness.state().playhead_ms(), 64_000);
+}

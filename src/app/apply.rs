@@ -151,6 +151,19 @@ impl CuestudioApp {
                 self.apply_edit(commands::tap(&self.doc, &ids, playhead, &action));
             }
             UiCommand::AddMarker => self.apply_edit(commands::add_marker(&self.doc, playhead)),
+            UiCommand::NextMarker => {
+                if let Some(t) = commands::next_marker(&self.doc, playhead) {
+                    self.player.seek(t);
+                    self.editor.timeline.reveal(t);
+                }
+            }
+            UiCommand::PrevMarker => {
+                let playing = self.player.is_playing();
+                if let Some(t) = commands::prev_marker(&self.doc, playhead, playing) {
+                    self.player.seek(t);
+                    self.editor.timeline.reveal(t);
+                }
+            }
             UiCommand::NudgeLeft => self.apply_opt(commands::nudge(&ids, -NUDGE_MS)),
             UiCommand::NudgeRight => self.apply_opt(commands::nudge(&ids, NUDGE_MS)),
             UiCommand::NudgeLeftBig => self.apply_opt(commands::nudge(&ids, -NUDGE_BIG_MS)),

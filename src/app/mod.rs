@@ -243,6 +243,7 @@ impl CuestudioApp {
             live: self.is_live(),
             cues_selected: !self.editor.selection.is_empty(),
             marker_selected: self.editor.selected_marker_index(&self.doc).is_some(),
+            markers: !self.doc.markers().is_empty(),
             clipboard: !self.clipboard.is_empty(),
             looping: self.loop_range.is_some(),
             undo: self.doc.undo_label().map(str::to_owned),

@@ -65,6 +65,34 @@ pub fn add_marker(doc: &Document, at_ms: i64) -> Edit {
     }
 }
 
+/// While playing, Previous marker skips a marker passed less than this long ago, so that
+/// pressing it again and again goes further back instead of back to the same marker.
+pub const PREV_MARKER_GRACE_MS: i64 = 750;
+
+/// Where Next marker goes from `at_ms`: the first marker after it; `None` past the last.
+pub fn next_marker(doc: &Document, at_ms: i64) -> Option<i64> {
+    let markers = doc.markers();
+    markers
+        .get(markers.partition_point(|m| m.time <= at_ms))
+        .map(|m| m.time)
+}
+
+/// Where Previous marker goes from `at_ms`: the last marker before it (while `playing`, at
+/// least [`PREV_MARKER_GRACE_MS`] before it); `None` before the first.
+pub fn prev_marker(doc: &Document, at_ms: i64, playing: bool) -> Option<i64> {
+    let before = if playing {
+        at_ms.saturating_sub(PREV_MARKER_GRACE_MS)
+    } else {
+        at_ms
+    };
+    let markers = doc.markers();
+    markers
+        .partition_point(|m| m.time < before)
+        .checked_sub(1)
+        .and_then(|i| markers.get(i))
+        .map(|m| m.time)
+}
+
 /// Moves the selected cues by `delta_ms`; nothing when none is selected.
 pub fn nudge(ids: &[CueId], delta_ms: i64) -> Option<Edit> {
     (!ids.is_empty()).then(|| Edit::MoveCues {
@@ -183,5 +211,33 @@ mod tests {
             Some(Edit::MoveCues { delta_ms: -100, .. })
         ));
         assert_eq!(copied(&d, &ids).len(), 1);
+    }
+
+    #[test]
+    fn next_and_previous_marker_from_the_playhead() {
+        let mut d = doc(vec![]);
+        assert_eq!(
+            (next_marker(&d, 0), prev_marker(&d, 0, false)),
+            (None, None)
+        );
+        for t in [16_000, 0, 64_000, 64_000] {
+            d.apply(add_marker(&d, t));
+        }
+        // Between markers; on one (it is not where either goes); before the first and
+        // past the last.
+        assert_eq!(next_marker(&d, 10_000), Some(16_000));
+        assert_eq!(prev_marker(&d, 10_000, false), Some(0));
+        assert_eq!(next_marker(&d, 16_000), Some(64_000));
+        assert_eq!(prev_marker(&d, 16_000, false), Some(0));
+        assert_eq!(next_marker(&d, -5), Some(0));
+        assert_eq!(prev_marker(&d, 0, false), None);
+        assert_eq!(next_marker(&d, 64_000), None);
+        assert_eq!(prev_marker(&d, 99_000, false), Some(64_000));
+        // Playing just past a marker: back to the one before it, not to it again.
+        assert_eq!(prev_marker(&d, 16_300, true), Some(0));
+        assert_eq!(
+            prev_marker(&d, 16_000 + PREV_MARKER_GRACE_MS + 1, true),
+            Some(16_000)
+        );
     }
 }

@@ -80,6 +80,16 @@ pub struct TimelineState {
     pub hover_ms: Option<i64>,
     /// Where the timeline was drawn last frame (for tests and tools).
     pub last_rect: Rect,
+    /// A time to bring into view on the next frame (see [`TimelineState::reveal`]).
+    reveal_ms: Option<i64>,
+}
+
+impl TimelineState {
+    /// Scrolls the view on the next frame, if need be, so that `ms` shows (a jump of the
+    /// playhead out of view).
+    pub fn reveal(&mut self, ms: i64) {
+        self.reveal_ms = Some(ms);
+    }
 }
 
 impl Default for TimelineState {
@@ -102,6 +112,7 @@ impl Default for TimelineState {
             new_action: "flash".to_owned(),
             hover_ms: None,
             last_rect: Rect::NOTHING,
+            reveal_ms: None,
         }
     }
 }
@@ -130,6 +141,9 @@ pub fn timeline_ui(
     if state.fit_pending && width > 10.0 {
         state.view = TimeView::fit(end_ms, width);
         state.fit_pending = false;
+    }
+    if let Some(t) = state.timeline.reveal_ms.take() {
+        state.view = state.view.following(t, width);
     }
     if input.playing && state.timeline.follow_playhead && state.timeline.drag.is_none() {
         state.view = state.view.following(input.playhead_ms, width);
