@@ -1228,3 +1228,52 @@ fn bracket_keys_jump_the_playhead_from_marker_to_marker() {
     ed.harness.run_steps(2);
     assert_eq!(ed.harness.state().playhead_ms(), 64_000);
 }
+
+#[test]
+fn tapped_cues_land_in_the_selected_lane_else_where_their_action_mostly_goes() {
+    let mut ed = editor();
+    ed.open(sample());
+    ed.harness.run_steps(2);
+    let last_lane = |ed: &Editor| {
+        let app = ed.harness.state();
+        let cue = app.doc.show().cues.last().cloned().unwrap();
+        (cue.action, cue.lane)
+    };
+    // Nothing selected: a fireworks cue goes where the sample's fireworks are, Pyro.
+    ed.harness.state_mut().editor.timeline.new_action = "fireworks".into();
+    ed.harness.state_mut().editor.clear_selection();
+    ed.harness.key_press(Key::T);
+    ed.harness.run_steps(2);
+    assert_eq!(
+        last_lane(&ed),
+        ("fireworks".to_owned(), Some("Pyro".to_owned()))
+    );
+    // A click on the Text lane's header selects that lane: the next taps go there.
+    let header = Pos2::new(ed.timeline_rect().left() + 20.0, ed.lane_center_y("Text"));
+    ed.click_at(header);
+    assert_eq!(
+        ed.harness.state().editor.timeline.selected_lane.as_deref(),
+        Some("Text")
+    );
+    for _ in 0..2 {
+        ed.harness.key_press(Key::T);
+        ed.harness.run_steps(2);
+        assert_eq!(
+            last_lane(&ed),
+            ("fireworks".to_owned(), Some("Text".to_owned()))
+        );
+    }
+    // Clicking a cue drops the lane: taps follow that cue's lane.
+    let (flash, lane) = {
+        let doc = &ed.harness.state().doc;
+        let (id, c) = doc.cues().find(|(_, c)| c.time == 15_500).unwrap();
+        (id, c.lane.clone())
+    };
+    ed.harness
+        .state_mut()
+        .editor
+        .click_cue(flash, Modifiers::NONE);
+    ed.harness.key_press(Key::T);
+    ed.harness.run_steps(2);
+    assert_eq!(last_lane(&ed).1, lane);
+}

@@ -148,7 +148,9 @@ impl CuestudioApp {
             UiCommand::TapCue => {
                 // The player's position is already what is audible (output latency applied).
                 let action = self.editor.timeline.new_action.clone();
-                self.apply_edit(commands::tap(&self.doc, &ids, playhead, &action));
+                let lane = self.editor.timeline.selected_lane.as_deref();
+                let edit = commands::tap(&self.doc, lane, &ids, playhead, &action);
+                self.apply_edit(edit);
             }
             UiCommand::AddMarker => self.apply_edit(commands::add_marker(&self.doc, playhead)),
             UiCommand::NextMarker => {

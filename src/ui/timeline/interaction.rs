@@ -152,7 +152,7 @@ fn add_cue_on_double_click(
     let Some(p) = cx.response.interact_pointer_pos() else {
         return false;
     };
-    if p.y <= cx.lay.markers.bottom() || cx.cue_at(p).is_some() {
+    if p.y <= cx.lay.markers.bottom() || p.x < cx.lay.body.left() || cx.cue_at(p).is_some() {
         return false;
     }
     let Some(lane) = cx.lay.lane_at(p.y) else {
@@ -169,12 +169,17 @@ fn add_cue_on_double_click(
 }
 
 /// A click on a marker selects it and seeks to it; elsewhere on the header rows seeks; on a
-/// cue selects it; elsewhere clears the selection.
+/// lane's header selects the lane; on a cue selects it; elsewhere clears the selection.
 fn on_click(cx: &PointerCtx<'_>, state: &mut EditorState, actions: &mut Vec<Action>) {
     let Some(p) = cx.response.interact_pointer_pos() else {
         return;
     };
-    if let Some((id, marker)) = cx
+    let lane_header = (p.x < cx.lay.body.left())
+        .then(|| cx.lay.lane_at(p.y))
+        .flatten();
+    if let Some(lane) = lane_header {
+        state.select_lane(lane);
+    } else if let Some((id, marker)) = cx
         .marker_at(p)
         .and_then(|id| Some((id, cx.input.doc.marker(id)?)))
     {

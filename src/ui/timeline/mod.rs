@@ -76,6 +76,9 @@ pub struct TimelineState {
     pub follow_playhead: bool,
     /// The action given to cues added by double-click or tap.
     pub new_action: String,
+    /// The lane picked in the lane headers (`""` is the "(no lane)" lane): tapped cues go
+    /// there. Kept apart from the cue selection by the rules of `ui/selection.rs`.
+    pub selected_lane: Option<String>,
     /// Last pointer time over the timeline, shown in the status bar.
     pub hover_ms: Option<i64>,
     /// Where the timeline was drawn last frame (for tests and tools).
@@ -110,6 +113,7 @@ impl Default for TimelineState {
             grid_ms: 250,
             follow_playhead: true,
             new_action: "flash".to_owned(),
+            selected_lane: None,
             hover_ms: None,
             last_rect: Rect::NOTHING,
             reveal_ms: None,
@@ -131,6 +135,13 @@ pub fn timeline_ui(
         state.selected_marker = None;
     }
     state.timeline.refresh_index(input.doc, input.catalog);
+    // A lane whose last cue went (deleted, undone) is no longer there to select.
+    let timeline = &mut state.timeline;
+    if let Some(lane) = &timeline.selected_lane
+        && !timeline.lanes.contains(lane)
+    {
+        timeline.selected_lane = None;
+    }
     let lay = Layout::new(rect, state.timeline.lanes.clone());
     let width = lay.ruler.width();
     let end_ms = state

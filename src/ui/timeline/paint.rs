@@ -62,7 +62,14 @@ fn draw_gutter(cx: &PaintCtx<'_>) {
     label(&lay.ruler, "Time");
     label(&lay.wave, "Audio");
     label(&lay.markers, "Markers");
+    let selected = cx.state.timeline.selected_lane.as_deref();
     for (name, r) in &lay.lanes {
+        if selected == Some(name.as_str()) {
+            // The header on the selection colour, the lane faintly tinted.
+            let header = Rect::from_x_y_ranges(gutter.x_range(), r.y_range());
+            painter.rect_filled(header, 0.0, visuals.selection.bg_fill);
+            painter.rect_filled(*r, 0.0, visuals.selection.bg_fill.gamma_multiply(0.12));
+        }
         let shown = if name.is_empty() { "(no lane)" } else { name };
         label(r, shown);
         painter.line_segment(
