@@ -1249,7 +1249,7 @@ fn tapped_cues_land_in_the_selected_lane_else_where_their_action_mostly_goes() {
         ("fireworks".to_owned(), Some("Pyro".to_owned()))
     );
     // A click on the Text lane's header selects that lane: the next taps go there.
-    let header = Pos2::new(ed.timeline_rect().left() + 20.0, ed.lane_center_y("Text"));
+    let header = ed.lane_header("Text");
     ed.click_at(header);
     assert_eq!(
         ed.harness.state().editor.timeline.selected_lane.as_deref(),
@@ -1276,4 +1276,134 @@ fn tapped_cues_land_in_the_selected_lane_else_where_their_action_mostly_goes() {
     ed.harness.key_press(Key::T);
     ed.harness.run_steps(2);
     assert_eq!(last_lane(&ed).1, lane);
+}
+
+impl Editor {
+    /// A point on the name in lane `lane`'s header (clear of its buttons).
+    fn lane_header(&self, lane: &str) -> Pos2 {
+        Pos2::new(self.timeline_rect().left() + 50.0, self.lane_center_y(lane))
+    }
+
+    fn lane_names(&self) -> Vec<String> {
+        self.harness.state().doc.lanes()
+    }
+}
+
+#[test]
+fn a_lane_is_renamed_by_double_click_on_its_header_in_one_undo_step() {
+    let mut ed = editor();
+    ed.open(sample());
+    ed.harness.run_steps(2);
+    let pyro: Vec<_> = ed
+        .harness
+        .state()
+        .doc
+        .cues()
+        .filter(|(_, c)| c.lane.as_deref() == Some("Pyro"))
+        .map(|(id, _)| id)
+        .collect();
+    assert!(!pyro.is_empty());
+    ed.double_click_at(ed.lane_header("Pyro"));
+    assert_eq!(
+        ed.harness.get_by_label("Lane name").value().as_deref(),
+        Some("Pyro")
+    );
+    ed.harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    ed.harness.run_steps(1);
+    type_slowly(&mut ed, "Lane name", "花火 Fireworks");
+    ed.harness.key_press(Key::Enter);
+    ed.harness.run_steps(2);
+    assert!(ed.harness.query_by_label("Lane name").is_none(), "closed");
+    let app = ed.harness.state();
+    for &id in &pyro {
+        assert_eq!(
+            app.doc.cue(id).and_then(|c| c.lane.as_deref()),
+            Some("花火 Fireworks")
+        );
+    }
+    assert_eq!(
+        ed.lane_names(),
+        ["Show", "Lights", "Text", "Particles", "花火 Fireworks"],
+        "in its place"
+    );
+    assert_eq!(app.doc.undo_label(), Some("Rename lane"));
+    assert_eq!(
+        app.doc.cues().count(),
+        44,
+        "no cue added by the double-click"
+    );
+    ed.undo();
+    assert_eq!(
+        ed.lane_names(),
+        ["Show", "Lights", "Text", "Particles", "Pyro"]
+    );
+}
+
+#[test]
+fn a_lane_header_dragged_onto_another_moves_the_lane_in_one_undo_step() {
+    let mut ed = editor();
+    ed.open(sample());
+    ed.harness.run_steps(2);
+    let times = ed.times();
+    ed.drag(ed.lane_header("Pyro"), ed.lane_header("Lights"));
+    assert_eq!(
+        ed.lane_names(),
+        ["Show", "Pyro", "Lights", "Text", "Particles"]
+    );
+    assert_eq!(ed.times(), times, "no cue moved");
+    assert_eq!(ed.harness.state().doc.undo_label(), Some("Move lane"));
+    ed.undo();
+    assert_eq!(
+        ed.lane_names(),
+        ["Show", "Lights", "Text", "Particles", "Pyro"]
+    );
+}
+
+#[test]
+fn lane_buttons_hide_mute_and_solo_each_in_one_undo_step() {
+    let mut ed = editor();
+    ed.open(sample());
+    ed.harness.run_steps(2);
+    let lane = |ed: &Editor, name: &str| {
+        ed.harness
+            .state()
+            .doc
+            .lane_list()
+            .into_iter()
+            .find(|l| l.name == name)
+            .unwrap()
+    };
+    let previewed = |ed: &Editor| -> Vec<Option<String>> {
+        let mut lanes: Vec<Option<String>> = ed
+            .harness
+            .state()
+            .doc
+            .preview_cues()
+            .iter()
+            .map(|c| c.lane.clone())
+            .collect();
+        lanes.sort();
+        lanes.dedup();
+        lanes
+    };
+    ed.harness.get_by_label("Hide lane Text").click();
+    ed.harness.run_steps(2);
+    assert!(lane(&ed, "Text").hidden);
+    assert_eq!(ed.harness.state().doc.undo_label(), Some("Hide lane"));
+    // Collapsed: the button now shows it again.
+    ed.harness.get_by_label("Show lane Text").click();
+    ed.harness.run_steps(2);
+    assert!(!lane(&ed, "Text").hidden);
+
+    ed.harness.get_by_label("Mute lane Pyro").click();
+    ed.harness.run_steps(2);
+    assert!(lane(&ed, "Pyro").muted);
+    assert!(!previewed(&ed).contains(&Some("Pyro".to_owned())));
+    ed.harness.get_by_label("Solo lane Text").click();
+    ed.harness.run_steps(2);
+    assert_eq!(previewed(&ed), [Some("Text".to_owned())]);
+    assert_eq!(ed.harness.state().doc.undo_label(), Some("Solo lane"));
+    ed.undo();
+    ed.undo();
+    assert_eq!(previewed(&ed).len(), 5, "every lane plays again");
 }

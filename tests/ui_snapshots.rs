@@ -10,7 +10,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use cuesheet::catalog::Catalog;
-use cuesheet::{Cue, Marker, Show};
+use cuesheet::{Cue, Lane, Marker, Show};
 use cuestudio::doc::Document;
 use cuestudio::ui::stage::stage_ui;
 use cuestudio::ui::timeline::{TimelineInput, timeline_ui};
@@ -325,8 +325,10 @@ fn timeline_with_lanes_markers_and_tolerances() {
     h.snapshot("timeline");
 }
 
+/// Markers crowded together and scrolled past; lane headers with a hidden lane (Text), a
+/// muted one (Pyro), a soloed one (Lights) and a selected one (Particles).
 #[test]
-fn timeline_markers_crowded_and_scrolled_past() {
+fn timeline_markers_and_lane_headers() {
     let marker = |time: i64, label: &str| Marker {
         time,
         label: label.into(),
@@ -342,6 +344,23 @@ fn timeline_markers_crowded_and_scrolled_past() {
             marker(4_000, "Song 1, the long one"),
             marker(6_000, "Finale"),
         ],
+        lanes: vec![
+            Lane {
+                name: "Lights".into(),
+                solo: true,
+                ..Lane::default()
+            },
+            Lane {
+                name: "Text".into(),
+                hidden: true,
+                ..Lane::default()
+            },
+            Lane {
+                name: "Pyro".into(),
+                muted: true,
+                ..Lane::default()
+            },
+        ],
         ..Show::default()
     };
     let doc = Document::new(show, None);
@@ -352,6 +371,7 @@ fn timeline_markers_crowded_and_scrolled_past() {
         start_ms: 500,
         ms_per_px: 12.0,
     };
+    state.select_lane("Particles");
     let mut h = Harness::builder()
         .with_size(egui::vec2(720.0, 300.0))
         .renderer(SoftRenderer::default())
@@ -374,5 +394,5 @@ fn timeline_markers_crowded_and_scrolled_past() {
             });
         });
     h.run();
-    h.snapshot("timeline_markers");
+    h.snapshot("timeline_markers_lanes");
 }

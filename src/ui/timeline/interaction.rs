@@ -8,6 +8,7 @@ use egui::{Color32, Pos2, Rect, Sense, Stroke, StrokeKind, Vec2};
 
 use super::TimelineInput;
 use super::cues::{cue_at, cues_in_band};
+use super::lanes::{drop_index, start_rename as start_lane_rename};
 use super::layout::Layout;
 use super::markers::{marker_at, start_rename};
 use super::paint::Hits;
@@ -36,6 +37,8 @@ pub(super) enum Drag {
     Select { from: Pos2, additive: bool },
     /// Scrubbing on the ruler.
     Scrub,
+    /// Moving the lane at `from` by its header.
+    Lane { from: usize },
 }
 
 /// Wheel and pinch over the timeline: zoom about the pointer, or pan.
@@ -101,7 +104,10 @@ pub(super) fn handle_pointer(
     state: &mut EditorState,
     actions: &mut Vec<Action>,
 ) {
-    if rename_on_double_click(cx, state) || add_cue_on_double_click(cx, state, actions) {
+    if rename_on_double_click(cx, state)
+        || rename_lane_on_double_click(cx, state)
+        || add_cue_on_double_click(cx, state, actions)
+    {
         return;
     }
     if cx.response.clicked() {
@@ -137,6 +143,23 @@ fn rename_on_double_click(cx: &PointerCtx<'_>, state: &mut EditorState) -> bool 
         return false;
     };
     start_rename(state, cx.input, id);
+    true
+}
+
+/// Double-click on a lane's header opens its rename field.
+fn rename_lane_on_double_click(cx: &PointerCtx<'_>, state: &mut EditorState) -> bool {
+    if !cx.response.double_clicked() || cx.input.read_only {
+        return false;
+    }
+    let Some(lane) = cx
+        .response
+        .interact_pointer_pos()
+        .filter(|p| p.x < cx.lay.body.left())
+        .and_then(|p| cx.lay.lane_at(p.y))
+    else {
+        return false;
+    };
+    start_lane_rename(state, lane);
     true
 }
 
@@ -203,8 +226,13 @@ fn on_drag_start(cx: &PointerCtx<'_>, state: &mut EditorState) {
         return;
     };
     let editable = !cx.input.read_only;
+    let header = (p.x < cx.lay.body.left())
+        .then(|| cx.lay.lane_index_at(p.y))
+        .flatten();
     state.timeline.drag = if cx.lay.ruler.contains(p) || cx.lay.wave.contains(p) {
         Some(Drag::Scrub)
+    } else if let Some(from) = header {
+        editable.then_some(Drag::Lane { from })
     } else if let Some(id) = cx.marker_at(p).filter(|_| editable) {
         start_marker_drag(cx, state, id)
     } else if let Some(id) = cx.cue_at(p).filter(|_| editable) {
@@ -260,6 +288,18 @@ fn on_drag(cx: &PointerCtx<'_>, state: &mut EditorState, p: Pos2, actions: &mut 
             origin_ms,
             merge,
         }) => drag_marker(cx, state, id, origin_ms, merge, actions),
+        Some(Drag::Lane { from }) => {
+            // Where it would land: a line along that lane's far side.
+            let to = drop_index(cx.lay, p.y);
+            if let Some((_, r)) = cx.lay.lanes.get(to) {
+                let y = if to > from { r.bottom() } else { r.top() };
+                cx.ui.painter().hline(
+                    cx.lay.gutter.left()..=r.right(),
+                    y,
+                    Stroke::new(2.0, cx.ui.visuals().selection.stroke.color),
+                );
+            }
+        }
         Some(Drag::Select { from, .. }) => {
             cx.ui.painter().rect(
                 Rect::from_two_pos(from, p),
@@ -379,6 +419,12 @@ fn on_drag_stop(
         Some(Drag::Scrub) => {
             if let Some(p) = pointer {
                 actions.push(Action::Seek(cx.map.time_from_x(p.x).max(0)));
+            }
+        }
+        Some(Drag::Lane { from }) => {
+            let to = pointer.map_or(from, |p| drop_index(cx.lay, p.y));
+            if to != from {
+                actions.push(Action::Edit(Edit::MoveLane { from, to }));
             }
         }
         None => {}

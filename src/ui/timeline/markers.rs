@@ -289,7 +289,7 @@ mod tests {
         assert_eq!(label_rooms(&[], 0.0), []);
     }
 
-    /// Where the markers of `show` are drawn in a 600-point timeline at 20 ms a point from
+    /// Where the markers of `show` are drawn in a 700-point timeline at 20 ms a point from
     /// `start_ms`: the hit rectangles, and the clip rectangles of what was painted.
     fn drawn(show: Show, start_ms: i64) -> (Layout, Vec<Rect>, Vec<Rect>) {
         let doc = Document::new(show, None);
@@ -308,8 +308,8 @@ mod tests {
             expected_drift_ms: 0,
         };
         let state = EditorState::default();
-        let rect = Rect::from_min_size(Pos2::ZERO, egui::vec2(600.0, 300.0));
-        let lay = Layout::new(rect, vec![String::new()]);
+        let rect = Rect::from_min_size(Pos2::ZERO, egui::vec2(700.0, 300.0));
+        let lay = Layout::new(rect, &[cuesheet::Lane::default()]);
         let map = TimeView {
             start_ms,
             ms_per_px: 20.0,

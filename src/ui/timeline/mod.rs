@@ -7,11 +7,13 @@
 //! - `layout`: the rows and lanes of a frame;
 //! - `cues`: the cue index (time order per lane, clusters, looks) and hit testing;
 //! - `markers`: the markers row;
+//! - `lanes`: the lane headers (hide, mute, solo, rename, reorder);
 //! - `paint`: drawing, through one paint context;
 //! - `interaction`: zoom, pan, the pointer and the scrollbar.
 
 mod cues;
 mod interaction;
+mod lanes;
 mod layout;
 mod markers;
 mod paint;
@@ -28,7 +30,7 @@ pub use cues::tier_color;
 use cues::{Cluster, CueLook, min_gap_ms};
 use interaction::{Drag, PointerCtx};
 use layout::Layout;
-pub use layout::{GUTTER_W, LANE_H, MARKERS_H, RULER_H, WAVE_H};
+pub use layout::{GUTTER_W, HIDDEN_LANE_H, LANE_H, MARKERS_H, RULER_H, WAVE_H};
 use markers::Rename;
 use paint::PaintCtx;
 
@@ -55,12 +57,14 @@ pub struct TimelineState {
     drag: Option<Drag>,
     /// The marker being renamed in place, if any.
     rename: Option<Rename>,
+    /// The lane being renamed in place, if any.
+    lane_rename: Option<lanes::LaneRename>,
     /// Per lane (in `Document::lanes` order), cue indices sorted by time, for `revision`.
     lane_orders: Vec<Vec<usize>>,
     /// Colour and effective tolerance per cue (document order), for `order_revision`.
     cue_looks: Vec<CueLook>,
-    /// `Document::lanes` and `Document::content_end_ms` for `order_revision`.
-    lanes: Vec<String>,
+    /// `Document::lane_list` and `Document::content_end_ms` for `order_revision`.
+    lanes: Vec<cuesheet::Lane>,
     content_end_ms: i64,
     order_revision: Option<u64>,
     /// The longest (duration or tolerance) extent of any cue, to cull from the left.
@@ -100,6 +104,7 @@ impl Default for TimelineState {
         Self {
             drag: None,
             rename: None,
+            lane_rename: None,
             lane_orders: Vec::new(),
             lanes: Vec::new(),
             content_end_ms: 0,
@@ -138,11 +143,11 @@ pub fn timeline_ui(
     // A lane whose last cue went (deleted, undone) is no longer there to select.
     let timeline = &mut state.timeline;
     if let Some(lane) = &timeline.selected_lane
-        && !timeline.lanes.contains(lane)
+        && !timeline.lanes.iter().any(|l| &l.name == lane)
     {
         timeline.selected_lane = None;
     }
-    let lay = Layout::new(rect, state.timeline.lanes.clone());
+    let lay = Layout::new(rect, &state.timeline.lanes);
     let width = lay.ruler.width();
     let end_ms = state
         .timeline
@@ -182,6 +187,8 @@ pub fn timeline_ui(
         .hover_pos()
         .filter(|p| p.x >= lay.ruler.left())
         .map(|p| map.time_from_x(p.x));
+    // The headers' buttons go over the timeline's own response, so they take their clicks.
+    lanes::headers_ui(ui, &lay, &state.timeline.lanes, !input.read_only, actions);
     let pointer = PointerCtx {
         ui,
         response: &response,
@@ -193,5 +200,6 @@ pub fn timeline_ui(
     };
     interaction::handle_pointer(&pointer, state, actions);
     markers::rename_ui(ui, state, input, &lay, &map, actions);
+    lanes::rename_ui(ui, state, &lay, !input.read_only, actions);
     interaction::scrollbar_ui(ui, &lay, rect, state, end_ms);
 }
