@@ -229,16 +229,7 @@ fn the_lint_follows_a_drag_when_it_ends() {
 impl Editor {
     /// A known view for dragging: 10 ms per point from `start_ms`, no snapping.
     fn view_from(&mut self, start_ms: i64) {
-        {
-            let app = self.harness.state_mut();
-            app.editor.fit_pending = false;
-            app.editor.view = cuestudio::ui::TimeView {
-                start_ms,
-                ms_per_px: 10.0,
-            };
-            app.editor.timeline.snapping = false;
-        }
-        self.harness.run_steps(2);
+        self.view(start_ms, 10.0);
     }
 
     /// The x of show time `t` in the timeline, from the layout constants and the view.
@@ -1476,4 +1467,327 @@ fn effect_catalog_panel_overrides_an_entry_adds_one_and_undo_restores() {
     ed.harness.run_steps(2);
     assert_eq!(ed.harness.state().doc.show().effects, None);
     assert!(drift_risk(ed.harness.state()), "the lint follows the undo");
+}
+
+impl Editor {
+    /// Presses at `points[0]`, moves to each next point in its own frame (a fast hand skips
+    /// the points between), and releases at the last.
+    fn drag_through(&mut self, points: &[Pos2]) {
+        let (Some(&first), Some(&last)) = (points.first(), points.last()) else {
+            return;
+        };
+        let h = &mut self.harness;
+        h.event(egui::Event::PointerMoved(first));
+        h.step();
+        h.event(egui::Event::PointerButton {
+            pos: first,
+            button: egui::PointerButton::Primary,
+            pressed: true,
+            modifiers: Modifiers::NONE,
+        });
+        h.step();
+        for &p in &points[1..] {
+            h.event(egui::Event::PointerMoved(p));
+            h.step();
+        }
+        h.event(egui::Event::PointerButton {
+            pos: last,
+            button: egui::PointerButton::Primary,
+            pressed: false,
+            modifiers: Modifiers::NONE,
+        });
+        h.run_steps(2);
+    }
+
+    /// The id of the cue of `action` at `time`.
+    fn cue_id(&self, time: i64, action: &str) -> cuestudio::doc::CueId {
+        self.harness
+            .state()
+            .doc
+            .cues()
+            .find(|(_, c)| c.time == time && c.action == action)
+            .map(|(id, _)| id)
+            .expect("the cue")
+    }
+
+    /// A known view: `ms_per_px` from `start_ms`, no snapping.
+    fn view(&mut self, start_ms: i64, ms_per_px: f64) {
+        {
+            let app = self.harness.state_mut();
+            app.editor.fit_pending = false;
+            app.editor.view = cuestudio::ui::TimeView {
+                start_ms,
+                ms_per_px,
+            };
+            app.editor.timeline.snapping = false;
+        }
+        self.harness.run_steps(2);
+    }
+}
+
+#[test]
+fn a_fast_drag_from_empty_space_onto_a_cue_moves_nothing_and_selects_by_box() {
+    let mut ed = editor();
+    ed.open(sample());
+    // 20 ms a point from 20 s. Particles are empty from 26 s to 40 s; the Text cue at 24 s
+    // lasts until 28 s and lies in the lane above.
+    ed.view(20_000, 20.0);
+    let text = ed.cue_id(24_000, "textFade");
+    let before = ed.times();
+    let press = Pos2::new(ed.timeline_x(30_000), ed.lane_center_y("Particles"));
+    // One frame later the pointer is on the Text cue, where egui decides it is a drag.
+    let on_cue = Pos2::new(ed.timeline_x(25_000), ed.lane_center_y("Text"));
+    let end = Pos2::new(ed.timeline_x(22_000), ed.lane_center_y("Text"));
+    ed.drag_through(&[press, on_cue, end]);
+    assert_eq!(ed.times(), before, "no cue moves");
+    // The box from the press to the release: 22 s to 30 s over Text and Particles.
+    let selection: Vec<_> = ed
+        .harness
+        .state()
+        .editor
+        .selection
+        .iter()
+        .copied()
+        .collect();
+    assert_eq!(selection, [text]);
+
+    // The same in empty Pyro space (34 s to 36 s is free) up onto the Particles cue at
+    // 20 s: nothing moves either.
+    ed.harness.state_mut().editor.selection.clear();
+    let press = Pos2::new(ed.timeline_x(35_000), ed.lane_center_y("Pyro"));
+    let on_cue = Pos2::new(ed.timeline_x(21_000), ed.lane_center_y("Particles"));
+    ed.drag_through(&[press, on_cue, on_cue + egui::vec2(-5.0, 0.0)]);
+    assert_eq!(ed.times(), before, "no cue moves");
+}
+
+#[test]
+fn a_slow_drag_box_starts_where_the_pointer_was_pressed() {
+    let mut ed = editor();
+    ed.open(sample());
+    ed.view(15_000, 20.0);
+    let particles = ed.cue_id(20_000, "showParticles");
+    // From empty Text space 100 ms before the Particles cue at 20 s, down-right into the
+    // Particles lane in ten moves: the first move (310 ms) is where egui sees a drag, past
+    // that cue; the box still starts at the press, so it takes the cue in.
+    let from = Pos2::new(ed.timeline_x(19_900), ed.lane_center_y("Text"));
+    let to = Pos2::new(ed.timeline_x(23_000), ed.lane_center_y("Particles"));
+    ed.drag(from, to);
+    let selection: Vec<_> = ed
+        .harness
+        .state()
+        .editor
+        .selection
+        .iter()
+        .copied()
+        .collect();
+    assert_eq!(selection, [particles]);
+}
+
+#[test]
+fn bracket_keys_jump_the_playhead_from_marker_to_marker() {
+    let mut ed = editor();
+    ed.open(sample());
+    // The sample's markers: 0, 16 s, 64 s, 80 s, 128 s. A view of 10 s from 0.
+    ed.view_from(0);
+    ed.harness
+        .state_mut()
+        .execute(cuestudio::ui::UiCommand::JumpStart);
+    ed.harness.run_steps(2);
+    let mut seen = Vec::new();
+    for _ in 0..5 {
+        ed.harness.key_press(Key::CloseBracket);
+        ed.harness.run_steps(2);
+        seen.push(ed.harness.state().playhead_ms());
+    }
+    assert_eq!(seen, [16_000, 64_000, 80_000, 128_000, 128_000]);
+    // The view followed the playhead to the last marker.
+    let view = ed.harness.state().editor.view;
+    assert!(
+        view.start_ms <= 128_000 && 128_000 < view.start_ms + view.span_ms(800.0),
+        "{view:?}"
+    );
+    ed.harness.key_press(Key::OpenBracket);
+    ed.harness.run_steps(2);
+    ed.harness.key_press(Key::OpenBracket);
+    ed.harness.run_steps(2);
+    assert_eq!(ed.harness.state().playhead_ms(), 64_000);
+}
+
+#[test]
+fn tapped_cues_land_in_the_selected_lane_else_where_their_action_mostly_goes() {
+    let mut ed = editor();
+    ed.open(sample());
+    ed.harness.run_steps(2);
+    let last_lane = |ed: &Editor| {
+        let app = ed.harness.state();
+        let cue = app.doc.show().cues.last().cloned().unwrap();
+        (cue.action, cue.lane)
+    };
+    // Nothing selected: a fireworks cue goes where the sample's fireworks are, Pyro.
+    ed.harness.state_mut().editor.timeline.new_action = "fireworks".into();
+    ed.harness.state_mut().editor.clear_selection();
+    ed.harness.key_press(Key::T);
+    ed.harness.run_steps(2);
+    assert_eq!(
+        last_lane(&ed),
+        ("fireworks".to_owned(), Some("Pyro".to_owned()))
+    );
+    // A click on the Text lane's header selects that lane: the next taps go there.
+    let header = ed.lane_header("Text");
+    ed.click_at(header);
+    assert_eq!(
+        ed.harness.state().editor.timeline.selected_lane.as_deref(),
+        Some("Text")
+    );
+    for _ in 0..2 {
+        ed.harness.key_press(Key::T);
+        ed.harness.run_steps(2);
+        assert_eq!(
+            last_lane(&ed),
+            ("fireworks".to_owned(), Some("Text".to_owned()))
+        );
+    }
+    // Clicking a cue drops the lane: taps follow that cue's lane.
+    let (flash, lane) = {
+        let doc = &ed.harness.state().doc;
+        let (id, c) = doc.cues().find(|(_, c)| c.time == 15_500).unwrap();
+        (id, c.lane.clone())
+    };
+    ed.harness
+        .state_mut()
+        .editor
+        .click_cue(flash, Modifiers::NONE);
+    ed.harness.key_press(Key::T);
+    ed.harness.run_steps(2);
+    assert_eq!(last_lane(&ed).1, lane);
+}
+
+impl Editor {
+    /// A point on the name in lane `lane`'s header (clear of its buttons).
+    fn lane_header(&self, lane: &str) -> Pos2 {
+        Pos2::new(self.timeline_rect().left() + 50.0, self.lane_center_y(lane))
+    }
+
+    fn lane_names(&self) -> Vec<String> {
+        self.harness.state().doc.lanes()
+    }
+}
+
+#[test]
+fn a_lane_is_renamed_by_double_click_on_its_header_in_one_undo_step() {
+    let mut ed = editor();
+    ed.open(sample());
+    ed.harness.run_steps(2);
+    let pyro: Vec<_> = ed
+        .harness
+        .state()
+        .doc
+        .cues()
+        .filter(|(_, c)| c.lane.as_deref() == Some("Pyro"))
+        .map(|(id, _)| id)
+        .collect();
+    assert!(!pyro.is_empty());
+    ed.double_click_at(ed.lane_header("Pyro"));
+    assert_eq!(
+        ed.harness.get_by_label("Lane name").value().as_deref(),
+        Some("Pyro")
+    );
+    ed.harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    ed.harness.run_steps(1);
+    type_slowly(&mut ed, "Lane name", "花火 Fireworks");
+    ed.harness.key_press(Key::Enter);
+    ed.harness.run_steps(2);
+    assert!(ed.harness.query_by_label("Lane name").is_none(), "closed");
+    let app = ed.harness.state();
+    for &id in &pyro {
+        assert_eq!(
+            app.doc.cue(id).and_then(|c| c.lane.as_deref()),
+            Some("花火 Fireworks")
+        );
+    }
+    assert_eq!(
+        ed.lane_names(),
+        ["Show", "Lights", "Text", "Particles", "花火 Fireworks"],
+        "in its place"
+    );
+    assert_eq!(app.doc.undo_label(), Some("Rename lane"));
+    assert_eq!(
+        app.doc.cues().count(),
+        44,
+        "no cue added by the double-click"
+    );
+    ed.undo();
+    assert_eq!(
+        ed.lane_names(),
+        ["Show", "Lights", "Text", "Particles", "Pyro"]
+    );
+}
+
+#[test]
+fn a_lane_header_dragged_onto_another_moves_the_lane_in_one_undo_step() {
+    let mut ed = editor();
+    ed.open(sample());
+    ed.harness.run_steps(2);
+    let times = ed.times();
+    ed.drag(ed.lane_header("Pyro"), ed.lane_header("Lights"));
+    assert_eq!(
+        ed.lane_names(),
+        ["Show", "Pyro", "Lights", "Text", "Particles"]
+    );
+    assert_eq!(ed.times(), times, "no cue moved");
+    assert_eq!(ed.harness.state().doc.undo_label(), Some("Move lane"));
+    ed.undo();
+    assert_eq!(
+        ed.lane_names(),
+        ["Show", "Lights", "Text", "Particles", "Pyro"]
+    );
+}
+
+#[test]
+fn lane_buttons_hide_mute_and_solo_each_in_one_undo_step() {
+    let mut ed = editor();
+    ed.open(sample());
+    ed.harness.run_steps(2);
+    let lane = |ed: &Editor, name: &str| {
+        ed.harness
+            .state()
+            .doc
+            .lane_list()
+            .into_iter()
+            .find(|l| l.name == name)
+            .unwrap()
+    };
+    let previewed = |ed: &Editor| -> Vec<Option<String>> {
+        let mut lanes: Vec<Option<String>> = ed
+            .harness
+            .state()
+            .doc
+            .preview_cues()
+            .iter()
+            .map(|c| c.lane.clone())
+            .collect();
+        lanes.sort();
+        lanes.dedup();
+        lanes
+    };
+    ed.harness.get_by_label("Hide lane Text").click();
+    ed.harness.run_steps(2);
+    assert!(lane(&ed, "Text").hidden);
+    assert_eq!(ed.harness.state().doc.undo_label(), Some("Hide lane"));
+    // Collapsed: the button now shows it again.
+    ed.harness.get_by_label("Show lane Text").click();
+    ed.harness.run_steps(2);
+    assert!(!lane(&ed, "Text").hidden);
+
+    ed.harness.get_by_label("Mute lane Pyro").click();
+    ed.harness.run_steps(2);
+    assert!(lane(&ed, "Pyro").muted);
+    assert!(!previewed(&ed).contains(&Some("Pyro".to_owned())));
+    ed.harness.get_by_label("Solo lane Text").click();
+    ed.harness.run_steps(2);
+    assert_eq!(previewed(&ed), [Some("Text".to_owned())]);
+    assert_eq!(ed.harness.state().doc.undo_label(), Some("Solo lane"));
+    ed.undo();
+    ed.undo();
+    assert_eq!(previewed(&ed).len(), 5, "every lane plays again");
 }

@@ -10,7 +10,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use cuesheet::catalog::Catalog;
-use cuesheet::{Cue, Marker, Show};
+use cuesheet::{Cue, Lane, Marker, Show};
 use cuestudio::doc::Document;
 use cuestudio::ui::stage::stage_ui;
 use cuestudio::ui::timeline::{TimelineInput, timeline_ui};
@@ -323,4 +323,76 @@ fn timeline_with_lanes_markers_and_tolerances() {
         });
     h.run();
     h.snapshot("timeline");
+}
+
+/// Markers crowded together and scrolled past; lane headers with a hidden lane (Text), a
+/// muted one (Pyro), a soloed one (Lights) and a selected one (Particles).
+#[test]
+fn timeline_markers_and_lane_headers() {
+    let marker = |time: i64, label: &str| Marker {
+        time,
+        label: label.into(),
+    };
+    let show = Show {
+        cues: cues(),
+        markers: vec![
+            // Left of the view: its flag and line stay out of the lane headers.
+            marker(-1_000, "Before the view"),
+            marker(0, "Intro with a long name"),
+            marker(1_200, "Verse"),
+            marker(1_300, "Crowded"),
+            marker(4_000, "Song 1, the long one"),
+            marker(6_000, "Finale"),
+        ],
+        lanes: vec![
+            Lane {
+                name: "Lights".into(),
+                solo: true,
+                ..Lane::default()
+            },
+            Lane {
+                name: "Text".into(),
+                hidden: true,
+                ..Lane::default()
+            },
+            Lane {
+                name: "Pyro".into(),
+                muted: true,
+                ..Lane::default()
+            },
+        ],
+        ..Show::default()
+    };
+    let doc = Document::new(show, None);
+    let catalog = Catalog::builtin();
+    let flagged = BTreeSet::new();
+    let mut state = EditorState::default();
+    state.view = TimeView {
+        start_ms: 500,
+        ms_per_px: 12.0,
+    };
+    state.select_lane("Particles");
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(720.0, 300.0))
+        .renderer(SoftRenderer::default())
+        .build_ui(move |ui| {
+            egui::CentralPanel::default().show(ui, |ui| {
+                let input = TimelineInput {
+                    doc: &doc,
+                    catalog: &catalog,
+                    peaks: None,
+                    audio_ms: None,
+                    playhead_ms: 1_600,
+                    playing: false,
+                    loop_range: None,
+                    read_only: false,
+                    flagged: &flagged,
+                    expected_drift_ms: 1_500,
+                };
+                let mut actions: Vec<Action> = Vec::new();
+                timeline_ui(ui, &mut state, &input, &mut actions);
+            });
+        });
+    h.run();
+    h.snapshot("timeline_markers_lanes");
 }

@@ -150,9 +150,24 @@ impl CuestudioApp {
             UiCommand::TapCue => {
                 // The player's position is already what is audible (output latency applied).
                 let action = self.editor.timeline.new_action.clone();
-                self.apply_edit(commands::tap(&self.doc, &ids, playhead, &action));
+                let lane = self.editor.timeline.selected_lane.as_deref();
+                let edit = commands::tap(&self.doc, lane, &ids, playhead, &action);
+                self.apply_edit(edit);
             }
             UiCommand::AddMarker => self.apply_edit(commands::add_marker(&self.doc, playhead)),
+            UiCommand::NextMarker => {
+                if let Some(t) = commands::next_marker(&self.doc, playhead) {
+                    self.player.seek(t);
+                    self.editor.timeline.reveal(t);
+                }
+            }
+            UiCommand::PrevMarker => {
+                let playing = self.player.is_playing();
+                if let Some(t) = commands::prev_marker(&self.doc, playhead, playing) {
+                    self.player.seek(t);
+                    self.editor.timeline.reveal(t);
+                }
+            }
             UiCommand::NudgeLeft => self.apply_opt(commands::nudge(&ids, -NUDGE_MS)),
             UiCommand::NudgeRight => self.apply_opt(commands::nudge(&ids, NUDGE_MS)),
             UiCommand::NudgeLeftBig => self.apply_opt(commands::nudge(&ids, -NUDGE_BIG_MS)),

@@ -219,7 +219,7 @@ impl CuestudioApp {
         stage_panel_ui(
             ui,
             self.player.position_ms(),
-            &self.doc.show().cues,
+            &self.doc.preview_cues(),
             &self.catalog,
             self.doc.show().expected_drift.unwrap_or(0),
             self.settings.audience_view,

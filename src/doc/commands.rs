@@ -38,18 +38,64 @@ pub fn loop_span(doc: &Document, ids: &[CueId]) -> Option<(i64, i64)> {
         })
 }
 
-/// A cue tapped at `at_ms` (never before 0) with `action`: it lands in the lane of the
-/// first selected cue, so tapping along a selected lane fills that lane.
-pub fn tap(doc: &Document, selection: &[CueId], at_ms: i64, action: &str) -> Edit {
-    let lane = selection
-        .first()
-        .and_then(|&id| doc.cue(id))
-        .and_then(|c| c.lane.clone());
+/// The lane a cue tapped with `action` lands in, so taps are predictable:
+/// 1. the selected lane: `selected_lane`, the lane picked in the timeline's lane headers
+///    (`""` is "no lane"), else the one lane all the selected cues are in;
+/// 2. else the lane that the cues of `action` mostly use (ties: the lane that comes first
+///    in [`Document::lanes`]; cues without a lane do not count);
+/// 3. else no lane. (The effect catalog has no lanes, so it cannot suggest one.)
+pub fn tap_lane(
+    doc: &Document,
+    selected_lane: Option<&str>,
+    selection: &[CueId],
+    action: &str,
+) -> Option<String> {
+    let lane = |name: &str| (!name.is_empty()).then(|| name.to_owned());
+    if let Some(name) = selected_lane {
+        return lane(name);
+    }
+    let mut selected = selection
+        .iter()
+        .filter_map(|&id| doc.cue(id))
+        .map(|c| c.lane.as_deref().unwrap_or(""));
+    if let Some(first) = selected.next()
+        && selected.all(|l| l == first)
+    {
+        return lane(first);
+    }
+    let lanes = doc.lanes();
+    let mut counts = vec![0usize; lanes.len()];
+    for cue in doc.show().cues.iter().filter(|c| c.action == action) {
+        if let Some(i) = cue
+            .lane
+            .as_deref()
+            .and_then(|l| lanes.iter().position(|name| name == l))
+        {
+            counts[i] += 1;
+        }
+    }
+    // The most used; on a tie the first, as `max_by_key` would give the last.
+    let best = counts
+        .iter()
+        .enumerate()
+        .filter(|&(_, &n)| n > 0)
+        .min_by_key(|&(i, &n)| (std::cmp::Reverse(n), i))?;
+    lanes.get(best.0).cloned()
+}
+
+/// A cue tapped at `at_ms` (never before 0) with `action`, in the lane [`tap_lane`] picks.
+pub fn tap(
+    doc: &Document,
+    selected_lane: Option<&str>,
+    selection: &[CueId],
+    at_ms: i64,
+    action: &str,
+) -> Edit {
     Edit::AddCues {
         cues: vec![Cue {
             time: at_ms.max(0),
             action: action.to_owned(),
-            lane,
+            lane: tap_lane(doc, selected_lane, selection, action),
             ..Cue::default()
         }],
     }
@@ -63,6 +109,34 @@ pub fn add_marker(doc: &Document, at_ms: i64) -> Edit {
             label: format!("Marker {}", doc.markers().len() + 1),
         },
     }
+}
+
+/// While playing, Previous marker skips a marker passed less than this long ago, so that
+/// pressing it again and again goes further back instead of back to the same marker.
+pub const PREV_MARKER_GRACE_MS: i64 = 750;
+
+/// Where Next marker goes from `at_ms`: the first marker after it; `None` past the last.
+pub fn next_marker(doc: &Document, at_ms: i64) -> Option<i64> {
+    let markers = doc.markers();
+    markers
+        .get(markers.partition_point(|m| m.time <= at_ms))
+        .map(|m| m.time)
+}
+
+/// Where Previous marker goes from `at_ms`: the last marker before it (while `playing`, at
+/// least [`PREV_MARKER_GRACE_MS`] before it); `None` before the first.
+pub fn prev_marker(doc: &Document, at_ms: i64, playing: bool) -> Option<i64> {
+    let before = if playing {
+        at_ms.saturating_sub(PREV_MARKER_GRACE_MS)
+    } else {
+        at_ms
+    };
+    let markers = doc.markers();
+    markers
+        .partition_point(|m| m.time < before)
+        .checked_sub(1)
+        .and_then(|i| markers.get(i))
+        .map(|m| m.time)
 }
 
 /// Moves the selected cues by `delta_ms`; nothing when none is selected.
@@ -137,34 +211,73 @@ mod tests {
     }
 
     #[test]
-    fn a_tapped_cue_lands_in_the_first_selected_cues_lane() {
+    fn a_tapped_cue_lands_in_the_selected_lane_else_where_its_action_mostly_goes() {
+        let c = |time, lane: Option<&str>, action: &str| Cue {
+            action: action.into(),
+            ..cue(time, lane, None)
+        };
         let d = doc(vec![
-            cue(0, Some("Lights"), None),
-            cue(10, Some("Text"), None),
+            c(0, Some("Lights"), "flash"),
+            c(10, Some("Text"), "textFade"),
+            c(20, Some("Pyro"), "fireworks"),
+            c(30, Some("Lights"), "fireworks"),
+            c(40, Some("Pyro"), "fireworks"),
+            c(50, None, "fireworks"),
+            c(60, None, "fireworks"),
+            c(70, None, "fireworks"),
+            c(80, Some("Text"), "flash"),
+            c(90, None, "confetti"),
         ]);
         let ids = d.cue_ids().to_vec();
-        let lane_of = |e: Edit| match e {
-            Edit::AddCues { cues } => (cues[0].time, cues[0].lane.clone(), cues[0].action.clone()),
-            other => panic!("{other:?}"),
-        };
+        let lane = |sel_lane, sel: &[CueId], action| tap_lane(&d, sel_lane, sel, action);
+        // 1. The lane picked in the headers wins, "" being "no lane"; else the lane of the
+        //    selected cues, when they share one.
         assert_eq!(
-            lane_of(tap(&d, &ids, 1_234, "showParticles")),
-            (1_234, Some("Lights".into()), "showParticles".into())
+            lane(Some("Text"), &ids[..1], "fireworks").as_deref(),
+            Some("Text")
+        );
+        assert_eq!(lane(Some(""), &ids[..1], "fireworks"), None);
+        assert_eq!(
+            lane(None, &ids[..1], "fireworks").as_deref(),
+            Some("Lights")
         );
         assert_eq!(
-            lane_of(tap(&d, &ids[1..], 5, "x")).1.as_deref(),
+            lane(None, &[ids[1], ids[8]], "fireworks").as_deref(),
             Some("Text")
         );
         assert_eq!(
-            lane_of(tap(&d, &[], 5, "x")).1,
+            lane(None, &[ids[5]], "fireworks"),
             None,
-            "no selection: no lane"
+            "a cue without a lane"
         );
+        // 2. Nothing selected, or cues in several lanes: where the action's cues mostly
+        //    are. Cues without a lane do not count (three here), so Pyro (two) wins.
+        assert_eq!(lane(None, &[], "fireworks").as_deref(), Some("Pyro"));
         assert_eq!(
-            lane_of(tap(&d, &[], -40, "x")).0,
-            0,
-            "never before the start"
+            lane(None, &[ids[0], ids[1]], "fireworks").as_deref(),
+            Some("Pyro")
         );
+        // A tie goes to the lane that comes first.
+        assert_eq!(lane(None, &[], "flash").as_deref(), Some("Lights"));
+        // 3. An action no laned cue uses: no lane.
+        assert_eq!(lane(None, &[], "confetti"), None);
+        assert_eq!(lane(None, &[], "showOpening"), None);
+
+        let Edit::AddCues { cues } = tap(&d, None, &[], 1_234, "fireworks") else {
+            panic!("a tap adds a cue");
+        };
+        assert_eq!(
+            (
+                cues[0].time,
+                cues[0].lane.as_deref(),
+                cues[0].action.as_str()
+            ),
+            (1_234, Some("Pyro"), "fireworks")
+        );
+        let Edit::AddCues { cues } = tap(&d, None, &[], -40, "x") else {
+            panic!("a tap adds a cue");
+        };
+        assert_eq!(cues[0].time, 0, "never before the start");
     }
 
     #[test]
@@ -183,5 +296,33 @@ mod tests {
             Some(Edit::MoveCues { delta_ms: -100, .. })
         ));
         assert_eq!(copied(&d, &ids).len(), 1);
+    }
+
+    #[test]
+    fn next_and_previous_marker_from_the_playhead() {
+        let mut d = doc(vec![]);
+        assert_eq!(
+            (next_marker(&d, 0), prev_marker(&d, 0, false)),
+            (None, None)
+        );
+        for t in [16_000, 0, 64_000, 64_000] {
+            d.apply(add_marker(&d, t));
+        }
+        // Between markers; on one (it is not where either goes); before the first and
+        // past the last.
+        assert_eq!(next_marker(&d, 10_000), Some(16_000));
+        assert_eq!(prev_marker(&d, 10_000, false), Some(0));
+        assert_eq!(next_marker(&d, 16_000), Some(64_000));
+        assert_eq!(prev_marker(&d, 16_000, false), Some(0));
+        assert_eq!(next_marker(&d, -5), Some(0));
+        assert_eq!(prev_marker(&d, 0, false), None);
+        assert_eq!(next_marker(&d, 64_000), None);
+        assert_eq!(prev_marker(&d, 99_000, false), Some(64_000));
+        // Playing just past a marker: back to the one before it, not to it again.
+        assert_eq!(prev_marker(&d, 16_300, true), Some(0));
+        assert_eq!(
+            prev_marker(&d, 16_000 + PREV_MARKER_GRACE_MS + 1, true),
+            Some(16_000)
+        );
     }
 }

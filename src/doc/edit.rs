@@ -107,6 +107,31 @@ pub enum Edit {
     ReplaceCues {
         cues: Vec<Cue>,
     },
+    /// Rename the lane `from` to `to`, in the lane list and on each of its cues (onto
+    /// another lane's name, the cues join that lane; onto `""`, they have none).
+    RenameLane {
+        from: String,
+        to: String,
+    },
+    /// Move the lane at `from` to `to` (positions in [`Document::lanes`]).
+    MoveLane {
+        from: usize,
+        to: usize,
+    },
+    /// Set or clear one flag of the lane `name`.
+    SetLaneFlag {
+        name: String,
+        flag: LaneFlag,
+        on: bool,
+    },
+}
+
+/// A lane's flags (see [`cuesheet::Lane`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LaneFlag {
+    Hidden,
+    Muted,
+    Solo,
 }
 
 impl Edit {
@@ -135,6 +160,17 @@ impl Edit {
             Edit::SetAudio { .. } => "Set audio".to_owned(),
             Edit::SetEffects { .. } => "Edit effect catalog".to_owned(),
             Edit::ReplaceCues { .. } => "Import cue sheet".to_owned(),
+            Edit::RenameLane { .. } => "Rename lane".to_owned(),
+            Edit::MoveLane { .. } => "Move lane".to_owned(),
+            Edit::SetLaneFlag { flag, on, .. } => match (flag, on) {
+                (LaneFlag::Hidden, true) => "Hide lane",
+                (LaneFlag::Hidden, false) => "Show lane",
+                (LaneFlag::Muted, true) => "Mute lane",
+                (LaneFlag::Muted, false) => "Unmute lane",
+                (LaneFlag::Solo, true) => "Solo lane",
+                (LaneFlag::Solo, false) => "Unsolo lane",
+            }
+            .to_owned(),
         }
     }
 
@@ -229,6 +265,25 @@ pub(super) fn apply(doc: &mut Document, edit: Edit) -> Vec<CueId> {
         Edit::SetTimeServer { url, .. } => doc.show.time_server = url.filter(|u| !u.is_empty()),
         Edit::SetAudio { audio } => doc.show.audio = audio,
         Edit::SetEffects { effects, .. } => doc.show.effects = effects,
+        Edit::RenameLane { from, to } => rename_lane(doc, &from, &to),
+        Edit::MoveLane { from, to } => {
+            list_every_lane(doc);
+            let lanes = &mut doc.show.lanes;
+            if from < lanes.len() && to < lanes.len() {
+                let lane = lanes.remove(from);
+                lanes.insert(to, lane);
+            }
+        }
+        Edit::SetLaneFlag { name, flag, on } => {
+            list_every_lane(doc);
+            if let Some(lane) = doc.show.lanes.iter_mut().find(|l| l.name == name) {
+                *match flag {
+                    LaneFlag::Hidden => &mut lane.hidden,
+                    LaneFlag::Muted => &mut lane.muted,
+                    LaneFlag::Solo => &mut lane.solo,
+                } = on;
+            }
+        }
         Edit::ReplaceCues { cues } => {
             doc.show.cues.clear();
             doc.ids.clear();
@@ -241,6 +296,30 @@ pub(super) fn apply(doc: &mut Document, edit: Edit) -> Vec<CueId> {
         }
     }
     created
+}
+
+/// Lists every lane in the show, in the order shown, so that a change to one lane (its
+/// place, a flag) keeps the order of the others.
+fn list_every_lane(doc: &mut Document) {
+    doc.show.lanes = doc.lane_list();
+}
+
+fn rename_lane(doc: &mut Document, from: &str, to: &str) {
+    if from == to {
+        return;
+    }
+    list_every_lane(doc);
+    let lanes = &mut doc.show.lanes;
+    if lanes.iter().any(|l| l.name == to) {
+        lanes.retain(|l| l.name != from);
+    } else if let Some(lane) = lanes.iter_mut().find(|l| l.name == from) {
+        lane.name = to.to_owned();
+    }
+    for cue in &mut doc.show.cues {
+        if cue.lane.as_deref().unwrap_or("") == from {
+            cue.lane = (!to.is_empty()).then(|| to.to_owned());
+        }
+    }
 }
 
 /// Where a marker at `time` goes in the sorted `markers`: among the places that keep them

@@ -9,11 +9,12 @@ pub mod commands;
 mod edit;
 mod history;
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-use cuesheet::{Cue, Marker, Show};
+use cuesheet::{Cue, Lane, Marker, Show};
 
-pub use edit::{CuePatch, Edit};
+pub use edit::{CuePatch, Edit, LaneFlag};
 use history::History;
 
 /// A cue's identity for the lifetime of an open document (not saved).
@@ -148,19 +149,56 @@ impl Document {
         self.marker_index(id).and_then(|i| self.show.markers.get(i))
     }
 
-    /// The lanes in order of first appearance; cues without a lane are in lane "".
+    /// The lanes' names in order: those the show lists, then those its cues use that the
+    /// list leaves out, in order of first appearance; cues without a lane are in lane "".
     pub fn lanes(&self) -> Vec<String> {
-        let mut lanes: Vec<String> = Vec::new();
+        let mut lanes: Vec<String> = self.show.lanes.iter().map(|l| l.name.clone()).collect();
         for cue in &self.show.cues {
-            let lane = cue.lane.clone().unwrap_or_default();
-            if !lanes.contains(&lane) {
-                lanes.push(lane);
+            let lane = cue.lane.as_deref().unwrap_or("");
+            if !lanes.iter().any(|l| l == lane) {
+                lanes.push(lane.to_owned());
             }
         }
         if lanes.is_empty() {
             lanes.push(String::new());
         }
         lanes
+    }
+
+    /// The lanes in [`Document::lanes`] order with their flags (a lane the show does not
+    /// list has none set).
+    pub fn lane_list(&self) -> Vec<Lane> {
+        self.lanes()
+            .into_iter()
+            .map(|name| {
+                self.show
+                    .lanes
+                    .iter()
+                    .find(|l| l.name == name)
+                    .cloned()
+                    .unwrap_or(Lane {
+                        name,
+                        ..Lane::default()
+                    })
+            })
+            .collect()
+    }
+
+    /// The cues the stage preview plays: all of them, less those on muted lanes, and only
+    /// those on soloed lanes when any lane is soloed. Borrowed when nothing is left out.
+    pub fn preview_cues(&self) -> Cow<'_, [Cue]> {
+        let lanes = &self.show.lanes;
+        let any_solo = lanes.iter().any(|l| l.solo);
+        if !any_solo && !lanes.iter().any(|l| l.muted) {
+            return Cow::Borrowed(&self.show.cues);
+        }
+        let plays = |cue: &&Cue| {
+            let name = cue.lane.as_deref().unwrap_or("");
+            let lane = lanes.iter().find(|l| l.name == name);
+            let solo = lane.is_some_and(|l| l.solo);
+            !lane.is_some_and(|l| l.muted) && (solo || !any_solo)
+        };
+        Cow::Owned(self.show.cues.iter().filter(plays).cloned().collect())
     }
 
     /// The end of the last cue or marker (time + duration), at least 0.

@@ -419,3 +419,124 @@ fn autosaver_says_when_to_wake_up() {
 }
 
 use std::time::Duration;
+
+fn laned(lanes: &[(i64, Option<&str>)]) -> Document {
+    let show = Show {
+        cues: lanes
+            .iter()
+            .map(|&(t, lane)| Cue {
+                lane: lane.map(str::to_owned),
+                ..cue(t, "flash")
+            })
+            .collect(),
+        ..Show::default()
+    };
+    Document::new(show, None)
+}
+
+fn cue_lanes(doc: &Document) -> Vec<Option<&str>> {
+    doc.show().cues.iter().map(|c| c.lane.as_deref()).collect()
+}
+
+#[test]
+fn lanes_listed_in_the_show_come_first_then_those_cues_use() {
+    let mut show = laned(&[(0, Some("B")), (1, None), (2, Some("A"))])
+        .show()
+        .clone();
+    assert_eq!(Document::new(show.clone(), None).lanes(), ["B", "", "A"]);
+    show.lanes = vec![
+        Lane {
+            name: "A".into(),
+            hidden: true,
+            ..Lane::default()
+        },
+        Lane {
+            name: "Empty".into(),
+            ..Lane::default()
+        },
+    ];
+    let doc = Document::new(show, None);
+    assert_eq!(doc.lanes(), ["A", "Empty", "B", ""]);
+    let hidden: Vec<bool> = doc.lane_list().iter().map(|l| l.hidden).collect();
+    assert_eq!(hidden, [true, false, false, false]);
+    assert_eq!(Document::default().lanes(), [""]);
+}
+
+#[test]
+fn renaming_a_lane_renames_its_cues_in_one_undo_step() {
+    let mut doc = laned(&[(0, Some("B")), (1, None), (2, Some("A")), (3, Some("B"))]);
+    doc.apply(Edit::RenameLane {
+        from: "B".into(),
+        to: "Pyro".into(),
+    });
+    assert_eq!(
+        cue_lanes(&doc),
+        [Some("Pyro"), None, Some("A"), Some("Pyro")]
+    );
+    assert_eq!(doc.lanes(), ["Pyro", "", "A"], "in its place");
+    assert_eq!(doc.undo_label(), Some("Rename lane"));
+    // Onto another lane: the cues join it. Onto "": they have no lane.
+    doc.apply(Edit::RenameLane {
+        from: "A".into(),
+        to: "Pyro".into(),
+    });
+    assert_eq!(doc.lanes(), ["Pyro", ""]);
+    doc.apply(Edit::RenameLane {
+        from: "Pyro".into(),
+        to: String::new(),
+    });
+    assert_eq!(cue_lanes(&doc), [None; 4]);
+    assert_eq!(doc.lanes(), [""]);
+    for _ in 0..3 {
+        assert!(doc.undo());
+    }
+    assert_eq!(cue_lanes(&doc), [Some("B"), None, Some("A"), Some("B")]);
+    assert_eq!(doc.lanes(), ["B", "", "A"]);
+    assert!(doc.show().lanes.is_empty(), "as it was: no list");
+}
+
+#[test]
+fn moving_and_flagging_lanes_are_one_step_each() {
+    let mut doc = laned(&[(0, Some("A")), (1, Some("B")), (2, Some("C"))]);
+    doc.apply(Edit::MoveLane { from: 2, to: 0 });
+    assert_eq!(doc.lanes(), ["C", "A", "B"]);
+    assert_eq!(doc.undo_label(), Some("Move lane"));
+    doc.apply(Edit::SetLaneFlag {
+        name: "B".into(),
+        flag: LaneFlag::Hidden,
+        on: true,
+    });
+    assert_eq!(doc.undo_label(), Some("Hide lane"));
+    assert_eq!(doc.lanes(), ["C", "A", "B"], "flagging keeps the order");
+    assert!(doc.lane_list()[2].hidden);
+    // Out of range: nothing moves.
+    doc.apply(Edit::MoveLane { from: 7, to: 0 });
+    assert_eq!(doc.lanes(), ["C", "A", "B"]);
+    doc.undo();
+    doc.undo();
+    assert!(!doc.lane_list()[2].hidden);
+    doc.undo();
+    assert_eq!(doc.lanes(), ["A", "B", "C"]);
+}
+
+#[test]
+fn the_preview_leaves_out_muted_lanes_and_plays_only_soloed_ones() {
+    let mut doc = laned(&[(0, Some("A")), (1, Some("B")), (2, None)]);
+    let played =
+        |doc: &Document| -> Vec<i64> { doc.preview_cues().iter().map(|c| c.time).collect() };
+    assert!(matches!(doc.preview_cues(), std::borrow::Cow::Borrowed(_)));
+    assert_eq!(played(&doc), [0, 1, 2]);
+    let flag = |name: &str, flag, on| Edit::SetLaneFlag {
+        name: name.into(),
+        flag,
+        on,
+    };
+    doc.apply(flag("B", LaneFlag::Muted, true));
+    assert_eq!(played(&doc), [0, 2]);
+    doc.apply(flag("", LaneFlag::Solo, true));
+    assert_eq!(played(&doc), [2]);
+    doc.apply(flag("B", LaneFlag::Solo, true));
+    assert_eq!(played(&doc), [2], "muted wins over solo");
+    doc.apply(flag("B", LaneFlag::Muted, false));
+    assert_eq!(played(&doc), [1, 2]);
+}

@@ -31,6 +31,8 @@ pub enum UiCommand {
     JumpEnd,
     TapCue,
     AddMarker,
+    PrevMarker,
+    NextMarker,
     NudgeLeft,
     NudgeRight,
     NudgeLeftBig,
@@ -71,6 +73,8 @@ impl UiCommand {
         UiCommand::JumpEnd,
         UiCommand::TapCue,
         UiCommand::AddMarker,
+        UiCommand::PrevMarker,
+        UiCommand::NextMarker,
         UiCommand::NudgeLeft,
         UiCommand::NudgeRight,
         UiCommand::NudgeLeftBig,
@@ -111,6 +115,8 @@ impl UiCommand {
             UiCommand::JumpEnd => "Jump to end",
             UiCommand::TapCue => "Tap cue at playhead",
             UiCommand::AddMarker => "Add marker at playhead",
+            UiCommand::PrevMarker => "Previous marker",
+            UiCommand::NextMarker => "Next marker",
             UiCommand::NudgeLeft => "Nudge left 10 ms",
             UiCommand::NudgeRight => "Nudge right 10 ms",
             UiCommand::NudgeLeftBig => "Nudge left 100 ms",
@@ -159,6 +165,11 @@ impl UiCommand {
                 "Add a cue at the audible position (minus the output latency setting)"
             }
             UiCommand::AddMarker => "Add a section marker at the playhead",
+            UiCommand::PrevMarker => {
+                "Move the playhead to the marker before it (while playing, the one before the \
+                 marker just passed)"
+            }
+            UiCommand::NextMarker => "Move the playhead to the marker after it",
             UiCommand::NudgeLeft => "Move the selected cues 10 ms earlier",
             UiCommand::NudgeRight => "Move the selected cues 10 ms later",
             UiCommand::NudgeLeftBig => "Move the selected cues 100 ms earlier",
@@ -207,6 +218,8 @@ impl UiCommand {
             UiCommand::JumpEnd => const { &[key(M::NONE, Key::End)] },
             UiCommand::TapCue => const { &[key(M::NONE, Key::T)] },
             UiCommand::AddMarker => const { &[key(M::NONE, Key::M)] },
+            UiCommand::PrevMarker => const { &[key(M::NONE, Key::OpenBracket)] },
+            UiCommand::NextMarker => const { &[key(M::NONE, Key::CloseBracket)] },
             UiCommand::LoopSelection => const { &[key(M::NONE, Key::L)] },
             UiCommand::Delete => const { &[key(M::NONE, Key::Delete)] },
             UiCommand::ZoomIn => const { &[key(M::NONE, Key::Plus), key(M::NONE, Key::Equals)] },
@@ -266,6 +279,8 @@ pub struct CommandState {
     pub live: bool,
     pub cues_selected: bool,
     pub marker_selected: bool,
+    /// The show has markers.
+    pub markers: bool,
     pub clipboard: bool,
     /// Playback loops over a range.
     pub looping: bool,
@@ -304,6 +319,7 @@ impl CommandState {
             | UiCommand::ImportSheet
             | UiCommand::OpenAudio => edit,
             UiCommand::PlayPause | UiCommand::JumpStart | UiCommand::JumpEnd => !self.live,
+            UiCommand::PrevMarker | UiCommand::NextMarker => !self.live && self.markers,
             UiCommand::OpenRecent(i) => i < self.recent,
             _ => true,
         }
@@ -406,9 +422,11 @@ mod tests {
         assert!(!idle.applies(UiCommand::Paste));
         assert!(!idle.applies(UiCommand::OpenRecent(0)));
         assert!(idle.applies(UiCommand::TapCue));
+        assert!(!idle.applies(UiCommand::NextMarker), "no markers to go to");
         let busy = CommandState {
             editable: true,
             marker_selected: true,
+            markers: true,
             undo: Some("Move 3 cues".into()),
             recent: 2,
             ..CommandState::default()
@@ -421,11 +439,13 @@ mod tests {
         assert!(!busy.applies(UiCommand::Copy), "no cues to copy");
         assert!(busy.applies(UiCommand::OpenRecent(1)));
         assert!(!busy.applies(UiCommand::OpenRecent(2)));
+        assert!(busy.applies(UiCommand::PrevMarker) && busy.applies(UiCommand::NextMarker));
         assert_eq!(busy.menu_label(UiCommand::Undo), "Undo Move 3 cues");
         assert_eq!(busy.menu_label(UiCommand::Redo), "Redo");
         let live = CommandState {
             live: true,
             cues_selected: true,
+            markers: true,
             undo: Some("Move 3 cues".into()),
             ..CommandState::default()
         };
@@ -438,5 +458,6 @@ mod tests {
             "the server drives the transport"
         );
         assert!(live.applies(UiCommand::Copy));
+        assert!(!live.applies(UiCommand::NextMarker), "nor can it seek");
     }
 }

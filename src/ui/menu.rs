@@ -89,6 +89,7 @@ pub fn menu_ui(ui: &mut egui::Ui, view: &MenuView<'_>, actions: &mut Vec<Action>
             ui.menu_button("History", |ui| history_ui(ui, view));
         });
         ui.menu_button("View", |ui| {
+            group(ui, &[C::PrevMarker, C::NextMarker], state, actions, true);
             group(
                 ui,
                 &[C::ZoomIn, C::ZoomOut, C::ZoomFit],

@@ -5,6 +5,10 @@
 //! selecting a cue clears the marker, and where cues are selected some other way (select
 //! all, a new cue, a finding) they win: [`EditorState::selected_marker_index`] then gives
 //! nothing, and the timeline drops the marker on its next frame.
+//!
+//! A lane picked in the timeline's lane headers (where tapped cues go) is selected alone
+//! too; clicking a cue, a marker or empty space drops it. Cues that a tap adds to it do not:
+//! they are in that lane.
 
 use std::collections::BTreeSet;
 
@@ -12,22 +16,33 @@ use super::EditorState;
 use crate::doc::{CueId, Document, MarkerId};
 
 impl EditorState {
-    /// A click on cue `id` in any panel ([`select_click`]); no marker stays selected.
+    /// A click on cue `id` in any panel ([`select_click`]); no marker or lane stays
+    /// selected.
     pub fn click_cue(&mut self, id: CueId, modifiers: egui::Modifiers) {
         self.selected_marker = None;
+        self.timeline.selected_lane = None;
         select_click(&mut self.selection, id, modifiers);
     }
 
     /// Selects the marker `id` alone.
     pub fn select_marker(&mut self, id: MarkerId) {
         self.selection.clear();
+        self.timeline.selected_lane = None;
         self.selected_marker = Some(id);
+    }
+
+    /// Selects the lane `name` alone (`""` is the "(no lane)" lane).
+    pub fn select_lane(&mut self, name: &str) {
+        self.selection.clear();
+        self.selected_marker = None;
+        self.timeline.selected_lane = Some(name.to_owned());
     }
 
     /// Selects nothing.
     pub fn clear_selection(&mut self) {
         self.selection.clear();
         self.selected_marker = None;
+        self.timeline.selected_lane = None;
     }
 
     /// Where the selected marker is in `doc`'s markers: `None` when no marker is selected,
@@ -84,8 +99,19 @@ mod tests {
         st.select_marker(marker);
         st.selection.insert(cue);
         assert_eq!(st.selected_marker_index(&doc), None);
+        // A lane is selected alone too; a cue or a marker drops it.
+        st.select_lane("Pyro");
+        assert!(st.selection.is_empty() && st.selected_marker.is_none());
+        assert_eq!(st.timeline.selected_lane.as_deref(), Some("Pyro"));
+        st.click_cue(cue, Modifiers::NONE);
+        assert_eq!(st.timeline.selected_lane, None);
+        st.select_lane("");
+        st.select_marker(marker);
+        assert_eq!(st.timeline.selected_lane, None);
+        st.select_lane("Pyro");
         st.clear_selection();
         assert_eq!((st.selection.len(), st.selected_marker), (0, None));
+        assert_eq!(st.timeline.selected_lane, None);
         // A marker of another document is not one of this one's.
         let other = Document::new(doc.show().clone(), None);
         st.select_marker(other.marker_ids()[0]);

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::FORMAT_VERSION;
-use crate::model::{Cue, Marker, Show};
+use crate::model::{Cue, Lane, Marker, Show};
 
 /// Which keys a cue sheet keeps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -77,8 +77,37 @@ struct ShowOut<'a> {
     cues: Vec<CueOut<'a>>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     markers: &'a [MarkerOut<'a>],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    lanes: &'a [LaneOut<'a>],
     #[serde(skip_serializing_if = "Option::is_none")]
     effects: Option<&'a Map<String, Value>>,
+}
+
+/// A lane: its name, and only the flags that are set.
+#[derive(Serialize)]
+struct LaneOut<'a> {
+    name: &'a str,
+    #[serde(skip_serializing_if = "is_false")]
+    hidden: bool,
+    #[serde(skip_serializing_if = "is_false")]
+    muted: bool,
+    #[serde(skip_serializing_if = "is_false")]
+    solo: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+impl<'a> From<&'a Lane> for LaneOut<'a> {
+    fn from(lane: &'a Lane) -> Self {
+        Self {
+            name: &lane.name,
+            hidden: lane.hidden,
+            muted: lane.muted,
+            solo: lane.solo,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -209,10 +238,11 @@ fn write_json_str(out: &mut Vec<u8>, s: &str) {
 }
 
 /// Writes the editor's save format: pretty, deterministic, cues in the show's order,
-/// `markers` only when there are some. Parses back (with [`crate::parse_show`]) to an
+/// `markers` and `lanes` only when there are some. Parses back (with [`crate::parse_show`]) to an
 /// equal [`Show`] when the show is valid.
 pub fn show_to_json(show: &Show) -> String {
     let markers: Vec<MarkerOut<'_>> = show.markers.iter().map(MarkerOut::from).collect();
+    let lanes: Vec<LaneOut<'_>> = show.lanes.iter().map(LaneOut::from).collect();
     let out = ShowOut {
         cuestudio: FORMAT_VERSION,
         title: show.title.as_deref(),
@@ -222,6 +252,7 @@ pub fn show_to_json(show: &Show) -> String {
         expected_drift: show.expected_drift,
         cues: show.cues.iter().map(CueOut::for_show).collect(),
         markers: &markers,
+        lanes: &lanes,
         effects: show.effects.as_ref(),
     };
     to_text(&out, true)
@@ -303,6 +334,43 @@ mod tests {
         assert_eq!(crate::parse_show(text.as_bytes()), Ok(show));
         let bare = show_to_json(&Show::default());
         assert_eq!(bare, "{\n  \"cuestudio\": 1,\n  \"cues\": []\n}\n");
+    }
+
+    #[test]
+    fn lanes_are_saved_in_order_with_only_the_flags_set() {
+        let show = Show {
+            cues: sample(),
+            lanes: vec![
+                Lane {
+                    name: "Pyro".into(),
+                    hidden: true,
+                    ..Lane::default()
+                },
+                Lane {
+                    name: "FX".into(),
+                    muted: true,
+                    solo: true,
+                    ..Lane::default()
+                },
+                Lane::default(),
+            ],
+            ..Show::default()
+        };
+        let text = show_to_json(&show);
+        assert!(
+            text.contains(
+                "\"lanes\": [\n    {\n      \"name\": \"Pyro\",\n      \"hidden\": true\n    },\n    \
+                 {\n      \"name\": \"FX\",\n      \"muted\": true,\n      \"solo\": true\n    },\n    \
+                 {\n      \"name\": \"\"\n    }\n  ]"
+            ),
+            "{text}"
+        );
+        // Both parsers read it back.
+        assert_eq!(crate::parse_show(text.as_bytes()), Ok(show.clone()));
+        assert_eq!(
+            crate::parse_precise(text.as_bytes()),
+            Ok(crate::Document::Show(show))
+        );
     }
 
     fn serde_compact(cues: &[Cue], format: ExportFormat) -> String {

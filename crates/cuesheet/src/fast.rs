@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Number, Value};
 
 use crate::json::quote;
-use crate::model::{Cue, Marker, Show};
+use crate::model::{Cue, Lane, Marker, Show};
 use crate::{FORMAT_VERSION, parse_rfc3339_ms};
 
 /// An optional key that, when present, must not be `null` (the precise path rejects null).
@@ -195,6 +195,18 @@ struct FastMarker {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FastLane {
+    name: String,
+    #[serde(default)]
+    hidden: bool,
+    #[serde(default)]
+    muted: bool,
+    #[serde(default)]
+    solo: bool,
+}
+
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct FastShow {
     cuestudio: i64,
@@ -211,6 +223,8 @@ struct FastShow {
     cues: Vec<FastCue<true>>,
     #[serde(default, deserialize_with = "present")]
     markers: Option<Vec<FastMarker>>,
+    #[serde(default, deserialize_with = "present")]
+    lanes: Option<Vec<FastLane>>,
     #[serde(default, deserialize_with = "present")]
     effects: Option<StrictObject>,
 }
@@ -256,6 +270,25 @@ pub(crate) fn show(text: &str) -> Option<Show> {
             })
         })
         .collect::<Option<Vec<Marker>>>()?;
+    let lanes: Vec<Lane> = s
+        .lanes
+        .unwrap_or_default()
+        .into_iter()
+        .map(|l| Lane {
+            name: l.name,
+            hidden: l.hidden,
+            muted: l.muted,
+            solo: l.solo,
+        })
+        .collect();
+    // A name listed twice is for the precise path to report.
+    if lanes
+        .iter()
+        .enumerate()
+        .any(|(i, l)| lanes[..i].iter().any(|o| o.name == l.name))
+    {
+        return None;
+    }
     Some(Show {
         title: s.title,
         audio: s.audio,
@@ -264,6 +297,7 @@ pub(crate) fn show(text: &str) -> Option<Show> {
         expected_drift: s.expected_drift,
         cues,
         markers,
+        lanes,
         effects,
     })
 }

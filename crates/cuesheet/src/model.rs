@@ -28,6 +28,20 @@ pub struct Marker {
     pub label: String,
 }
 
+/// Editor-only: a timeline lane of its own, in the order the editor shows the lanes. Cues
+/// name their lane by `name` (the name `""` is the lane of the cues that have none); a lane
+/// that cues use need not be listed, and a listed one may have no cues yet.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Lane {
+    pub name: String,
+    /// Collapsed in the timeline: its cues are not drawn.
+    pub hidden: bool,
+    /// Left out of the editor's stage preview.
+    pub muted: bool,
+    /// When any lane is soloed, the stage preview plays only the soloed lanes.
+    pub solo: bool,
+}
+
 /// A show document (`*.cueshow.json`).
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Show {
@@ -43,6 +57,8 @@ pub struct Show {
     /// Cues in document order (see [`Show::sorted_cues`]).
     pub cues: Vec<Cue>,
     pub markers: Vec<Marker>,
+    /// Editor-only: the lanes listed in the show, in order (see [`Lane`]).
+    pub lanes: Vec<Lane>,
     /// Per-show effect-catalog overrides: action name -> object, kept raw.
     pub effects: Option<Map<String, Value>>,
 }

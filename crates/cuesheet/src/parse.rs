@@ -5,7 +5,7 @@
 use crate::check::Checker;
 use crate::error::{ParseError, Problem};
 use crate::json::{Json, UTF8_BOM, object_into_map, quote, read_tree};
-use crate::model::{Cue, Document, Marker, Show};
+use crate::model::{Cue, Document, Lane, Marker, Show};
 use crate::{FORMAT_VERSION, fast, parse_rfc3339_ms};
 
 /// Parses a show document or a CDN cue sheet, telling them apart by shape: an array is a
@@ -108,8 +108,8 @@ const SHOW_OR_SHEET: &str = "a show document (a JSON object) or a cue sheet (a J
 // ---------------------------------------------------------------------------------------
 // Tree to show or sheet.
 
-const SHOW_KEYS: &str =
-    "cuestudio, title, audio, eventStart, timeServer, expectedDrift, cues, markers, effects";
+const SHOW_KEYS: &str = "cuestudio, title, audio, eventStart, timeServer, expectedDrift, \
+                         cues, markers, lanes, effects";
 const SHOW_CUE_KEYS: &str = "time, action, tolerance, duration, params, lane, note";
 const SHEET_CUE_KEYS: &str = "time, action, tolerance, duration, params";
 
@@ -257,6 +257,71 @@ impl Checker {
         marker
     }
 
+    /// A lane; `None` without a name (reported).
+    fn lane(&mut self, value: Json, item: Item<'_>) -> Option<Lane> {
+        let mut lane = Lane::default();
+        let Json::Object(entries) = value else {
+            self.report(
+                item.path(),
+                format!(
+                    "must be a lane object with \"name\", got {}",
+                    value.describe()
+                ),
+            );
+            return None;
+        };
+        let (mut has_name, mut name) = (false, None);
+        for (key, value) in entries {
+            let flag = match key.as_str() {
+                "name" => {
+                    has_name = true;
+                    name = self.string(value, || item.key("name"));
+                    continue;
+                }
+                "hidden" => &mut lane.hidden,
+                "muted" => &mut lane.muted,
+                "solo" => &mut lane.solo,
+                _ => {
+                    self.unknown_key(item.key(&key), &key, "a lane", "name, hidden, muted, solo");
+                    continue;
+                }
+            };
+            match value {
+                Json::Bool(b) => *flag = b,
+                other => self.report(
+                    item.key(&key),
+                    format!("must be true or false, got {}", other.describe()),
+                ),
+            }
+        }
+        if !has_name {
+            self.report(item.path(), "missing required key \"name\"");
+        }
+        lane.name = name?;
+        Some(lane)
+    }
+
+    fn lanes(&mut self, items: Vec<Json>) -> Vec<Lane> {
+        let mut lanes: Vec<Lane> = Vec::with_capacity(items.len());
+        for (index, value) in items.into_iter().enumerate() {
+            let item = Item {
+                list: "lanes",
+                index,
+            };
+            let Some(lane) = self.lane(value, item) else {
+                continue;
+            };
+            if lanes.iter().any(|l| l.name == lane.name) {
+                self.report(
+                    item.key("name"),
+                    format!("lane {} is listed twice", quote(&lane.name)),
+                );
+            }
+            lanes.push(lane);
+        }
+        lanes
+    }
+
     fn version(&mut self, value: &Json) {
         match value {
             Json::Int(FORMAT_VERSION) => {}
@@ -356,6 +421,13 @@ fn check_show(entries: Vec<(String, Json)>) -> Result<Show, ParseError> {
                     format!("must be an array of markers, got {}", other.describe()),
                 ),
             },
+            "lanes" => match value {
+                Json::Array(items) => show.lanes = c.lanes(items),
+                other => c.report(
+                    key.clone(),
+                    format!("must be an array of lanes, got {}", other.describe()),
+                ),
+            },
             "effects" => {
                 if let Some(effects) = c.object(value, || key.clone()) {
                     for (name, effect) in &effects {
@@ -398,6 +470,31 @@ mod tests {
     }
 
     #[test]
+    fn lanes_are_checked_like_the_rest() {
+        let text = br#"{"cuestudio": 1, "cues": [], "lanes": [
+            {"name": "Pyro", "hidden": true},
+            {"name": "Pyro"},
+            {"hidden": "yes", "colour": 1},
+            "Text"
+        ]}"#;
+        assert_eq!(
+            messages(text),
+            [
+                "lanes[1].name: lane \"Pyro\" is listed twice",
+                "lanes[2].hidden: must be true or false, got a string \"yes\"",
+                "lanes[2].colour: unknown key \"colour\" (a lane has name, hidden, muted, solo)",
+                "lanes[2]: missing required key \"name\"",
+                "lanes[3]: must be a lane object with \"name\", got a string \"Text\"",
+            ]
+        );
+        // A show without lanes is still a show, with none listed.
+        let Ok(Document::Show(show)) = parse(br#"{"cuestudio": 1, "cues": []}"#) else {
+            panic!("a show");
+        };
+        assert!(show.lanes.is_empty());
+    }
+
+    #[test]
     fn tells_formats_apart_by_shape() {
         assert!(matches!(parse(b"[]"), Ok(Document::Sheet(c)) if c.is_empty()));
         assert!(matches!(
@@ -428,7 +525,7 @@ mod tests {
                 "cues[1].colour: unknown key \"colour\" (a cue has time, action, tolerance, duration, params, lane, note)",
                 "cues[2].action: must be a non-empty string (the effect to fire), got 3",
                 "cues[2]: missing required key \"time\" (ms from event start)",
-                "titel: unknown key \"titel\" (a show has cuestudio, title, audio, eventStart, timeServer, expectedDrift, cues, markers, effects)",
+                "titel: unknown key \"titel\" (a show has cuestudio, title, audio, eventStart, timeServer, expectedDrift, cues, markers, lanes, effects)",
             ]
         );
     }

@@ -62,11 +62,11 @@ impl TimelineState {
             })
             .collect();
         let cues = &doc.show().cues;
-        let lanes = doc.lanes();
+        let lanes = doc.lane_list();
         let mut orders: Vec<Vec<usize>> = vec![Vec::new(); lanes.len()];
         for (i, cue) in cues.iter().enumerate() {
             let lane = cue.lane.as_deref().unwrap_or("");
-            if let Some(li) = lanes.iter().position(|l| l == lane) {
+            if let Some(li) = lanes.iter().position(|l| l.name == lane) {
                 orders[li].push(i);
             }
         }
@@ -122,7 +122,7 @@ impl TimelineState {
 }
 
 /// The cues a rubber band `band` covers: by time and lane, so cues merged by the level of
-/// detail are included.
+/// detail are included (hidden lanes' are not).
 pub(super) fn cues_in_band<'d>(
     doc: &'d Document,
     lay: &Layout,
@@ -133,8 +133,9 @@ pub(super) fn cues_in_band<'d>(
     let lanes: Vec<String> = lay
         .lanes
         .iter()
-        .filter(|(_, lr)| lr.intersects(band))
-        .map(|(n, _)| n.clone())
+        .zip(&lay.hidden)
+        .filter(|((_, lr), hidden)| !**hidden && lr.intersects(band))
+        .map(|((n, _), _)| n.clone())
         .collect();
     doc.cues()
         .filter(move |(_, c)| {
@@ -214,7 +215,8 @@ mod tests {
                 .map(|l| l.iter().map(|c| (c.first_ms, c.last_ms, c.count)).collect())
                 .collect()
         };
-        assert_eq!(st.lanes, ["A", "B"]);
+        let names: Vec<&str> = st.lanes.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(names, ["A", "B"]);
         assert_eq!(
             summary(&st),
             [vec![(0, 20, 3), (500, 500, 1)], vec![(15, 15, 1)]]

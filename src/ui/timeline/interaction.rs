@@ -8,6 +8,7 @@ use egui::{Color32, Pos2, Rect, Sense, Stroke, StrokeKind, Vec2};
 
 use super::TimelineInput;
 use super::cues::{cue_at, cues_in_band};
+use super::lanes::{drop_index, start_rename as start_lane_rename};
 use super::layout::Layout;
 use super::markers::{marker_at, start_rename};
 use super::paint::Hits;
@@ -36,6 +37,8 @@ pub(super) enum Drag {
     Select { from: Pos2, additive: bool },
     /// Scrubbing on the ruler.
     Scrub,
+    /// Moving the lane at `from` by its header.
+    Lane { from: usize },
 }
 
 /// Wheel and pinch over the timeline: zoom about the pointer, or pan.
@@ -101,7 +104,10 @@ pub(super) fn handle_pointer(
     state: &mut EditorState,
     actions: &mut Vec<Action>,
 ) {
-    if rename_on_double_click(cx, state) || add_cue_on_double_click(cx, state, actions) {
+    if rename_on_double_click(cx, state)
+        || rename_lane_on_double_click(cx, state)
+        || add_cue_on_double_click(cx, state, actions)
+    {
         return;
     }
     if cx.response.clicked() {
@@ -140,6 +146,23 @@ fn rename_on_double_click(cx: &PointerCtx<'_>, state: &mut EditorState) -> bool 
     true
 }
 
+/// Double-click on a lane's header opens its rename field.
+fn rename_lane_on_double_click(cx: &PointerCtx<'_>, state: &mut EditorState) -> bool {
+    if !cx.response.double_clicked() || cx.input.read_only {
+        return false;
+    }
+    let Some(lane) = cx
+        .response
+        .interact_pointer_pos()
+        .filter(|p| p.x < cx.lay.body.left())
+        .and_then(|p| cx.lay.lane_at(p.y))
+    else {
+        return false;
+    };
+    start_lane_rename(state, lane);
+    true
+}
+
 /// Double-click on empty lane space adds a cue there with the new-cue action.
 fn add_cue_on_double_click(
     cx: &PointerCtx<'_>,
@@ -152,7 +175,7 @@ fn add_cue_on_double_click(
     let Some(p) = cx.response.interact_pointer_pos() else {
         return false;
     };
-    if p.y <= cx.lay.markers.bottom() || cx.cue_at(p).is_some() {
+    if p.y <= cx.lay.markers.bottom() || p.x < cx.lay.body.left() || cx.cue_at(p).is_some() {
         return false;
     }
     let Some(lane) = cx.lay.lane_at(p.y) else {
@@ -169,12 +192,17 @@ fn add_cue_on_double_click(
 }
 
 /// A click on a marker selects it and seeks to it; elsewhere on the header rows seeks; on a
-/// cue selects it; elsewhere clears the selection.
+/// lane's header selects the lane; on a cue selects it; elsewhere clears the selection.
 fn on_click(cx: &PointerCtx<'_>, state: &mut EditorState, actions: &mut Vec<Action>) {
     let Some(p) = cx.response.interact_pointer_pos() else {
         return;
     };
-    if let Some((id, marker)) = cx
+    let lane_header = (p.x < cx.lay.body.left())
+        .then(|| cx.lay.lane_at(p.y))
+        .flatten();
+    if let Some(lane) = lane_header {
+        state.select_lane(lane);
+    } else if let Some((id, marker)) = cx
         .marker_at(p)
         .and_then(|id| Some((id, cx.input.doc.marker(id)?)))
     {
@@ -190,14 +218,21 @@ fn on_click(cx: &PointerCtx<'_>, state: &mut EditorState, actions: &mut Vec<Acti
 }
 
 /// Starts a scrub (ruler, waveform), a move (a marker, a cue) or a rubber band (empty lane
-/// space).
+/// space), by what is where the pointer was pressed: egui recognises a drag only once the
+/// pointer has moved a few points, and a fast hand is on another cue by then.
 fn on_drag_start(cx: &PointerCtx<'_>, state: &mut EditorState) {
-    let Some(p) = cx.response.interact_pointer_pos() else {
+    let pressed = cx.ui.input(|i| i.pointer.press_origin());
+    let Some(p) = pressed.or_else(|| cx.response.interact_pointer_pos()) else {
         return;
     };
     let editable = !cx.input.read_only;
+    let header = (p.x < cx.lay.body.left())
+        .then(|| cx.lay.lane_index_at(p.y))
+        .flatten();
     state.timeline.drag = if cx.lay.ruler.contains(p) || cx.lay.wave.contains(p) {
         Some(Drag::Scrub)
+    } else if let Some(from) = header {
+        editable.then_some(Drag::Lane { from })
     } else if let Some(id) = cx.marker_at(p).filter(|_| editable) {
         start_marker_drag(cx, state, id)
     } else if let Some(id) = cx.cue_at(p).filter(|_| editable) {
@@ -253,6 +288,18 @@ fn on_drag(cx: &PointerCtx<'_>, state: &mut EditorState, p: Pos2, actions: &mut 
             origin_ms,
             merge,
         }) => drag_marker(cx, state, id, origin_ms, merge, actions),
+        Some(Drag::Lane { from }) => {
+            // Where it would land: a line along that lane's far side.
+            let to = drop_index(cx.lay, p.y);
+            if let Some((_, r)) = cx.lay.lanes.get(to) {
+                let y = if to > from { r.bottom() } else { r.top() };
+                cx.ui.painter().hline(
+                    cx.lay.gutter.left()..=r.right(),
+                    y,
+                    Stroke::new(2.0, cx.ui.visuals().selection.stroke.color),
+                );
+            }
+        }
         Some(Drag::Select { from, .. }) => {
             cx.ui.painter().rect(
                 Rect::from_two_pos(from, p),
@@ -372,6 +419,12 @@ fn on_drag_stop(
         Some(Drag::Scrub) => {
             if let Some(p) = pointer {
                 actions.push(Action::Seek(cx.map.time_from_x(p.x).max(0)));
+            }
+        }
+        Some(Drag::Lane { from }) => {
+            let to = pointer.map_or(from, |p| drop_index(cx.lay, p.y));
+            if to != from {
+                actions.push(Action::Edit(Edit::MoveLane { from, to }));
             }
         }
         None => {}

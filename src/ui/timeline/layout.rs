@@ -1,51 +1,80 @@
 //! The timeline's rows and lanes for one frame: ruler, waveform, markers, then one lane per
 //! cue `lane`, right of the gutter that names them.
 
+use cuesheet::Lane;
 use egui::{Pos2, Rect};
 
 pub const RULER_H: f32 = 24.0;
 pub const WAVE_H: f32 = 96.0;
 pub const MARKERS_H: f32 = 22.0;
 pub const LANE_H: f32 = 38.0;
-pub const GUTTER_W: f32 = 96.0;
+pub const GUTTER_W: f32 = 128.0;
+/// A hidden lane's row: its header, collapsed.
+pub const HIDDEN_LANE_H: f32 = 18.0;
 
 /// Lane geometry for one frame.
 pub(super) struct Layout {
     pub ruler: Rect,
     pub wave: Rect,
     pub markers: Rect,
+    /// Each lane's name and row (right of the gutter).
     pub lanes: Vec<(String, Rect)>,
+    /// Whether each lane is hidden (collapsed to its header; its cues not drawn).
+    pub hidden: Vec<bool>,
     pub body: Rect,
+    /// The gutter, left of the rows, where the headers are.
+    pub gutter: Rect,
 }
 
 impl Layout {
-    /// Splits `rect` into the rows, sharing what is left below the markers among `lanes`.
-    pub fn new(rect: Rect, lanes: Vec<String>) -> Self {
+    /// Splits `rect` into the rows, sharing what is left below the markers among the shown
+    /// `lanes` (hidden ones get a thin row).
+    pub fn new(rect: Rect, lanes: &[Lane]) -> Self {
         let x0 = rect.left() + GUTTER_W;
         let row =
             |y: f32, h: f32| Rect::from_min_max(Pos2::new(x0, y), Pos2::new(rect.right(), y + h));
         let ruler = row(rect.top(), RULER_H);
         let wave = row(ruler.bottom(), WAVE_H);
         let markers = row(wave.bottom(), MARKERS_H);
-        let avail = (rect.bottom() - markers.bottom()).max(0.0);
-        let lane_h = if lanes.is_empty() {
+        let hidden_count = lanes.iter().filter(|l| l.hidden).count();
+        let shown = lanes.len() - hidden_count;
+        let avail =
+            (rect.bottom() - markers.bottom() - hidden_count as f32 * HIDDEN_LANE_H).max(0.0);
+        let lane_h = if shown == 0 {
             LANE_H
         } else {
-            (avail / lanes.len() as f32).clamp(22.0, LANE_H)
+            (avail / shown as f32).clamp(22.0, LANE_H)
         };
-        let lanes = lanes
-            .into_iter()
-            .enumerate()
-            .map(|(i, name)| (name, row(markers.bottom() + i as f32 * lane_h, lane_h)))
+        let mut y = markers.bottom();
+        let rows = lanes
+            .iter()
+            .map(|l| {
+                let h = if l.hidden { HIDDEN_LANE_H } else { lane_h };
+                y += h;
+                (l.name.clone(), row(y - h, h))
+            })
             .collect();
         let body = Rect::from_min_max(Pos2::new(x0, markers.bottom()), rect.right_bottom());
         Self {
             ruler,
             wave,
             markers,
-            lanes,
+            lanes: rows,
+            hidden: lanes.iter().map(|l| l.hidden).collect(),
             body,
+            gutter: Rect::from_min_max(rect.left_top(), Pos2::new(x0, rect.bottom())),
         }
+    }
+
+    /// Where lane `i`'s header is, in the gutter.
+    pub fn header(&self, i: usize) -> Option<Rect> {
+        let (_, r) = self.lanes.get(i)?;
+        Some(Rect::from_x_y_ranges(self.gutter.x_range(), r.y_range()))
+    }
+
+    /// The position of the lane at height `y`, if any.
+    pub fn lane_index_at(&self, y: f32) -> Option<usize> {
+        self.lanes.iter().position(|(_, r)| r.y_range().contains(y))
     }
 
     /// The name of the lane at height `y`, if any.
@@ -66,10 +95,20 @@ impl Layout {
 mod tests {
     use super::*;
 
+    fn lanes(names: &[&str]) -> Vec<Lane> {
+        names
+            .iter()
+            .map(|n| Lane {
+                name: (*n).to_owned(),
+                ..Lane::default()
+            })
+            .collect()
+    }
+
     #[test]
     fn rows_stack_under_the_ruler_and_lanes_share_what_is_left() {
         let rect = Rect::from_min_size(Pos2::new(10.0, 20.0), egui::vec2(600.0, 300.0));
-        let lay = Layout::new(rect, vec!["A".into(), "B".into()]);
+        let lay = Layout::new(rect, &lanes(&["A", "B"]));
         assert_eq!(lay.ruler.left(), 10.0 + GUTTER_W);
         assert_eq!(lay.markers.bottom(), 20.0 + RULER_H + WAVE_H + MARKERS_H);
         // 158 points left for two lanes: each at most LANE_H.
@@ -77,11 +116,28 @@ mod tests {
         assert_eq!(heights, [LANE_H, LANE_H]);
         let b_mid = lay.lanes[1].1.center().y;
         assert_eq!(lay.lane_at(b_mid), Some("B"));
+        assert_eq!(lay.lane_index_at(b_mid), Some(1));
         assert_eq!(lay.lane_at(lay.markers.center().y), None);
         assert!(lay.in_header(lay.markers.center()));
         assert!(!lay.in_header(Pos2::new(lay.ruler.left() + 1.0, b_mid)));
+        assert_eq!(lay.header(1).map(|h| h.left()), Some(10.0));
         // Many lanes in little room: squeezed, but not below 22 points.
-        let many = Layout::new(rect, (0..20).map(|i| i.to_string()).collect());
+        let names: Vec<String> = (0..20).map(|i| i.to_string()).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let many = Layout::new(rect, &lanes(&names));
         assert!(many.lanes.iter().all(|(_, r)| r.height() == 22.0));
+    }
+
+    #[test]
+    fn hidden_lanes_collapse_to_their_header_and_the_others_share_the_room() {
+        let rect = Rect::from_min_size(Pos2::ZERO, egui::vec2(600.0, 230.0));
+        let mut list = lanes(&["A", "B", "C"]);
+        list[1].hidden = true;
+        let lay = Layout::new(rect, &list);
+        let heights: Vec<f32> = lay.lanes.iter().map(|(_, r)| r.height()).collect();
+        let left = 230.0 - (RULER_H + WAVE_H + MARKERS_H) - HIDDEN_LANE_H;
+        assert_eq!(heights, [left / 2.0, HIDDEN_LANE_H, left / 2.0]);
+        assert_eq!(lay.hidden, [false, true, false]);
+        assert_eq!(lay.lanes[2].1.top(), lay.lanes[1].1.bottom(), "rows stack");
     }
 }

@@ -7,11 +7,13 @@
 //! - `layout`: the rows and lanes of a frame;
 //! - `cues`: the cue index (time order per lane, clusters, looks) and hit testing;
 //! - `markers`: the markers row;
+//! - `lanes`: the lane headers (hide, mute, solo, rename, reorder);
 //! - `paint`: drawing, through one paint context;
 //! - `interaction`: zoom, pan, the pointer and the scrollbar.
 
 mod cues;
 mod interaction;
+mod lanes;
 mod layout;
 mod markers;
 mod paint;
@@ -28,7 +30,7 @@ pub use cues::tier_color;
 use cues::{Cluster, CueLook, min_gap_ms};
 use interaction::{Drag, PointerCtx};
 use layout::Layout;
-pub use layout::{GUTTER_W, LANE_H, MARKERS_H, RULER_H, WAVE_H};
+pub use layout::{GUTTER_W, HIDDEN_LANE_H, LANE_H, MARKERS_H, RULER_H, WAVE_H};
 use markers::Rename;
 use paint::PaintCtx;
 
@@ -55,12 +57,14 @@ pub struct TimelineState {
     drag: Option<Drag>,
     /// The marker being renamed in place, if any.
     rename: Option<Rename>,
+    /// The lane being renamed in place, if any.
+    lane_rename: Option<lanes::LaneRename>,
     /// Per lane (in `Document::lanes` order), cue indices sorted by time, for `revision`.
     lane_orders: Vec<Vec<usize>>,
     /// Colour and effective tolerance per cue (document order), for `order_revision`.
     cue_looks: Vec<CueLook>,
-    /// `Document::lanes` and `Document::content_end_ms` for `order_revision`.
-    lanes: Vec<String>,
+    /// `Document::lane_list` and `Document::content_end_ms` for `order_revision`.
+    lanes: Vec<cuesheet::Lane>,
     content_end_ms: i64,
     order_revision: Option<u64>,
     /// The longest (duration or tolerance) extent of any cue, to cull from the left.
@@ -76,10 +80,23 @@ pub struct TimelineState {
     pub follow_playhead: bool,
     /// The action given to cues added by double-click or tap.
     pub new_action: String,
+    /// The lane picked in the lane headers (`""` is the "(no lane)" lane): tapped cues go
+    /// there. Kept apart from the cue selection by the rules of `ui/selection.rs`.
+    pub selected_lane: Option<String>,
     /// Last pointer time over the timeline, shown in the status bar.
     pub hover_ms: Option<i64>,
     /// Where the timeline was drawn last frame (for tests and tools).
     pub last_rect: Rect,
+    /// A time to bring into view on the next frame (see [`TimelineState::reveal`]).
+    reveal_ms: Option<i64>,
+}
+
+impl TimelineState {
+    /// Scrolls the view on the next frame, if need be, so that `ms` shows (a jump of the
+    /// playhead out of view).
+    pub fn reveal(&mut self, ms: i64) {
+        self.reveal_ms = Some(ms);
+    }
 }
 
 impl Default for TimelineState {
@@ -87,6 +104,7 @@ impl Default for TimelineState {
         Self {
             drag: None,
             rename: None,
+            lane_rename: None,
             lane_orders: Vec::new(),
             lanes: Vec::new(),
             content_end_ms: 0,
@@ -100,8 +118,10 @@ impl Default for TimelineState {
             grid_ms: 250,
             follow_playhead: true,
             new_action: "flash".to_owned(),
+            selected_lane: None,
             hover_ms: None,
             last_rect: Rect::NOTHING,
+            reveal_ms: None,
         }
     }
 }
@@ -120,7 +140,14 @@ pub fn timeline_ui(
         state.selected_marker = None;
     }
     state.timeline.refresh_index(input.doc, input.catalog);
-    let lay = Layout::new(rect, state.timeline.lanes.clone());
+    // A lane whose last cue went (deleted, undone) is no longer there to select.
+    let timeline = &mut state.timeline;
+    if let Some(lane) = &timeline.selected_lane
+        && !timeline.lanes.iter().any(|l| &l.name == lane)
+    {
+        timeline.selected_lane = None;
+    }
+    let lay = Layout::new(rect, &state.timeline.lanes);
     let width = lay.ruler.width();
     let end_ms = state
         .timeline
@@ -130,6 +157,9 @@ pub fn timeline_ui(
     if state.fit_pending && width > 10.0 {
         state.view = TimeView::fit(end_ms, width);
         state.fit_pending = false;
+    }
+    if let Some(t) = state.timeline.reveal_ms.take() {
+        state.view = state.view.following(t, width);
     }
     if input.playing && state.timeline.follow_playhead && state.timeline.drag.is_none() {
         state.view = state.view.following(input.playhead_ms, width);
@@ -157,6 +187,8 @@ pub fn timeline_ui(
         .hover_pos()
         .filter(|p| p.x >= lay.ruler.left())
         .map(|p| map.time_from_x(p.x));
+    // The headers' buttons go over the timeline's own response, so they take their clicks.
+    lanes::headers_ui(ui, &lay, &state.timeline.lanes, !input.read_only, actions);
     let pointer = PointerCtx {
         ui,
         response: &response,
@@ -168,5 +200,6 @@ pub fn timeline_ui(
     };
     interaction::handle_pointer(&pointer, state, actions);
     markers::rename_ui(ui, state, input, &lay, &map, actions);
+    lanes::rename_ui(ui, state, &lay, !input.read_only, actions);
     interaction::scrollbar_ui(ui, &lay, rect, state, end_ms);
 }

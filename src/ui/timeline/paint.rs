@@ -62,9 +62,15 @@ fn draw_gutter(cx: &PaintCtx<'_>) {
     label(&lay.ruler, "Time");
     label(&lay.wave, "Audio");
     label(&lay.markers, "Markers");
+    let selected = cx.state.timeline.selected_lane.as_deref();
     for (name, r) in &lay.lanes {
-        let shown = if name.is_empty() { "(no lane)" } else { name };
-        label(r, shown);
+        if selected == Some(name.as_str()) {
+            // The header on the selection colour, the lane faintly tinted.
+            let header = Rect::from_x_y_ranges(gutter.x_range(), r.y_range());
+            painter.rect_filled(header, 0.0, visuals.selection.bg_fill);
+            painter.rect_filled(*r, 0.0, visuals.selection.bg_fill.gamma_multiply(0.12));
+        }
+        // The lane's name and its buttons are drawn by `lanes::headers_ui`.
         painter.line_segment(
             [
                 Pos2::new(rect.left(), r.bottom()),
@@ -200,8 +206,15 @@ fn draw_cues<'a>(cx: &PaintCtx<'a>) -> Vec<Hit> {
         },
         hits: Vec::with_capacity(last),
     };
-    let lanes = lay.lanes.iter().zip(&state.timeline.lane_orders);
-    for (((_, lane_rect), order), clusters) in lanes.zip(&state.timeline.clusters) {
+    let lanes = lay
+        .lanes
+        .iter()
+        .zip(&lay.hidden)
+        .zip(&state.timeline.lane_orders);
+    for ((((_, lane_rect), hidden), order), clusters) in lanes.zip(&state.timeline.clusters) {
+        if *hidden {
+            continue;
+        }
         let mut c = clusters.partition_point(|c| c.last_ms < from);
         while let Some(cluster) = clusters.get(c) {
             if cluster.first_ms > end {
@@ -242,7 +255,11 @@ fn outline_hidden_selection(cx: &PaintCtx<'_>, body_clip: &egui::Painter) {
     let ids = doc.cue_ids();
     let end = map.end_ms();
     for (li, order) in state.timeline.lane_orders.iter().enumerate() {
-        let Some((_, lane_rect)) = lay.lanes.get(li) else {
+        let Some((_, lane_rect)) = lay
+            .lanes
+            .get(li)
+            .filter(|_| lay.hidden.get(li) != Some(&true))
+        else {
             continue;
         };
         let a = order.partition_point(|&i| cues[i].time < map.start_ms);
