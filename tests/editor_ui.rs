@@ -966,6 +966,32 @@ fn small_windows_keep_the_toolbar_and_most_of_the_width_for_the_timeline() {
 }
 
 #[test]
+fn an_added_lane_is_selected_and_takes_the_taps() {
+    use cuestudio::ui::UiCommand;
+    let mut ed = editor();
+    ed.open(sample());
+    ed.harness.state_mut().execute(UiCommand::AddLane);
+    ed.harness.run_steps(2);
+    assert!(ed.harness.state().doc.lanes().contains(&"Lane 1".to_owned()));
+    ed.clock.advance(3_000);
+    ed.harness.key_press(Key::Space);
+    ed.harness.step();
+    ed.clock.advance(1_000);
+    ed.harness.step();
+    ed.harness.key_press(Key::T);
+    ed.harness.step();
+    let app = ed.harness.state();
+    let last = app.doc.show().cues.last().unwrap();
+    assert_eq!(last.lane.as_deref(), Some("Lane 1"));
+    // Undo takes the cue, then the lane.
+    ed.harness.key_press(Key::Space);
+    ed.harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    ed.harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    ed.harness.run_steps(2);
+    assert!(!ed.harness.state().doc.lanes().contains(&"Lane 1".to_owned()));
+}
+
+#[test]
 fn open_recent_asks_about_unsaved_changes_first() {
     use cuestudio::ui::UiCommand;
     let mut ed = editor();

@@ -155,6 +155,14 @@ impl CuestudioApp {
                 self.apply_edit(edit);
             }
             UiCommand::AddMarker => self.apply_edit(commands::add_marker(&self.doc, playhead)),
+            UiCommand::AddLane => {
+                let edit = commands::add_lane(&self.doc);
+                if let Edit::AddLane { name } = &edit {
+                    // Selected, so the next taps land in it.
+                    self.editor.timeline.selected_lane = Some(name.clone());
+                }
+                self.apply_edit(edit);
+            }
             UiCommand::NextMarker => {
                 if let Some(t) = commands::next_marker(&self.doc, playhead) {
                     self.player.seek(t);

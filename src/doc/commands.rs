@@ -139,6 +139,16 @@ pub fn prev_marker(doc: &Document, at_ms: i64, playing: bool) -> Option<i64> {
         .map(|m| m.time)
 }
 
+/// A new lane, named "Lane N" with the first N not taken.
+pub fn add_lane(doc: &Document) -> Edit {
+    let lanes = doc.lanes();
+    let name = (1..)
+        .map(|n| format!("Lane {n}"))
+        .find(|name| !lanes.contains(name))
+        .unwrap_or_default();
+    Edit::AddLane { name }
+}
+
 /// Moves the selected cues by `delta_ms`; nothing when none is selected.
 pub fn nudge(ids: &[CueId], delta_ms: i64) -> Option<Edit> {
     (!ids.is_empty()).then(|| Edit::MoveCues {
@@ -278,6 +288,36 @@ mod tests {
             panic!("a tap adds a cue");
         };
         assert_eq!(cues[0].time, 0, "never before the start");
+    }
+
+    #[test]
+    fn a_new_lane_takes_the_first_free_name_and_is_one_undo_step() {
+        let mut d = doc(vec![
+            cue(0, Some("Lane 1"), None),
+            cue(5, Some("Pyro"), None),
+        ]);
+        let edit = add_lane(&d);
+        assert_eq!(
+            edit,
+            Edit::AddLane {
+                name: "Lane 2".into()
+            }
+        );
+        d.apply(edit);
+        assert_eq!(
+            d.lanes(),
+            ["Lane 1", "Pyro", "Lane 2"],
+            "listed without any cue"
+        );
+        assert_eq!(d.undo_label(), Some("Add lane"));
+        // Adding a name that is taken changes nothing.
+        d.apply(Edit::AddLane {
+            name: "Pyro".into(),
+        });
+        assert_eq!(d.lanes().len(), 3);
+        d.undo();
+        d.undo();
+        assert_eq!(d.lanes(), ["Lane 1", "Pyro"]);
     }
 
     #[test]

@@ -113,6 +113,10 @@ pub enum Edit {
         from: String,
         to: String,
     },
+    /// Add an empty lane at the end of the lane list (nothing if the name is taken).
+    AddLane {
+        name: String,
+    },
     /// Move the lane at `from` to `to` (positions in [`Document::lanes`]).
     MoveLane {
         from: usize,
@@ -161,6 +165,7 @@ impl Edit {
             Edit::SetEffects { .. } => "Edit effect catalog".to_owned(),
             Edit::ReplaceCues { .. } => "Import cue sheet".to_owned(),
             Edit::RenameLane { .. } => "Rename lane".to_owned(),
+            Edit::AddLane { .. } => "Add lane".to_owned(),
             Edit::MoveLane { .. } => "Move lane".to_owned(),
             Edit::SetLaneFlag { flag, on, .. } => match (flag, on) {
                 (LaneFlag::Hidden, true) => "Hide lane",
@@ -266,6 +271,15 @@ pub(super) fn apply(doc: &mut Document, edit: Edit) -> Vec<CueId> {
         Edit::SetAudio { audio } => doc.show.audio = audio,
         Edit::SetEffects { effects, .. } => doc.show.effects = effects,
         Edit::RenameLane { from, to } => rename_lane(doc, &from, &to),
+        Edit::AddLane { name } => {
+            list_every_lane(doc);
+            if !doc.show.lanes.iter().any(|l| l.name == name) {
+                doc.show.lanes.push(cuesheet::Lane {
+                    name,
+                    ..cuesheet::Lane::default()
+                });
+            }
+        }
         Edit::MoveLane { from, to } => {
             list_every_lane(doc);
             let lanes = &mut doc.show.lanes;

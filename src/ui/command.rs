@@ -31,6 +31,7 @@ pub enum UiCommand {
     JumpEnd,
     TapCue,
     AddMarker,
+    AddLane,
     PrevMarker,
     NextMarker,
     NudgeLeft,
@@ -73,6 +74,7 @@ impl UiCommand {
         UiCommand::JumpEnd,
         UiCommand::TapCue,
         UiCommand::AddMarker,
+        UiCommand::AddLane,
         UiCommand::PrevMarker,
         UiCommand::NextMarker,
         UiCommand::NudgeLeft,
@@ -115,6 +117,7 @@ impl UiCommand {
             UiCommand::JumpEnd => "Jump to end",
             UiCommand::TapCue => "Tap cue at playhead",
             UiCommand::AddMarker => "Add marker at playhead",
+            UiCommand::AddLane => "Add lane",
             UiCommand::PrevMarker => "Previous marker",
             UiCommand::NextMarker => "Next marker",
             UiCommand::NudgeLeft => "Nudge left 10 ms",
@@ -165,6 +168,9 @@ impl UiCommand {
                 "Add a cue at the audible position (minus the output latency setting)"
             }
             UiCommand::AddMarker => "Add a section marker at the playhead",
+            UiCommand::AddLane => {
+                "Add an empty lane and select it, so taps land there (double-click its name to rename it)"
+            }
             UiCommand::PrevMarker => {
                 "Move the playhead to the marker before it (while playing, the one before the \
                  marker just passed)"
@@ -232,6 +238,7 @@ impl UiCommand {
             | UiCommand::Cut
             | UiCommand::Paste
             | UiCommand::OpenAudio
+            | UiCommand::AddLane
             | UiCommand::OpenRecent(_)
             | UiCommand::ToggleFollowPlayhead
             | UiCommand::ToggleSnap => &[],
@@ -316,6 +323,7 @@ impl CommandState {
             UiCommand::Paste => edit && self.clipboard,
             UiCommand::TapCue
             | UiCommand::AddMarker
+            | UiCommand::AddLane
             | UiCommand::ImportSheet
             | UiCommand::OpenAudio => edit,
             UiCommand::PlayPause | UiCommand::JumpStart | UiCommand::JumpEnd => !self.live,
@@ -391,7 +399,10 @@ mod tests {
             let clipboard = matches!(c, UiCommand::Copy | UiCommand::Cut | UiCommand::Paste);
             let menu_only = matches!(
                 c,
-                UiCommand::OpenAudio | UiCommand::ToggleFollowPlayhead | UiCommand::ToggleSnap
+                UiCommand::OpenAudio
+                    | UiCommand::AddLane
+                    | UiCommand::ToggleFollowPlayhead
+                    | UiCommand::ToggleSnap
             );
             assert!(
                 !c.shortcuts().is_empty() || clipboard || menu_only,

@@ -251,12 +251,18 @@ fn field_row(
                             .code_editor_if(f == F::Params),
                     )
                     .labelled_by(label.id);
-                if f == F::Action {
+                // Actions and lanes are picked from what the show has.
+                let choices = match f {
+                    F::Action => Some(known_actions(doc, catalog)),
+                    F::Lane => Some(doc.lanes().into_iter().filter(|l| !l.is_empty()).collect()),
+                    _ => None,
+                };
+                if let Some(choices) = choices {
                     ui.menu_button("▾", |ui| {
                         egui::ScrollArea::vertical()
                             .max_height(300.0)
                             .show(ui, |ui| {
-                                for a in known_actions(doc, catalog) {
+                                for a in choices {
                                     if ui.button(&a).clicked() {
                                         picked = Some(a);
                                         ui.close();
@@ -271,12 +277,20 @@ fn field_row(
         if let Some(a) = picked {
             slot.typed.text.clone_from(&a);
             slot.typed.merge = None;
-            actions.push(Action::Edit(Edit::PatchCues {
-                ids: ids.to_vec(),
-                patch: CuePatch {
+            let patch = if f == F::Lane {
+                CuePatch {
+                    lane: Some(Some(a)),
+                    ..CuePatch::default()
+                }
+            } else {
+                CuePatch {
                     action: Some(a),
                     ..CuePatch::default()
-                },
+                }
+            };
+            actions.push(Action::Edit(Edit::PatchCues {
+                ids: ids.to_vec(),
+                patch,
                 merge: None,
             }));
         }

@@ -85,7 +85,13 @@ pub fn menu_ui(ui: &mut egui::Ui, view: &MenuView<'_>, actions: &mut Vec<Action>
             group(ui, &[C::Undo, C::Redo], state, actions, true);
             let clipboard = [C::Cut, C::Copy, C::Paste, C::Delete, C::SelectAll];
             group(ui, &clipboard, state, actions, true);
-            group(ui, &[C::TapCue, C::AddMarker], state, actions, true);
+            group(
+                ui,
+                &[C::TapCue, C::AddMarker, C::AddLane],
+                state,
+                actions,
+                true,
+            );
             ui.menu_button("History", |ui| history_ui(ui, view));
         });
         ui.menu_button("View", |ui| {
