@@ -6,10 +6,10 @@ use std::hint::black_box;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use cuesheet::{Cue, ExportFormat, Show, export_sheet, parse_show, show_to_json};
 
-/// A show of `n` realistic cues (some with tolerance, duration, params, lane, note), in
-/// a shuffled-looking order so export has real sorting to do.
-fn show_text(n: usize) -> String {
-    let cues = (0..n)
+/// `n` realistic cues (some with tolerance, duration, params, lane, note), in a
+/// shuffled-looking order so export has real sorting to do.
+fn shuffled_cues(n: usize) -> Vec<Cue> {
+    (0..n)
         .map(|i| {
             let i = i as i64;
             Cue {
@@ -27,7 +27,12 @@ fn show_text(n: usize) -> String {
                 note: (i % 10 == 0).then(|| "花火 big one".to_owned()),
             }
         })
-        .collect();
+        .collect()
+}
+
+/// A saved show of [`shuffled_cues`]: in time order, as `show_to_json` writes it.
+fn show_text(n: usize) -> String {
+    let cues = shuffled_cues(n);
     show_to_json(&Show {
         title: Some("Bench".into()),
         expected_drift: Some(1500),
@@ -56,9 +61,7 @@ fn formats(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("parse_validate", n), &text, |b, text| {
             b.iter(|| parse_show(black_box(text.as_bytes())).map(|s| s.cues.len()))
         });
-        let cues = parse_show(text.as_bytes())
-            .map(|s| s.cues)
-            .unwrap_or_default();
+        let cues = shuffled_cues(n);
         group.bench_with_input(BenchmarkId::new("export", n), &cues, |b, cues| {
             b.iter(|| export_sheet(black_box(cues), ExportFormat::Extended, false))
         });

@@ -1,4 +1,5 @@
-//! Writing: the CDN cue sheet (sorted, deterministic bytes) and the editor's show file.
+//! Writing: the CDN cue sheet (sorted, deterministic bytes) and the editor's show file
+//! (sorted too, one cue per line, so that a show under version control diffs cleanly).
 //!
 //! Both are UTF-8 without BOM and end in exactly one newline. Keys come in a fixed order
 //! (`time, action, tolerance, duration, params`, then `lane, note` in a show); `params`
@@ -58,29 +59,6 @@ impl<'a> CueOut<'a> {
             ..Self::for_sheet(cue, ExportFormat::Extended)
         }
     }
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ShowOut<'a> {
-    cuestudio: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    title: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    audio: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    event_start: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    time_server: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    expected_drift: Option<i64>,
-    cues: Vec<CueOut<'a>>,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    markers: &'a [MarkerOut<'a>],
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    lanes: &'a [LaneOut<'a>],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    effects: Option<&'a Map<String, Value>>,
 }
 
 /// A lane: its name, and only the flags that are set.
@@ -237,25 +215,140 @@ fn write_json_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
-/// Writes the editor's save format: pretty, deterministic, cues in the show's order,
-/// `markers` and `lanes` only when there are some. Parses back (with [`crate::parse_show`]) to an
-/// equal [`Show`] when the show is valid.
+/// Writes the editor's save format, laid out for version control: the show's settings one
+/// per line in a fixed order, then one line per cue (time order, ties in document order,
+/// keys as in the module doc), one line per marker (time order) and one line per entry of
+/// `effects` (document order), each line an inline object (`{"time": 560, "action": …}`);
+/// one line per lane (the designer's order), `markers`, `lanes` and `effects` only when
+/// there are some. Non-ASCII text is written as is.
+/// One edit to a cue changes that cue's line (and moves it when its time changes); a new
+/// cue adds one line. Parses back (with [`crate::parse_show`]) to the same [`Show`] with
+/// its cues and markers in that order, when the show is valid, and writing that again
+/// gives the same bytes.
 pub fn show_to_json(show: &Show) -> String {
-    let markers: Vec<MarkerOut<'_>> = show.markers.iter().map(MarkerOut::from).collect();
-    let lanes: Vec<LaneOut<'_>> = show.lanes.iter().map(LaneOut::from).collect();
-    let out = ShowOut {
-        cuestudio: FORMAT_VERSION,
-        title: show.title.as_deref(),
-        audio: show.audio.as_deref(),
-        event_start: show.event_start.as_deref(),
-        time_server: show.time_server.as_deref(),
-        expected_drift: show.expected_drift,
-        cues: show.cues.iter().map(CueOut::for_show).collect(),
-        markers: &markers,
-        lanes: &lanes,
-        effects: show.effects.as_ref(),
-    };
-    to_text(&out, true)
+    let mut out: Vec<u8> = Vec::with_capacity(show.cues.len() * 96 + 256);
+    out.extend_from_slice(b"{\n  \"cuestudio\": ");
+    out.extend_from_slice(itoa::Buffer::new().format(FORMAT_VERSION).as_bytes());
+    let settings = [
+        ("title", show.title.as_deref()),
+        ("audio", show.audio.as_deref()),
+        ("eventStart", show.event_start.as_deref()),
+        ("timeServer", show.time_server.as_deref()),
+    ];
+    for (key, value) in settings {
+        if let Some(value) = value {
+            write_member_start(&mut out, key);
+            write_json_str(&mut out, value);
+        }
+    }
+    if let Some(drift) = show.expected_drift {
+        write_member_start(&mut out, "expectedDrift");
+        out.extend_from_slice(itoa::Buffer::new().format(drift).as_bytes());
+    }
+    let cues = time_order(&show.cues)
+        .into_iter()
+        .map(|(_, i)| CueOut::for_show(&show.cues[i as usize]));
+    write_member_start(&mut out, "cues");
+    write_lines(&mut out, b'[', b']', cues.map(|cue| (None, cue)));
+    if !show.markers.is_empty() {
+        let mut markers: Vec<&Marker> = show.markers.iter().collect();
+        markers.sort_by_key(|marker| marker.time);
+        write_member_start(&mut out, "markers");
+        let markers = markers
+            .into_iter()
+            .map(|marker| (None, MarkerOut::from(marker)));
+        write_lines(&mut out, b'[', b']', markers);
+    }
+    if !show.lanes.is_empty() {
+        // The lane list is in the designer's order, not sorted.
+        write_member_start(&mut out, "lanes");
+        let lanes = show.lanes.iter().map(|lane| (None, LaneOut::from(lane)));
+        write_lines(&mut out, b'[', b']', lanes);
+    }
+    if let Some(effects) = &show.effects {
+        write_member_start(&mut out, "effects");
+        let entries = effects
+            .iter()
+            .map(|(action, entry)| (Some(action.as_str()), entry));
+        write_lines(&mut out, b'{', b'}', entries);
+    }
+    out.extend_from_slice(b"\n}\n");
+    // Invariant: built from `&str`s, ASCII and serde_json's UTF-8 output.
+    String::from_utf8(out).expect("the show is UTF-8")
+}
+
+/// `,` after the previous member (there always is one: `cuestudio`), a new line, the key.
+fn write_member_start(out: &mut Vec<u8>, key: &str) {
+    out.extend_from_slice(b",\n  ");
+    write_json_str(out, key);
+    out.extend_from_slice(b": ");
+}
+
+/// An array (`open` `[`) or object (`{`) of one item per line, indented by four spaces,
+/// each item inline; `[]` or `{}` when empty. Object items come with their key.
+fn write_lines<'a, T: Serialize>(
+    out: &mut Vec<u8>,
+    open: u8,
+    close: u8,
+    items: impl Iterator<Item = (Option<&'a str>, T)>,
+) {
+    out.push(open);
+    let mut any = false;
+    for (key, item) in items {
+        out.extend_from_slice(if any { b",\n    " } else { b"\n    " });
+        any = true;
+        if let Some(key) = key {
+            write_json_str(out, key);
+            out.extend_from_slice(b": ");
+        }
+        write_inline(out, &item);
+    }
+    if any {
+        out.extend_from_slice(b"\n  ");
+    }
+    out.push(close);
+}
+
+/// One value on one line, with a space after each `:` and `,`: `{"time": 0, "a": [1, 2]}`.
+fn write_inline(out: &mut Vec<u8>, value: &impl Serialize) {
+    let mut serializer = serde_json::Serializer::with_formatter(&mut *out, InlineFormatter);
+    // Invariant: these types only hold strings, integers and `serde_json::Value`s with
+    // string keys and finite numbers, and writing to a `Vec` cannot fail.
+    value
+        .serialize(&mut serializer)
+        .expect("serializing a show to JSON cannot fail");
+}
+
+/// serde_json's compact output with a space after each `:` and `,`.
+struct InlineFormatter;
+
+impl serde_json::ser::Formatter for InlineFormatter {
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if first {
+            Ok(())
+        } else {
+            writer.write_all(b", ")
+        }
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.begin_array_value(writer, first)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+    ) -> std::io::Result<()> {
+        writer.write_all(b": ")
+    }
 }
 
 #[cfg(test)]
@@ -308,32 +401,79 @@ mod tests {
         assert_eq!(export_sheet(&[], ExportFormat::Seed, true), "[]\n");
     }
 
-    #[test]
-    fn show_round_trips_with_editor_keys() {
-        let show = Show {
+    fn winter_live() -> Show {
+        Show {
             title: Some("Winter Live".into()),
             event_start: Some("2026-12-24T19:00:00+09:00".into()),
             expected_drift: Some(1500),
             cues: sample(),
-            markers: vec![Marker {
-                time: 60_000,
-                label: "Song 1".into(),
-            }],
-            effects: json!({"flash": {"tolerance": 0}}).as_object().cloned(),
+            markers: vec![
+                Marker {
+                    time: 60_000,
+                    label: "Song 1".into(),
+                },
+                Marker {
+                    time: 0,
+                    label: "開演".into(),
+                },
+            ],
+            effects: json!({"flash": {"tolerance": 0}, "花火": {"kind": "burst", "params": {"a": [1, {}], "b": []}}})
+                .as_object()
+                .cloned(),
             ..Show::default()
-        };
-        let text = show_to_json(&show);
-        assert!(
-            text.starts_with("{\n  \"cuestudio\": 1,\n  \"title\": \"Winter Live\",\n"),
-            "{text}"
+        }
+    }
+
+    #[test]
+    fn show_is_written_one_cue_per_line_in_time_order() {
+        let text = show_to_json(&winter_live());
+        assert_eq!(
+            text,
+            r##"{
+  "cuestudio": 1,
+  "title": "Winter Live",
+  "eventStart": "2026-12-24T19:00:00+09:00",
+  "expectedDrift": 1500,
+  "cues": [
+    {"time": 560, "action": "startSong1", "tolerance": 2000},
+    {"time": 560, "action": "花火"},
+    {"time": 1200, "action": "showParticles", "duration": 5000, "params": {"color": "#ffd700", "a": 1}, "lane": "FX", "note": "gold"}
+  ],
+  "markers": [
+    {"time": 0, "label": "開演"},
+    {"time": 60000, "label": "Song 1"}
+  ],
+  "effects": {
+    "flash": {"tolerance": 0},
+    "花火": {"kind": "burst", "params": {"a": [1, {}], "b": []}}
+  }
+}
+"##
         );
-        assert!(
-            text.contains("\"lane\": \"FX\",\n      \"note\": \"gold\""),
-            "{text}"
-        );
-        assert_eq!(crate::parse_show(text.as_bytes()), Ok(show));
         let bare = show_to_json(&Show::default());
         assert_eq!(bare, "{\n  \"cuestudio\": 1,\n  \"cues\": []\n}\n");
+        let no_effects = Show {
+            effects: Some(Map::new()),
+            ..Show::default()
+        };
+        assert_eq!(
+            show_to_json(&no_effects),
+            "{\n  \"cuestudio\": 1,\n  \"cues\": [],\n  \"effects\": {}\n}\n"
+        );
+    }
+
+    #[test]
+    fn show_round_trips_sorted_and_rewrites_to_the_same_bytes() {
+        let show = winter_live();
+        let text = show_to_json(&show);
+        let back = crate::parse_show(text.as_bytes()).expect("a saved show parses");
+        let sorted = Show {
+            cues: show.sorted_cues(),
+            markers: vec![show.markers[1].clone(), show.markers[0].clone()],
+            ..show
+        };
+        assert_eq!(back, sorted);
+        assert_eq!(show_to_json(&back), text);
     }
 
     #[test]
@@ -359,17 +499,20 @@ mod tests {
         let text = show_to_json(&show);
         assert!(
             text.contains(
-                "\"lanes\": [\n    {\n      \"name\": \"Pyro\",\n      \"hidden\": true\n    },\n    \
-                 {\n      \"name\": \"FX\",\n      \"muted\": true,\n      \"solo\": true\n    },\n    \
-                 {\n      \"name\": \"\"\n    }\n  ]"
+                "\"lanes\": [\n    {\"name\": \"Pyro\", \"hidden\": true},\n    \
+                 {\"name\": \"FX\", \"muted\": true, \"solo\": true},\n    {\"name\": \"\"}\n  ]"
             ),
             "{text}"
         );
-        // Both parsers read it back.
-        assert_eq!(crate::parse_show(text.as_bytes()), Ok(show.clone()));
+        // Both parsers read it back (with the cues in time order, as saved).
+        let saved = Show {
+            cues: show.sorted_cues(),
+            ..show
+        };
+        assert_eq!(crate::parse_show(text.as_bytes()), Ok(saved.clone()));
         assert_eq!(
             crate::parse_precise(text.as_bytes()),
-            Ok(crate::Document::Show(show))
+            Ok(crate::Document::Show(saved))
         );
     }
 

@@ -1,6 +1,8 @@
-//! Property tests: the parser never panics, and export is canonical.
+//! Property tests: the parser never panics, and export and save are canonical.
 
-use cuesheet::{Cue, ExportFormat, export_sheet, parse, parse_sheet};
+use cuesheet::{
+    Cue, ExportFormat, Marker, Show, export_sheet, parse, parse_sheet, parse_show, show_to_json,
+};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
@@ -62,7 +64,101 @@ fn cue() -> impl Strategy<Value = Cue> {
         })
 }
 
+/// Text a person might type into a note, label or title: any characters, Japanese, quotes.
+fn any_text() -> impl Strategy<Value = String> {
+    prop_oneof!["(?s).{0,10}", Just("花火 \"big\" one\n".to_owned())]
+}
+
+/// A valid show: editor keys on cues, markers and effects in any order, several cues at
+/// one time.
+fn show() -> impl Strategy<Value = Show> {
+    let cue = (
+        cue(),
+        0i64..4,
+        proptest::option::of(any_text()),
+        proptest::option::of(any_text()),
+    )
+        .prop_map(|(cue, slot, lane, note)| Cue {
+            // Few distinct times, so ties are common.
+            time: if slot == 0 { cue.time } else { slot * 1000 },
+            lane,
+            note,
+            ..cue
+        });
+    let marker = (0i64..5_000, any_text()).prop_map(|(time, label)| Marker { time, label });
+    // Floats as a person writes them (serde_json's reader, without its `float_roundtrip`
+    // feature, may be 1 ulp off on 17-digit extremes such as -4.884585869229678e-182).
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        (-1_000_000i64..1_000_000).prop_map(|n| Value::from(n as f64 / 1000.0)),
+        any_text().prop_map(Value::from),
+    ];
+    let value = leaf.prop_recursive(3, 24, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::vec(("[a-z]{1,6}", inner), 0..4)
+                .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+        ]
+    });
+    let entry = prop::collection::vec(("[a-z]{1,6}", value), 0..4)
+        .prop_map(|kv| Value::Object(kv.into_iter().collect()));
+    let effects = prop::collection::vec(("[a-zA-Z花火]{1,6}", entry), 0..3);
+    (
+        prop::collection::vec(cue, 0..20),
+        prop::collection::vec(marker, 0..6),
+        proptest::option::of(any_text()),
+        proptest::option::of(0i64..5_000),
+        proptest::option::of(effects),
+        any::<bool>(),
+        prop::collection::vec(any::<(bool, bool, bool)>(), 0..4),
+    )
+        .prop_map(
+            |(cues, markers, title, expected_drift, effects, full, lanes)| Show {
+                title,
+                audio: full.then(|| "音楽/show.ogg".to_owned()),
+                event_start: full.then(|| "2026-12-24T19:00:00+09:00".to_owned()),
+                time_server: full.then(|| "http://127.0.0.1:8787/time".to_owned()),
+                expected_drift,
+                cues,
+                markers,
+                // Distinct names, in the designer's order (not sorted), with any flags.
+                lanes: lanes
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (hidden, muted, solo))| cuesheet::Lane {
+                        name: format!("レーン {}", 9 - i),
+                        hidden,
+                        muted,
+                        solo,
+                    })
+                    .collect(),
+                effects: effects.map(|e| e.into_iter().collect::<Map<_, _>>()),
+            },
+        )
+}
+
 proptest! {
+    #[test]
+    fn saving_is_lossless_sorted_and_canonical(show in show()) {
+        let text = show_to_json(&show);
+        let back = parse_show(text.as_bytes()).expect("a saved show parses");
+        // Cues and markers in time order, ties in document order; nothing else changes.
+        let mut markers = show.markers.clone();
+        markers.sort_by_key(|m| m.time);
+        let sorted = Show { cues: show.sorted_cues(), markers, ..show.clone() };
+        prop_assert_eq!(&back, &sorted);
+        // Saving what was read gives the same bytes.
+        prop_assert_eq!(show_to_json(&back), text.clone());
+        // One line per cue and per marker, text unescaped beyond JSON's own rules.
+        let lines = text.lines().filter(|l| l.starts_with("    {\"time\": ")).count();
+        prop_assert_eq!(lines, show.cues.len() + show.markers.len());
+        let ends_once = text.ends_with("}\n") && !text.ends_with("\n\n");
+        prop_assert!(ends_once, "{}", text);
+        same_as_precise(text.as_bytes());
+    }
+
     #[test]
     fn never_panics_on_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
         let _ = parse(&bytes);
