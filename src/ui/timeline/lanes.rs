@@ -3,9 +3,10 @@
 //! change is an [`Edit`], one undo step.
 
 use cuesheet::Lane;
-use egui::{Align2, Color32, FontId, Key, Pos2, Rect, Vec2};
+use egui::{Align2, Color32, FontId, Pos2, Rect, Vec2};
 
 use super::layout::Layout;
+use super::rename::{Renamed, rename_field};
 use crate::doc::{Edit, LaneFlag};
 use crate::ui::{Action, EditorState};
 
@@ -180,41 +181,31 @@ pub(super) fn rename_ui(
         state.timeline.lane_rename = None;
         return;
     };
-    let field = egui::Area::new(ui.scope_id().with("lane-rename"))
-        .order(egui::Order::Foreground)
-        .fixed_pos(Pos2::new(header.left() + 2.0, header.center().y - 12.0))
-        .show(ui.ctx(), |ui| {
-            egui::Frame::popup(ui.style())
-                .inner_margin(2.0)
-                .show(ui, |ui| {
-                    ui.add(
-                        egui::TextEdit::singleline(&mut rename.text)
-                            .desired_width(header.width() + 60.0),
-                    )
-                    .accessible_name("Lane name")
-                })
-                .inner
-        })
-        .inner;
-    rename.focused |= ui.ctx().memory(|m| m.has_focus(field.id));
-    if !rename.focused {
-        // Until the field has the keyboard: a new area's first frame only measures it.
-        field.request_focus();
-        ui.ctx().request_repaint();
-    } else if field.lost_focus() {
-        let to = rename.text.trim();
-        let cancelled = ui.input(|i| i.key_pressed(Key::Escape));
-        if !cancelled && !to.is_empty() && to != rename.name {
-            actions.push(Action::Edit(Edit::RenameLane {
-                from: rename.name.clone(),
-                to: to.to_owned(),
-            }));
+    let at = Pos2::new(header.left() + 2.0, header.center().y - 12.0);
+    let (text, focused) = (&mut rename.text, &mut rename.focused);
+    let width = header.width() + 60.0;
+    match rename_field(
+        ui,
+        "lane-rename",
+        at,
+        width,
+        "Lane name",
+        (text, focused),
+        &rename.name,
+    ) {
+        Renamed::Editing => {}
+        Renamed::Unchanged => state.timeline.lane_rename = None,
+        Renamed::To(to) => {
             // The selected lane follows its new name.
             if state.timeline.selected_lane.as_deref() == Some(rename.name.as_str()) {
-                state.timeline.selected_lane = Some(to.to_owned());
+                state.timeline.selected_lane = Some(to.clone());
             }
+            actions.push(Action::Edit(Edit::RenameLane {
+                from: rename.name.clone(),
+                to,
+            }));
+            state.timeline.lane_rename = None;
         }
-        state.timeline.lane_rename = None;
     }
 }
 

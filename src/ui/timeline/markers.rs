@@ -3,11 +3,12 @@
 
 use std::sync::Arc;
 
-use egui::{Align2, Color32, FontId, Key, Pos2, Rect, Stroke};
+use egui::{Align2, Color32, FontId, Pos2, Rect, Stroke};
 
 use super::TimelineInput;
 use super::layout::Layout;
 use super::paint::PaintCtx;
+use super::rename::{Renamed, rename_field};
 use crate::doc::{Edit, MarkerId};
 use crate::ui::{Action, EditorState, TimeMapping};
 
@@ -223,35 +224,23 @@ pub(super) fn rename_ui(
     let (left, right) = (lay.markers.left(), lay.markers.right() - FIELD_W - 10.0);
     let x = (map.x_from_time(marker.time) + 3.0).clamp(left, right.max(left));
     let at = Pos2::new(x, lay.markers.top() - 2.0);
-    let field = egui::Area::new(ui.scope_id().with("marker-rename"))
-        .order(egui::Order::Foreground)
-        .fixed_pos(at)
-        .show(ui.ctx(), |ui| {
-            egui::Frame::popup(ui.style())
-                .inner_margin(2.0)
-                .show(ui, |ui| {
-                    ui.add(egui::TextEdit::singleline(&mut rename.text).desired_width(FIELD_W))
-                        .accessible_name("Marker name")
-                })
-                .inner
-        })
-        .inner;
-    // The widget's focus, not `has_focus`, which also needs the window to have it.
-    rename.focused |= ui.ctx().memory(|m| m.has_focus(field.id));
-    if !rename.focused {
-        // Until the field has the keyboard: a new area's first frame only measures it.
-        field.request_focus();
-        ui.ctx().request_repaint();
-    } else if field.lost_focus() {
-        let label = rename.text.trim();
-        let cancelled = ui.input(|i| i.key_pressed(Key::Escape));
-        if !cancelled && !label.is_empty() && label != marker.label {
-            actions.push(Action::Edit(Edit::RenameMarker {
-                index,
-                label: label.to_owned(),
-            }));
+    let old = marker.label.as_str();
+    let (text, focused) = (&mut rename.text, &mut rename.focused);
+    match rename_field(
+        ui,
+        "marker-rename",
+        at,
+        FIELD_W,
+        "Marker name",
+        (text, focused),
+        old,
+    ) {
+        Renamed::Editing => {}
+        Renamed::Unchanged => state.timeline.rename = None,
+        Renamed::To(label) => {
+            actions.push(Action::Edit(Edit::RenameMarker { index, label }));
+            state.timeline.rename = None;
         }
-        state.timeline.rename = None;
     }
 }
 

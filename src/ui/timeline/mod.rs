@@ -17,6 +17,7 @@ mod lanes;
 mod layout;
 mod markers;
 mod paint;
+mod rename;
 
 use std::collections::BTreeSet;
 
