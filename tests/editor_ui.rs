@@ -972,7 +972,13 @@ fn an_added_lane_is_selected_and_takes_the_taps() {
     ed.open(sample());
     ed.harness.state_mut().execute(UiCommand::AddLane);
     ed.harness.run_steps(2);
-    assert!(ed.harness.state().doc.lanes().contains(&"Lane 1".to_owned()));
+    assert!(
+        ed.harness
+            .state()
+            .doc
+            .lanes()
+            .contains(&"Lane 1".to_owned())
+    );
     ed.clock.advance(3_000);
     ed.harness.key_press(Key::Space);
     ed.harness.step();
@@ -988,7 +994,13 @@ fn an_added_lane_is_selected_and_takes_the_taps() {
     ed.harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     ed.harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     ed.harness.run_steps(2);
-    assert!(!ed.harness.state().doc.lanes().contains(&"Lane 1".to_owned()));
+    assert!(
+        !ed.harness
+            .state()
+            .doc
+            .lanes()
+            .contains(&"Lane 1".to_owned())
+    );
 }
 
 #[test]
