@@ -1093,3 +1093,101 @@ fn effect_catalog_panel_overrides_an_entry_adds_one_and_undo_restores() {
     assert_eq!(ed.harness.state().doc.show().effects, None);
     assert!(drift_risk(ed.harness.state()), "the lint follows the undo");
 }
+
+/// The findings' (code, cue index) pairs.
+fn finding_keys(app: &CuestudioApp) -> std::collections::BTreeSet<(&'static str, Option<usize>)> {
+    app.findings().iter().map(|f| (f.code, f.cue)).collect()
+}
+
+#[test]
+fn a_quick_fix_says_what_it_does_and_creates_no_finding() {
+    // The defect: "Use colorWash" on a tapped flash (catalog tolerance and duration) made a
+    // 4 s wash that at once overlapped the wash 2.5 s later.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("flash.cueshow.json");
+    std::fs::write(
+        &path,
+        r#"{
+  "cuestudio": 1,
+  "expectedDrift": 1500,
+  "cues": [
+    {"time": 15500, "action": "flash", "lane": "Lights"},
+    {"time": 18000, "action": "colorWash", "lane": "Lights"}
+  ]
+}
+"#,
+    )
+    .unwrap();
+    let mut ed = editor();
+    ed.open(path);
+    let before = finding_keys(ed.harness.state());
+    assert_eq!(before, [("drift-risk", Some(0))].into_iter().collect());
+    assert!(ed.harness.query_by_label("Use colorWash").is_none());
+    let button = ed
+        .harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "Raise tolerance to 1500 ms");
+    button.hover();
+    ed.harness.run_steps(4);
+    let tip = ed
+        .harness
+        .get_by_label_contains("Sets the cue's tolerance to 1500 ms")
+        .value()
+        .unwrap_or_default();
+    assert!(
+        tip.contains("(now 100 ms, from the catalog)")
+            && tip.contains("Viewers outside its tolerance: 89.6% → 5.0%.")
+            && tip.contains("Creates no new finding."),
+        "{tip}"
+    );
+    click_button(&mut ed, "Raise tolerance to 1500 ms");
+    ed.harness.run_steps(2);
+    let app = ed.harness.state();
+    assert_eq!(app.doc.show().cues[0].tolerance, Some(1500));
+    assert!(app.findings().is_empty(), "{:?}", app.findings());
+}
+
+#[test]
+fn a_swap_that_would_overlap_is_labelled_with_what_it_causes() {
+    // A typo whose closest action overlaps the next one of it: the fix is offered, and its
+    // label and tooltip say so.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("typo.cueshow.json");
+    std::fs::write(
+        &path,
+        r#"{
+  "cuestudio": 1,
+  "cues": [
+    {"time": 1000, "action": "colourWash", "lane": "A"},
+    {"time": 3000, "action": "colorWash", "lane": "B"}
+  ]
+}
+"#,
+    )
+    .unwrap();
+    let mut ed = editor();
+    ed.open(path);
+    let label = "Use colorWash (causes 1 new finding)";
+    let button = ed
+        .harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, label);
+    button.hover();
+    ed.harness.run_steps(4);
+    let tip = ed
+        .harness
+        .get_by_label_contains("It would also cause:")
+        .value()
+        .unwrap_or_default();
+    assert!(
+        tip.contains(
+            "00:03.000 colorWash: warning overlap: starts again while 00:01.000 colorWash runs until 00:05.000"
+        ),
+        "{tip}"
+    );
+    click_button(&mut ed, label);
+    ed.harness.run_steps(2);
+    assert_eq!(
+        finding_keys(ed.harness.state()),
+        [("overlap", Some(1))].into_iter().collect(),
+        "what the label announced"
+    );
+}

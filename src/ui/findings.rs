@@ -1,7 +1,8 @@
-//! The lint findings: each names its cue (a click selects it and moves the playhead there)
-//! and offers its quick fix as a button.
+//! The lint findings: each names its cue by time and action (a click selects it and moves
+//! the playhead there) and offers its quick fix as a button whose tooltip says what it
+//! changes and what it would cause.
 
-use cuesheet::lint::{Finding, QuickFix, Severity};
+use cuesheet::lint::{Finding, Fix, QuickFix, Severity};
 use egui::Color32;
 
 use super::{Action, EditorState};
@@ -28,19 +29,33 @@ pub fn findings_ui(
                 _ => ui.visuals().weak_text_color(),
             };
             ui.colored_label(color, f.code);
-            let time = f.time.map(cuesheet::format_time_ms).unwrap_or_default();
-            if ui.link(format!("{time} {}", f.message)).clicked()
-                && let Some(id) = id
-            {
-                editor.selection.clear();
-                editor.selection.insert(id);
-                if let Some(t) = f.time {
-                    actions.push(Action::Seek(t));
+            if let Some(subject) = f.subject() {
+                let link = ui
+                    .link(subject)
+                    .on_hover_text("Select the cue and move the playhead to it");
+                if link.clicked()
+                    && let Some(id) = id
+                {
+                    editor.selection.clear();
+                    editor.selection.insert(id);
+                    if let Some(t) = f.time {
+                        actions.push(Action::Seek(t));
+                    }
                 }
             }
+            ui.label(&f.message);
             if let (Some(fix), Some(id)) = (&f.fix, id) {
-                let (label, patch) = fix_patch(fix);
-                if ui.small_button(label).clicked() {
+                let (label, patch) = fix_patch(&fix.change);
+                let label = match fix.creates.len() {
+                    0 => label,
+                    1 => format!("{label} (causes 1 new finding)"),
+                    n => format!("{label} (causes {n} new findings)"),
+                };
+                if ui
+                    .small_button(label)
+                    .on_hover_text(fix_tooltip(fix))
+                    .clicked()
+                {
                     actions.push(Action::Edit(Edit::PatchCues {
                         ids: vec![id],
                         patch,
@@ -50,6 +65,21 @@ pub fn findings_ui(
             }
         });
     }
+}
+
+/// What the fix changes (and, for a drift risk, the share of viewers outside the cue's
+/// tolerance before and after), then the findings it would create.
+fn fix_tooltip(fix: &Fix) -> String {
+    let mut text = fix.effect.clone();
+    if fix.creates.is_empty() {
+        text.push_str("\nCreates no new finding.");
+    } else {
+        text.push_str("\nIt would also cause:");
+        for caused in &fix.creates {
+            text.push_str(&format!("\n• {caused}"));
+        }
+    }
+    text
 }
 
 /// A quick fix as a button label and the change it makes to its cue.
