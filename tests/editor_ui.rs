@@ -1100,6 +1100,51 @@ fn finding_keys(app: &CuestudioApp) -> std::collections::BTreeSet<(&'static str,
 }
 
 #[test]
+fn choosing_a_finding_selects_its_cue_and_scrolls_the_timeline_to_it() {
+    let mut ed = editor();
+    ed.open(sample());
+    // Zoomed in at the start: the last flash, at 02:24, is far to the right of the view.
+    ed.view_from(0);
+    let id = {
+        let doc = &ed.harness.state().doc;
+        let (id, _) = doc
+            .cues()
+            .find(|(_, c)| c.time == 144_000 && c.action == "flash")
+            .expect("the sample's last flash");
+        id
+    };
+    let r = ed.timeline_rect();
+    assert!(ed.timeline_x(144_000) > r.right());
+    // The finding names the cue by time and action (its link), never by index.
+    let link = ed.harness.get_by_label("02:24.000 flash");
+    // The list scrolls on its own (it is the last finding): bring it into view first.
+    link.scroll_to_me();
+    ed.harness.run_steps(4);
+    ed.harness.get_by_label("02:24.000 flash").click();
+    ed.harness.run_steps(2);
+    let app = ed.harness.state();
+    assert_eq!(
+        app.editor.selection.iter().copied().collect::<Vec<_>>(),
+        [id]
+    );
+    assert_eq!(app.playhead_ms(), 144_000);
+    assert_eq!(app.editor.view.ms_per_px, 10.0, "the zoom is kept");
+    // The cue is in view, about in the middle of the timeline's time area.
+    let x = ed.timeline_x(144_000);
+    let area_left = r.left() + cuestudio::ui::timeline::GUTTER_W;
+    assert!(
+        x > area_left && x < r.right(),
+        "{x} in {area_left}..{}",
+        r.right()
+    );
+    let middle = (area_left + r.right()) / 2.0;
+    assert!(
+        (x - middle).abs() <= cuestudio::ui::timeline::GUTTER_W / 2.0 + 1.0,
+        "{x} vs {middle}"
+    );
+}
+
+#[test]
 fn a_quick_fix_says_what_it_does_and_creates_no_finding() {
     // The defect: "Use colorWash" on a tapped flash (catalog tolerance and duration) made a
     // 4 s wash that at once overlapped the wash 2.5 s later.
@@ -1190,4 +1235,13 @@ fn a_swap_that_would_overlap_is_labelled_with_what_it_causes() {
         [("overlap", Some(1))].into_iter().collect(),
         "what the label announced"
     );
+}
+
+#[test]
+fn the_expected_drift_field_names_its_unit() {
+    let mut ed = editor();
+    ed.open(sample());
+    // Nothing selected: the inspector shows the show's settings.
+    let field = ed.harness.get_by_label("Expected drift (ms)");
+    assert_eq!(field.value().as_deref(), Some("1500"));
 }

@@ -1,11 +1,11 @@
-//! The lint findings: each names its cue by time and action (a click selects it and moves
-//! the playhead there) and offers its quick fix as a button whose tooltip says what it
-//! changes and what it would cause.
+//! The lint findings: each names its cue by time and action (a click selects it, moves the
+//! playhead there and scrolls the timeline to it) and offers its quick fix as a button
+//! whose tooltip says what it changes and what it would cause.
 
 use cuesheet::lint::{Finding, Fix, QuickFix, Severity};
 use egui::Color32;
 
-use super::{Action, EditorState};
+use super::{Action, EditorState, TimeView};
 use crate::doc::{CuePatch, Document, Edit};
 
 pub fn findings_ui(
@@ -32,7 +32,7 @@ pub fn findings_ui(
             if let Some(subject) = f.subject() {
                 let link = ui
                     .link(subject)
-                    .on_hover_text("Select the cue and move the playhead to it");
+                    .on_hover_text("Select the cue and show it in the timeline");
                 if link.clicked()
                     && let Some(id) = id
                 {
@@ -40,6 +40,8 @@ pub fn findings_ui(
                     editor.selection.insert(id);
                     if let Some(t) = f.time {
                         actions.push(Action::Seek(t));
+                        let width = editor.timeline.last_rect.width();
+                        editor.view = centred_on(editor.view, t, width);
                     }
                 }
             }
@@ -64,6 +66,22 @@ pub fn findings_ui(
                 }
             }
         });
+    }
+}
+
+/// The view at the same zoom with `t_ms` in the middle of a timeline `width` points wide
+/// (the timeline's whole width, its lane headers included: close enough to the middle of
+/// its time area to show the cue). An unknown width (nothing drawn yet) puts `t_ms` at
+/// the left edge.
+fn centred_on(view: TimeView, t_ms: i64, width: f32) -> TimeView {
+    let width = if width.is_finite() {
+        width.max(0.0)
+    } else {
+        0.0
+    };
+    TimeView {
+        start_ms: (t_ms - view.span_ms(width) / 2).max(0),
+        ..view
     }
 }
 
@@ -99,5 +117,24 @@ fn fix_patch(fix: &QuickFix) -> (String, CuePatch) {
                 ..CuePatch::default()
             },
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn centring_keeps_the_zoom_and_puts_the_time_in_the_middle() {
+        let view = TimeView {
+            start_ms: 0,
+            ms_per_px: 10.0,
+        };
+        let centred = centred_on(view, 100_000, 1000.0);
+        assert_eq!(centred.ms_per_px, 10.0);
+        assert_eq!(centred.start_ms, 95_000);
+        // Near the start the view stops at 0; without a width the time is at the left.
+        assert_eq!(centred_on(view, 2_000, 1000.0).start_ms, 0);
+        assert_eq!(centred_on(view, 7_000, f32::NEG_INFINITY).start_ms, 7_000);
     }
 }
