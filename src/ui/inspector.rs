@@ -356,7 +356,7 @@ fn show_settings_ui(
             .num_columns(2)
             .spacing([8.0, 6.0])
             .show(ui, |ui| {
-                let names = ["Title", "Expected drift", "Time server"];
+                let names = ["Title", "Expected drift (ms)", "Time server"];
                 for (i, name) in names.iter().enumerate() {
                     let label = ui.label(*name);
                     let gesture = state.gesture_key();
