@@ -324,7 +324,7 @@ fn lint_reports_findings_with_exit_1_and_json_shape() {
     );
     for f in findings {
         let keys: Vec<&str> = f.as_object().unwrap().keys().map(String::as_str).collect();
-        for k in ["code", "severity", "cue", "time", "message"] {
+        for k in ["code", "severity", "cue", "time", "action", "message"] {
             assert!(keys.contains(&k), "{f}");
         }
     }
@@ -347,12 +347,21 @@ fn lint_and_validate_lint_on_a_risky_and_a_clean_show() {
     assert_eq!(out.status.code(), Some(1));
     let s = text(&out.stdout);
     assert!(
-        s.contains(&format!("{risky}: cues[0]: warning drift-risk:")),
+        s.contains(&format!(
+            "{risky}: 00:01.000 fireworks: warning drift-risk: tolerates 100 ms but viewers \
+             drift up to 1500 ms: about 89.6% of viewers will see it outside its tolerance\n"
+        )),
         "{s}"
     );
     let out = cuestudio(&["validate", "--lint", &risky]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("drift-risk"));
+    assert!(
+        text(&out.stderr).contains(&format!(
+            "{risky}: 00:01.000 fireworks: warning drift-risk:"
+        )),
+        "{}",
+        text(&out.stderr)
+    );
     let out = cuestudio(&["lint", &clean]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
     let out = cuestudio(&["validate", "--lint", &clean]);

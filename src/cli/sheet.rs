@@ -36,7 +36,7 @@ pub struct ValidateArgs {
 pub struct LintArgs {
     /// A show (`*.cueshow.json`) or a CDN cue sheet (linted with the default catalog).
     pub file: PathBuf,
-    /// Print the findings as a JSON array of {"code","severity","cue","time","message"}.
+    /// Print the findings as a JSON array of {"code","severity","cue","time","action","message"}.
     #[arg(long)]
     pub json: bool,
 }
@@ -125,24 +125,10 @@ pub fn validate(args: &ValidateArgs) -> ExitCode {
     ExitCode::from(worst)
 }
 
-/// `FILE: cues[3]: warning drift-risk: message` (or without the cue for show-wide findings).
+/// `FILE: 00:15.500 flash: warning drift-risk: message` (without the cue's time and action
+/// for show-wide findings).
 fn finding_line(path: &Path, f: &cuesheet::lint::Finding) -> String {
-    match f.cue {
-        Some(i) => format!(
-            "{}: cues[{i}]: {} {}: {}",
-            path.display(),
-            f.severity,
-            f.code,
-            f.message
-        ),
-        None => format!(
-            "{}: {} {}: {}",
-            path.display(),
-            f.severity,
-            f.code,
-            f.message
-        ),
-    }
+    format!("{}: {f}", path.display())
 }
 
 /// Lints a parsed document with the built-in catalog and the show's overrides; the audio's

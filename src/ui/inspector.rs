@@ -247,7 +247,7 @@ fn field_row(
                 let resp = ui
                     .add(
                         edit.hint_text(hint)
-                            .desired_width(190.0)
+                            .desired_width(170.0)
                             .code_editor_if(f == F::Params),
                     )
                     .labelled_by(label.id);
@@ -397,7 +397,7 @@ fn show_settings_ui(
             .num_columns(2)
             .spacing([8.0, 6.0])
             .show(ui, |ui| {
-                let names = ["Title", "Expected drift", "Time server"];
+                let names = ["Title", "Expected drift (ms)", "Time server"];
                 for (i, name) in names.iter().enumerate() {
                     let label = ui.label(*name);
                     let gesture = state.gesture_key();
@@ -414,10 +414,12 @@ fn show_settings_ui(
                             _ => Ok(ShowSetting::TimeServer(t.to_owned())),
                         }
                     };
+                    // What the panel has left, so a narrow panel is not pushed wider.
+                    let width = (ui.available_width() - 8.0).clamp(110.0, 200.0);
                     let typed = slot.show(
                         ui,
                         &label,
-                        |text| egui::TextEdit::singleline(text).desired_width(200.0),
+                        |text| egui::TextEdit::singleline(text).desired_width(width),
                         gesture,
                         actions,
                         parse,

@@ -3,8 +3,14 @@
 //!
 //! [`lint`] checks a show against an effect [`Catalog`] (usually
 //! `Catalog::builtin().with_overrides(..)` with the show's own `effects`) and, when known,
-//! the audio's length. Findings about one cue name it by its 0-based index in
-//! `show.cues` (document order); a finding about a pair names the later cue.
+//! the audio's length. A finding about one cue carries its 0-based index in `show.cues`
+//! (document order, for the program) and its time and action (for people: `01:12.000
+//! showParticles`, see [`Finding::subject`]); a finding about a pair is about the later
+//! cue, and its message names the other one by time and action.
+//!
+//! A quick fix ([`Fix`]) says what it changes and which findings applying it would create.
+//! Fixes of drift risks are chosen to create none; the suggestion for an unknown action is
+//! offered even when it creates some, and lists them.
 //!
 //! The drift model behind `drift-risk` lives here too, so the CLI and the editor agree:
 //! viewers' offsets are normal with mean 0 and a 95% interval of ±`expectedDrift`, and a
@@ -17,7 +23,7 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use crate::catalog::{Catalog, EffectKind};
-use crate::{Cue, Show};
+use crate::{Cue, Show, format_time_ms};
 
 /// Effective tolerance below the show's `expectedDrift`.
 pub const DRIFT_RISK: &str = "drift-risk";
@@ -95,6 +101,21 @@ impl fmt::Display for QuickFix {
     }
 }
 
+/// A quick fix with what applying it does, worked out on the show as it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fix {
+    pub change: QuickFix,
+    /// What it changes, for people: the cue's effective values before and after, and for
+    /// a drift risk the share of viewers outside the cue's tolerance before and after.
+    pub effect: String,
+    /// For a drift risk: the share (0..=1) of viewers outside the cue's tolerance once the
+    /// fix is applied.
+    pub share_outside_after: Option<f64>,
+    /// The findings the fix would create: a code on a cue (or catalog entry) that has no
+    /// finding of that code now. Empty for the fixes of drift risks.
+    pub creates: Vec<Finding>,
+}
+
 /// One lint finding.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
@@ -105,35 +126,72 @@ pub struct Finding {
     pub cue: Option<usize>,
     /// The cue's show time (ms).
     pub time: Option<i64>,
-    /// What is wrong, for people.
+    /// The cue's action.
+    pub action: Option<String>,
+    /// What is wrong, for people; other cues are named by time and action.
     pub message: String,
     /// An obvious fix, when there is one.
-    pub fix: Option<QuickFix>,
+    pub fix: Option<Fix>,
 }
 
 impl Finding {
-    /// `{"code", "severity", "cue", "time", "message"}`; absent cue and time are `null`.
+    /// The cue as people see it, `01:12.000 showParticles`; `None` for show-wide findings.
+    pub fn subject(&self) -> Option<String> {
+        match (self.time, &self.action) {
+            (Some(time), Some(action)) => Some(format!("{} {action}", format_time_ms(time))),
+            (Some(time), None) => Some(format_time_ms(time)),
+            (None, _) => None,
+        }
+    }
+
+    /// `{"code", "severity", "cue", "time", "action", "message"}`; absent cue, time and
+    /// action are `null`.
     pub fn to_json(&self) -> Value {
         let mut object = Map::new();
         object.insert("code".into(), Value::from(self.code));
         object.insert("severity".into(), Value::from(self.severity.as_str()));
         object.insert("cue".into(), self.cue.map_or(Value::Null, Value::from));
         object.insert("time".into(), self.time.map_or(Value::Null, Value::from));
+        object.insert(
+            "action".into(),
+            self.action.clone().map_or(Value::Null, Value::from),
+        );
         object.insert("message".into(), Value::from(self.message.clone()));
         Value::Object(object)
     }
 }
 
 impl fmt::Display for Finding {
-    /// `12.345 s cue 7 warning drift-risk: message`, for terminals.
+    /// `01:12.000 showParticles: warning overlap: message`, for terminals.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(time) = self.time {
-            write!(f, "{time} ms ")?;
-        }
-        if let Some(cue) = self.cue {
-            write!(f, "cue {cue} ")?;
+        if let Some(subject) = self.subject() {
+            write!(f, "{subject}: ")?;
         }
         write!(f, "{} {}: {}", self.severity, self.code, self.message)
+    }
+}
+
+/// A cue as people see it: `01:12.000 showParticles`.
+fn cue_name(cue: &Cue) -> String {
+    format!("{} {}", format_time_ms(cue.time), cue.action)
+}
+
+/// A finding about the cue at `index`.
+fn about(
+    code: &'static str,
+    index: usize,
+    cue: &Cue,
+    message: String,
+    fix: Option<Fix>,
+) -> Finding {
+    Finding {
+        code,
+        severity: Severity::Warning,
+        cue: Some(index),
+        time: Some(cue.time),
+        action: Some(cue.action.clone()),
+        message,
+        fix,
     }
 }
 
@@ -181,32 +239,36 @@ pub fn share_outside_tolerance(tolerance_ms: i64, expected_drift_ms: i64) -> f64
 /// time, then cue index, then code; findings with no time come last.
 pub fn lint(show: &Show, catalog: &Catalog, audio_end_ms: Option<i64>) -> Vec<Finding> {
     let order = time_order(&show.cues);
+    let runs = action_runs(&show.cues, &order, catalog);
+    let fixes = FixCheck {
+        show,
+        catalog,
+        runs: &runs,
+    };
     let mut findings = Vec::new();
     for &index in &order {
         let cue = &show.cues[index];
-        if let Some(expected) = show.expected_drift {
-            drift_risk(index, cue, catalog, expected, &mut findings);
+        if let Some(expected) = show.expected_drift
+            && let Some(finding) = drift_risk(index, cue, catalog, expected, Some(&fixes))
+        {
+            findings.push(finding);
         }
         if catalog.get(&cue.action).is_none() {
-            unknown_action(index, cue, catalog, &mut findings);
+            findings.push(unknown_action(index, cue, catalog, &fixes));
         }
         if let Some(end) = audio_end_ms
             && cue.time > end
         {
-            findings.push(Finding {
-                code: AFTER_AUDIO_END,
-                severity: Severity::Warning,
-                cue: Some(index),
-                time: Some(cue.time),
-                message: format!(
-                    "`{}` at {} ms is after the audio ends at {end} ms",
-                    cue.action, cue.time
-                ),
-                fix: None,
-            });
+            findings.push(about(
+                AFTER_AUDIO_END,
+                index,
+                cue,
+                format!("starts after the audio ends at {}", format_time_ms(end)),
+                None,
+            ));
         }
     }
-    overlaps(&show.cues, &order, catalog, &mut findings);
+    overlaps(&show.cues, &runs, &mut findings);
     too_close(&show.cues, &order, &mut findings);
     unused_entries(show, &mut findings);
     findings.sort_by(|a, b| {
@@ -222,65 +284,36 @@ fn time_order(cues: &[Cue]) -> Vec<usize> {
     order
 }
 
-fn drift_risk(index: usize, cue: &Cue, catalog: &Catalog, expected: i64, out: &mut Vec<Finding>) {
+/// The drift risk of the cue at `index`, if it is one. With `fixes`, it carries its fix.
+fn drift_risk(
+    index: usize,
+    cue: &Cue,
+    catalog: &Catalog,
+    expected: i64,
+    fixes: Option<&FixCheck<'_>>,
+) -> Option<Finding> {
     let tolerance = catalog.effective_tolerance(cue);
     if tolerance >= expected {
-        return;
+        return None;
     }
     let share = share_outside_tolerance(tolerance, expected);
-    out.push(Finding {
-        code: DRIFT_RISK,
-        severity: Severity::Warning,
-        cue: Some(index),
-        time: Some(cue.time),
-        message: format!(
-            "`{}` tolerates {tolerance} ms but viewers drift up to {expected} ms: \
-             about {:.1}% of viewers will see it outside its tolerance",
-            cue.action,
-            share * 100.0
-        ),
-        fix: Some(drift_fix(cue, catalog, expected)),
-    });
+    let message = format!(
+        "tolerates {tolerance} ms but viewers drift up to {expected} ms: \
+         about {:.1}% of viewers will see it outside its tolerance",
+        share * 100.0
+    );
+    let fix = fixes.map(|fixes| fixes.drift_fix(index, expected));
+    Some(about(DRIFT_RISK, index, cue, message, fix))
 }
 
-/// Swap an instant effect (burst, flash) to a tolerant action whose own tolerance covers
-/// the drift, when the cue does not pin its tolerance; otherwise raise the tolerance.
-fn drift_fix(cue: &Cue, catalog: &Catalog, expected: i64) -> QuickFix {
-    let replacement_kind = match catalog.kind_of(&cue.action) {
-        EffectKind::Burst => Some(EffectKind::Particles),
-        EffectKind::Flash => Some(EffectKind::ColorWash),
-        _ => None,
-    };
-    let swap = replacement_kind
-        .filter(|_| cue.tolerance.is_none())
-        .and_then(|kind| {
-            catalog.iter().find(|(_, entry)| {
-                entry.kind == kind
-                    && entry.tolerance.unwrap_or(catalog.default_tolerance) >= expected
-            })
-        });
-    match swap {
-        Some((action, _)) => QuickFix::SwapAction {
-            to: action.to_owned(),
-        },
-        None => QuickFix::RaiseTolerance { to: expected },
-    }
-}
-
-fn unknown_action(index: usize, cue: &Cue, catalog: &Catalog, out: &mut Vec<Finding>) {
+fn unknown_action(index: usize, cue: &Cue, catalog: &Catalog, fixes: &FixCheck<'_>) -> Finding {
     let suggestion = closest_action(&cue.action, catalog);
     let mut message = format!("no catalog entry for action `{}`", cue.action);
     if let Some(name) = &suggestion {
         message.push_str(&format!("; did you mean `{name}`?"));
     }
-    out.push(Finding {
-        code: UNKNOWN_ACTION,
-        severity: Severity::Warning,
-        cue: Some(index),
-        time: Some(cue.time),
-        message,
-        fix: suggestion.map(|to| QuickFix::SwapAction { to }),
-    });
+    let fix = suggestion.map(|to| fixes.swap(index, to));
+    about(UNKNOWN_ACTION, index, cue, message, fix)
 }
 
 /// The catalog action nearest to `action` by edit distance (ignoring case), if within 2.
@@ -310,34 +343,57 @@ fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-fn overlaps(cues: &[Cue], order: &[usize], catalog: &Catalog, out: &mut Vec<Finding>) {
-    // Per action: (end time, index) of the instance that runs longest so far.
-    let mut running: BTreeMap<&str, (i64, usize)> = BTreeMap::new();
-    for &index in order {
-        let cue = &cues[index];
-        let end = cue.time.saturating_add(catalog.effective_duration(cue));
-        match running.get(cue.action.as_str()) {
-            Some(&(previous_end, previous)) if previous_end > cue.time => {
-                out.push(Finding {
-                    code: OVERLAP,
-                    severity: Severity::Warning,
-                    cue: Some(index),
-                    time: Some(cue.time),
-                    message: format!(
-                        "`{}` starts again at {} ms while cue {previous} (at {} ms) runs until {previous_end} ms",
-                        cue.action, cue.time, cues[previous].time
-                    ),
-                    fix: None,
-                });
-                if end > previous_end {
-                    running.insert(&cue.action, (end, index));
-                }
-            }
-            _ => {
-                running.insert(&cue.action, (end, index));
+/// The overlap finding of `cue` (at `index`), which starts while `running` (ending at
+/// `running_end`) still runs.
+fn overlap(index: usize, cue: &Cue, running: &Cue, running_end: i64) -> Finding {
+    let message = format!(
+        "starts again while {} runs until {}",
+        cue_name(running),
+        format_time_ms(running_end)
+    );
+    about(OVERLAP, index, cue, message, None)
+}
+
+fn overlaps(cues: &[Cue], runs: &BTreeMap<&str, Vec<ActionRun>>, out: &mut Vec<Finding>) {
+    for runs in runs.values() {
+        for (k, run) in runs.iter().enumerate() {
+            let cue = &cues[run.index];
+            if let Some((end, previous)) = k.checked_sub(1).map(|k| runs[k].longest)
+                && end > cue.time
+            {
+                out.push(overlap(run.index, cue, &cues[previous], end));
             }
         }
     }
+}
+
+/// One cue in its action's time order, with the longest-running instance of that action
+/// so far (`(end, index)`, this cue included): the same action starting before that end
+/// overlaps it.
+#[derive(Clone, Copy, Debug)]
+struct ActionRun {
+    index: usize,
+    longest: (i64, usize),
+}
+
+/// Per action, its cues in time order (ties in document order).
+fn action_runs<'a>(
+    cues: &'a [Cue],
+    order: &[usize],
+    catalog: &Catalog,
+) -> BTreeMap<&'a str, Vec<ActionRun>> {
+    let mut runs: BTreeMap<&str, Vec<ActionRun>> = BTreeMap::new();
+    for &index in order {
+        let cue = &cues[index];
+        let end = cue.time.saturating_add(catalog.effective_duration(cue));
+        let list = runs.entry(cue.action.as_str()).or_default();
+        let longest = match list.last().map(|run| run.longest) {
+            Some((previous_end, previous)) if previous_end >= end => (previous_end, previous),
+            _ => (end, index),
+        };
+        list.push(ActionRun { index, longest });
+    }
+    runs
 }
 
 fn too_close(cues: &[Cue], order: &[usize], out: &mut Vec<Finding>) {
@@ -351,21 +407,27 @@ fn too_close(cues: &[Cue], order: &[usize], out: &mut Vec<Finding>) {
             if gap < MIN_LANE_GAP_MS {
                 let lane_name =
                     lane.map_or_else(|| "no lane".to_owned(), |l| format!("lane `{l}`"));
-                out.push(Finding {
-                    code: TOO_CLOSE,
-                    severity: Severity::Warning,
-                    cue: Some(index),
-                    time: Some(cue.time),
-                    message: format!(
-                        "`{}` is {gap} ms after cue {previous} (`{}`) on {lane_name}; \
-                         cues on one lane need at least {MIN_LANE_GAP_MS} ms between them",
-                        cue.action, cues[previous].action
-                    ),
-                    fix: None,
-                });
+                let message = format!(
+                    "{gap} ms after {} on {lane_name}; \
+                     cues on one lane need at least {MIN_LANE_GAP_MS} ms between them",
+                    cue_name(&cues[previous])
+                );
+                out.push(about(TOO_CLOSE, index, cue, message, None));
             }
         }
         previous_on_lane.insert(lane, index);
+    }
+}
+
+fn unused_entry(action: &str) -> Finding {
+    Finding {
+        code: UNUSED_CATALOG_ENTRY,
+        severity: Severity::Info,
+        cue: None,
+        time: None,
+        action: None,
+        message: format!("the show's catalog entry `effects.{action}` is not used by any cue"),
+        fix: None,
     }
 }
 
@@ -376,18 +438,180 @@ fn unused_entries(show: &Show, out: &mut Vec<Finding>) {
     let used: BTreeSet<&str> = show.cues.iter().map(|cue| cue.action.as_str()).collect();
     for action in effects.keys() {
         if !used.contains(action.as_str()) {
-            out.push(Finding {
-                code: UNUSED_CATALOG_ENTRY,
-                severity: Severity::Info,
-                cue: None,
-                time: None,
-                message: format!(
-                    "the show's catalog entry `effects.{action}` is not used by any cue"
-                ),
-                fix: None,
-            });
+            out.push(unused_entry(action));
         }
     }
+}
+
+/// Works out what a quick fix would do to the show, by re-linting only what the change can
+/// affect: a new tolerance changes only the cue's drift risk (so raising it creates
+/// nothing); a new action changes the cue's drift risk, its overlaps with the cues of its
+/// new action, and whether its old action's show catalog entry is still used (`too-close`
+/// and `after-audio-end` depend on time and lane alone, `unknown-action` fixes name known
+/// actions).
+struct FixCheck<'a> {
+    show: &'a Show,
+    catalog: &'a Catalog,
+    runs: &'a BTreeMap<&'a str, Vec<ActionRun>>,
+}
+
+impl FixCheck<'_> {
+    /// The fix of the drift risk of the cue at `index`: an instant effect (burst, flash)
+    /// whose tolerance the cue does not pin becomes the catalog's first action of the
+    /// matching tolerant kind (particles, colour wash) whose own tolerance covers the
+    /// drift, unless that creates a finding (a longer effect may overlap the next one of
+    /// its action); otherwise the tolerance is raised to the drift, which creates none.
+    fn drift_fix(&self, index: usize, expected: i64) -> Fix {
+        let cue = &self.show.cues[index];
+        let catalog = self.catalog;
+        let replacement_kind = match catalog.kind_of(&cue.action) {
+            EffectKind::Burst => Some(EffectKind::Particles),
+            EffectKind::Flash => Some(EffectKind::ColorWash),
+            _ => None,
+        };
+        let swap = replacement_kind
+            .filter(|_| cue.tolerance.is_none())
+            .and_then(|kind| {
+                catalog.iter().find(|(_, entry)| {
+                    entry.kind == kind
+                        && entry.tolerance.unwrap_or(catalog.default_tolerance) >= expected
+                })
+            })
+            .map(|(action, _)| self.swap(index, action.to_owned()))
+            .filter(|fix| fix.creates.is_empty());
+        swap.unwrap_or_else(|| self.raise_tolerance(index, expected))
+    }
+
+    fn raise_tolerance(&self, index: usize, to: i64) -> Fix {
+        let cue = &self.show.cues[index];
+        let before = self.catalog.effective_tolerance(cue);
+        let source = if cue.tolerance.is_some() {
+            "its own"
+        } else {
+            "from the catalog"
+        };
+        let mut effect =
+            format!("Sets the cue's tolerance to {to} ms (now {before} ms, {source}).");
+        let share_outside_after = self.show.expected_drift.map(|expected| {
+            let after = share_outside_tolerance(to, expected);
+            effect.push_str(&share_change(before, to, expected));
+            after
+        });
+        Fix {
+            change: QuickFix::RaiseTolerance { to },
+            effect,
+            share_outside_after,
+            creates: Vec::new(),
+        }
+    }
+
+    /// Changing the action of the cue at `index` to `to`.
+    fn swap(&self, index: usize, to: String) -> Fix {
+        let cues = &self.show.cues;
+        let catalog = self.catalog;
+        let cue = &cues[index];
+        let swapped = Cue {
+            action: to.clone(),
+            ..cue.clone()
+        };
+        let (tolerance_before, tolerance_after) = (
+            catalog.effective_tolerance(cue),
+            catalog.effective_tolerance(&swapped),
+        );
+        let (duration_before, duration_after) = (
+            catalog.effective_duration(cue),
+            catalog.effective_duration(&swapped),
+        );
+        let mut effect = format!(
+            "Changes the action from `{}` to `{to}`: tolerance {tolerance_before} → \
+             {tolerance_after} ms, duration {duration_before} → {duration_after} ms.",
+            cue.action
+        );
+        let mut creates = Vec::new();
+        let mut share_outside_after = None;
+        if let Some(expected) = self.show.expected_drift {
+            effect.push_str(&share_change(tolerance_before, tolerance_after, expected));
+            share_outside_after = Some(share_outside_tolerance(tolerance_after, expected));
+            if tolerance_before >= expected
+                && let Some(risk) = drift_risk(index, &swapped, catalog, expected, None)
+            {
+                creates.push(risk);
+            }
+        }
+        self.new_overlaps(index, &swapped, &mut creates);
+        let last_use = self
+            .runs
+            .get(cue.action.as_str())
+            .is_some_and(|r| r.len() == 1);
+        let in_show_catalog = self
+            .show
+            .effects
+            .as_ref()
+            .is_some_and(|effects| effects.contains_key(&cue.action));
+        if last_use && in_show_catalog {
+            creates.push(unused_entry(&cue.action));
+        }
+        Fix {
+            change: QuickFix::SwapAction { to },
+            effect,
+            share_outside_after,
+            creates,
+        }
+    }
+
+    /// The overlaps that the cue at `index`, changed to `swapped` (a new action), would
+    /// start: its own, unless it overlapped as its old action already, and those of the
+    /// later cues of its new action that it would still run over.
+    fn new_overlaps(&self, index: usize, swapped: &Cue, out: &mut Vec<Finding>) {
+        let cues = &self.show.cues;
+        let runs = self.runs;
+        let empty = Vec::new();
+        let list = runs.get(swapped.action.as_str()).unwrap_or(&empty);
+        let key = (swapped.time, index);
+        let at = list.partition_point(|run| (cues[run.index].time, run.index) < key);
+        let longest_before = |k: usize| k.checked_sub(1).map(|k| list[k].longest);
+        if let Some((end, previous)) = longest_before(at)
+            && end > swapped.time
+            && !self.overlaps_now(index)
+        {
+            out.push(overlap(index, swapped, &cues[previous], end));
+        }
+        let end = swapped
+            .time
+            .saturating_add(self.catalog.effective_duration(swapped));
+        for (k, run) in list.iter().enumerate().skip(at) {
+            let later = &cues[run.index];
+            if later.time >= end {
+                break;
+            }
+            let overlapped_already = longest_before(k).is_some_and(|(e, _)| e > later.time);
+            if !overlapped_already {
+                out.push(overlap(run.index, later, swapped, end));
+            }
+        }
+    }
+
+    /// Whether the cue at `index` overlaps an earlier cue of its action now.
+    fn overlaps_now(&self, index: usize) -> bool {
+        let cues = &self.show.cues;
+        let cue = &cues[index];
+        let Some(list) = self.runs.get(cue.action.as_str()) else {
+            return false;
+        };
+        let at = list.partition_point(|run| (cues[run.index].time, run.index) < (cue.time, index));
+        at.checked_sub(1)
+            .map(|k| list[k].longest)
+            .is_some_and(|(end, _)| end > cue.time)
+    }
+}
+
+/// ` Viewers outside its tolerance: 92.3% → 5.0%.`
+fn share_change(before_ms: i64, after_ms: i64, expected: i64) -> String {
+    format!(
+        " Viewers outside its tolerance: {:.1}% → {:.1}%.",
+        share_outside_tolerance(before_ms, expected) * 100.0,
+        share_outside_tolerance(after_ms, expected) * 100.0
+    )
 }
 
 #[cfg(test)]
