@@ -928,7 +928,11 @@ fn small_windows_keep_the_toolbar_and_most_of_the_width_for_the_timeline() {
         ed.open(sample());
         ed.harness.run_steps(3);
         // Every tool of the transport bar is inside the window (it wraps if it must).
-        let latency = ed.harness.get_by_label("Output latency").rect();
+        // (The last tool: the latency's value, labelled by its label.)
+        let latency = ed
+            .harness
+            .get_by_role_and_label(egui::accesskit::Role::SpinButton, "Output latency")
+            .rect();
         assert!(
             latency.right() <= w,
             "{w}×{h}: the toolbar is cut off at {latency:?}"

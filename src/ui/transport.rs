@@ -50,7 +50,7 @@ pub fn transport_ui(
                 .strong(),
         );
         ui.separator();
-        ui.horizontal(|ui| {
+        group(ui, 220.0, |ui| {
             let label = ui.label("Rate");
             let mut rate = view.rate;
             let slider = egui::Slider::new(&mut rate, 0.5..=2.0)
@@ -96,7 +96,7 @@ pub fn transport_ui(
             actions.push(Action::Command(UiCommand::ToggleSnap));
         }
         ui.separator();
-        ui.horizontal(|ui| {
+        group(ui, 260.0, |ui| {
             let label = ui.label("New cue action");
             egui::ComboBox::from_id_salt("new-action")
                 .selected_text(editor.timeline.new_action.clone())
@@ -110,7 +110,7 @@ pub fn transport_ui(
         });
         ui.separator();
         // A label stays with its value when the bar wraps.
-        ui.horizontal(|ui| {
+        group(ui, 170.0, |ui| {
             let label = ui.label("Output latency");
             let mut latency = view.output_latency_ms;
             if ui
@@ -129,4 +129,13 @@ pub fn transport_ui(
             }
         });
     });
+}
+
+/// A label with its value, kept together: on a new row when the rest of this one is
+/// narrower than `width`.
+fn group(ui: &mut egui::Ui, width: f32, add: impl FnOnce(&mut egui::Ui)) {
+    if ui.available_width() < width {
+        ui.end_row();
+    }
+    ui.horizontal(add);
 }
