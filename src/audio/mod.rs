@@ -18,6 +18,7 @@ mod mp4;
 pub mod peaks;
 pub mod player;
 pub mod stream;
+mod timemap;
 pub mod waveform;
 
 use std::path::{Path, PathBuf};
