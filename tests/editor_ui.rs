@@ -1008,6 +1008,36 @@ fn an_added_lane_is_selected_and_takes_the_taps() {
 }
 
 #[test]
+fn long_messages_and_the_catalog_presets_keep_out_of_the_way() {
+    let mut ed = editor_sized(1024.0, 700.0);
+    ed.open(sample());
+    // A long error is cut short before the status bar's right-hand figures.
+    let long = "x".repeat(400);
+    ed.harness
+        .event(egui::Event::Paste(format!("{{\"not\": \"{long}\"")));
+    ed.harness.run_steps(3);
+    let message = ed.harness.get_by_label_contains("not a cue sheet").rect();
+    let count = ed.harness.get_by_label("44 cues").rect();
+    assert!(
+        message.right() <= count.left(),
+        "the message {message:?} runs over {count:?}"
+    );
+    // The catalog's tolerance presets sit below its Params box, not beside it.
+    ed.harness.get_by_label_contains("Effect catalog (").click();
+    ed.harness.run_steps(2);
+    ed.harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "flash")
+        .click();
+    ed.harness.run_steps(2);
+    let params = ed.harness.get_by_label("Params").rect();
+    let preset = ed.harness.get_by_label("Exact 100").rect();
+    assert!(
+        preset.top() >= params.bottom(),
+        "a preset {preset:?} beside the Params box {params:?}"
+    );
+}
+
+#[test]
 fn open_recent_asks_about_unsaved_changes_first() {
     use cuestudio::ui::UiCommand;
     let mut ed = editor();
