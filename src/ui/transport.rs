@@ -134,7 +134,7 @@ pub fn transport_ui(
 /// A label with its value, kept together: on a new row when the rest of this one is
 /// narrower than `width`.
 fn group(ui: &mut egui::Ui, width: f32, add: impl FnOnce(&mut egui::Ui)) {
-    if ui.available_width() < width {
+    if ui.available_size_before_wrap().x < width {
         ui.end_row();
     }
     ui.horizontal(add);
