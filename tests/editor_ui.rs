@@ -1339,6 +1339,14 @@ fn the_live_panel_says_what_is_true() {
             .is_some_and(|s| s.snapshot().connected)
     });
     open_live_panel(&mut ed);
+    // The read-only notice draws with the fonts the editor has (it had a lock emoji that
+    // showed as a box).
+    let notice = "Live: the document is read-only";
+    ed.harness.get_by_label(notice);
+    let font = egui::FontId::proportional(14.0);
+    let drawable = |text: &str| ed.harness.ctx.fonts_mut(|f| f.has_glyphs(&font, text));
+    assert!(drawable(notice));
+    assert!(!drawable("🔒"), "the check can fail");
     let snap = |ed: &Editor| ed.harness.state().live.session.as_ref().unwrap().snapshot();
     // A wrong token is said to be refused, not "not a time reply".
     fill(&mut ed, "Admin token", "wrong");
