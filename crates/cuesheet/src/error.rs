@@ -89,6 +89,20 @@ fn lines(problems: &[Problem]) -> String {
 }
 
 #[cfg(test)]
+impl ParseError {
+    /// Where each problem is: its path, or how else it is located (for tests).
+    pub(crate) fn paths(&self) -> Vec<String> {
+        self.problems
+            .iter()
+            .map(|p| match &p.location {
+                Location::Path(path) => path.clone(),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

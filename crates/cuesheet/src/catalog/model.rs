@@ -344,19 +344,7 @@ pub fn is_hex_color(color: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Location;
     use serde_json::json;
-
-    fn paths(error: &ParseError) -> Vec<String> {
-        error
-            .problems
-            .iter()
-            .map(|p| match &p.location {
-                Location::Path(path) => path.clone(),
-                other => format!("{other:?}"),
-            })
-            .collect()
-    }
 
     fn cue(action: &str) -> Cue {
         Cue {
@@ -453,7 +441,7 @@ mod tests {
             unreachable!()
         };
         let error = base.with_overrides(&bad).unwrap_err();
-        assert_eq!(paths(&error), ["effects.fireworks.tolerance"]);
+        assert_eq!(error.paths(), ["effects.fireworks.tolerance"]);
     }
 
     #[test]

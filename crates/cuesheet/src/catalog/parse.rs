@@ -191,17 +191,6 @@ mod tests {
     use crate::Location;
     use serde_json::json;
 
-    fn paths(error: &ParseError) -> Vec<String> {
-        error
-            .problems
-            .iter()
-            .map(|p| match &p.location {
-                Location::Path(path) => path.clone(),
-                other => format!("{other:?}"),
-            })
-            .collect()
-    }
-
     fn lines(bytes: &[u8]) -> Vec<String> {
         match Catalog::parse(bytes) {
             Ok(catalog) => panic!("expected an error, got {catalog:?}"),
@@ -221,7 +210,7 @@ mod tests {
             "extra": true
         });
         let error = Catalog::parse(bad.to_string().as_bytes()).unwrap_err();
-        let mut got = paths(&error);
+        let mut got = error.paths();
         got.sort();
         assert_eq!(
             got,
