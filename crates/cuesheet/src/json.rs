@@ -81,7 +81,7 @@ fn decode(bytes: &[u8]) -> Result<&str, Problem> {
 
 /// Recognises UTF-16/UTF-32 by byte-order mark, or by the NUL pattern that ASCII JSON
 /// text leaves in them.
-fn wide_encoding(bytes: &[u8]) -> Option<&'static str> {
+pub(crate) fn wide_encoding(bytes: &[u8]) -> Option<&'static str> {
     match bytes {
         [0xFF, 0xFE, 0, 0, ..] | [_, 0, 0, 0, ..] => Some("UTF-32 LE"),
         [0, 0, 0xFE, 0xFF, ..] | [0, 0, 0, _, ..] => Some("UTF-32 BE"),

@@ -21,6 +21,7 @@ pub mod lint;
 mod model;
 mod parse;
 mod timefmt;
+pub mod timing;
 
 pub use error::{Location, ParseError, Problem};
 pub use export::{ExportFormat, export_sheet, show_to_json};

@@ -1,0 +1,194 @@
+//! Timing files designers already have, as the tools that make them write them: each
+//! importer turns one file's bytes into cues (`time` in ms), or refuses the whole file with
+//! located problems (`line N: message`), so nothing is ever half-imported.
+//!
+//! - [`audacity`]: Audacity label tracks (`start\tend\tlabel`, seconds), and back.
+//!
+//! Every importer takes bytes: a UTF-8 byte-order mark is skipped, and UTF-16, UTF-32,
+//! Shift_JIS or other non-UTF-8 text is refused with a message saying what it looks like.
+
+pub mod audacity;
+
+use serde_json::{Map, Value};
+
+use crate::error::{Location, ParseError, Problem};
+use crate::json::{UTF8_BOM, wide_encoding};
+use crate::model::Cue;
+
+/// The action of cues that show text (`params.text`).
+pub const TEXT_ACTION: &str = "textFade";
+
+/// A problem on line `line` (1-based): displays as `line 3: message`.
+pub(crate) fn at_line(line: usize, message: impl Into<String>) -> Problem {
+    Problem {
+        location: Location::Path(format!("line {line}")),
+        message: message.into(),
+    }
+}
+
+/// The file's text: UTF-8, a BOM skipped. Anything else is refused as a whole, saying
+/// what it looks like and to save it as UTF-8.
+pub(crate) fn decode(bytes: &[u8]) -> Result<&str, ParseError> {
+    if let Some(encoding) = wide_encoding(bytes) {
+        return Err(Problem::whole(format!(
+            "not UTF-8 text (looks like {encoding}); save the file as UTF-8"
+        ))
+        .into());
+    }
+    let (body, skipped) = match bytes.strip_prefix(UTF8_BOM) {
+        Some(rest) => (rest, UTF8_BOM.len()),
+        None => (bytes, 0),
+    };
+    if let Some(at) = body.iter().position(|&b| b == 0) {
+        return Err(Problem::whole(format!(
+            "binary data, not a text file (a NUL byte at byte {})",
+            at + skipped
+        ))
+        .into());
+    }
+    std::str::from_utf8(body).map_err(|err| {
+        let at = err.valid_up_to() + skipped;
+        let looks = if looks_like_shift_jis(body) {
+            " (looks like Shift_JIS)"
+        } else {
+            ""
+        };
+        Problem::whole(format!(
+            "not UTF-8 text: invalid UTF-8 at byte {at}{looks}; save the file as UTF-8"
+        ))
+        .into()
+    })
+}
+
+/// Every byte fits Shift_JIS (ASCII, half-width katakana, or a lead byte with a valid
+/// trail byte) and there is at least one two-byte character.
+fn looks_like_shift_jis(bytes: &[u8]) -> bool {
+    let mut pairs = 0;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            0x00..=0x7F | 0xA1..=0xDF => i += 1,
+            0x81..=0x9F | 0xE0..=0xFC => match bytes.get(i + 1) {
+                Some(0x40..=0x7E | 0x80..=0xFC) => {
+                    pairs += 1;
+                    i += 2;
+                }
+                _ => return false,
+            },
+            _ => return false,
+        }
+    }
+    pairs > 0
+}
+
+/// The lines of `text` numbered from 1, each without its `\n` or `\r\n`.
+pub(crate) fn numbered_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines().enumerate().map(|(i, line)| (i + 1, line))
+}
+
+/// Whether a label names an action: an ASCII letter, then letters, digits, `_`, `-` or `.`.
+pub fn is_action_name(label: &str) -> bool {
+    let mut bytes = label.bytes();
+    matches!(bytes.next(), Some(b) if b.is_ascii_alphabetic())
+        && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+}
+
+/// A `textFade` cue showing `text`.
+pub(crate) fn text_cue(time: i64, text: &str, duration: Option<i64>) -> Cue {
+    let mut params = Map::new();
+    params.insert("text".into(), Value::String(text.to_owned()));
+    Cue {
+        time,
+        action: TEXT_ACTION.into(),
+        duration,
+        params: Some(params),
+        ..Cue::default()
+    }
+}
+
+/// The text a `textFade` cue shows (`params.text`), if it is one.
+pub(crate) fn cue_text(cue: &Cue) -> Option<&str> {
+    if cue.action != TEXT_ACTION {
+        return None;
+    }
+    cue.params.as_ref()?.get("text")?.as_str()
+}
+
+/// A decimal number of seconds (`12`, `1.5`, `0.123456`; `,` also accepted as the
+/// decimal mark) as ms, rounded to the nearest ms. `None` if it is not one, negative or
+/// too large.
+pub(crate) fn seconds_to_ms(s: &str) -> Option<i64> {
+    let (whole, fraction) = match s.split_once(['.', ',']) {
+        Some((w, f)) => (w, f),
+        None => (s, ""),
+    };
+    let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() && fraction.is_empty() || !digits(whole) || !digits(fraction) {
+        return None;
+    }
+    let whole: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
+    let frac = fraction.as_bytes();
+    let mut millis = frac
+        .iter()
+        .chain(b"000")
+        .take(3)
+        .fold(0, |n, d| n * 10 + i64::from(d - b'0'));
+    if frac.get(3).is_some_and(|&d| d >= b'5') {
+        millis += 1;
+    }
+    whole.checked_mul(1000)?.checked_add(millis)
+}
+
+/// `ms` as seconds with six decimals, as Audacity writes them (`1.500000`).
+pub(crate) fn ms_to_seconds(ms: i64) -> String {
+    let sign = if ms < 0 { "-" } else { "" };
+    let abs = ms.unsigned_abs();
+    format!("{sign}{}.{:03}000", abs / 1000, abs % 1000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seconds_round_to_the_nearest_ms() {
+        assert_eq!(seconds_to_ms("1.500000"), Some(1500));
+        assert_eq!(seconds_to_ms("0.0004999"), Some(0));
+        assert_eq!(seconds_to_ms("0.0005"), Some(1));
+        assert_eq!(seconds_to_ms("12"), Some(12_000));
+        assert_eq!(seconds_to_ms("2,25"), Some(2250));
+        assert_eq!(seconds_to_ms(".5"), Some(500));
+        for bad in ["", ".", "-1", "1e3", "abc", "1.2.3", "99999999999999999999"] {
+            assert_eq!(seconds_to_ms(bad), None, "{bad}");
+        }
+        assert_eq!(ms_to_seconds(1500), "1.500000");
+        assert_eq!(ms_to_seconds(7), "0.007000");
+    }
+
+    #[test]
+    fn encodings_are_refused_with_what_they_look_like() {
+        let err = |b: &[u8]| decode(b).err().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(decode(b"\xEF\xBB\xBFabc").ok(), Some("abc"));
+        assert!(err(b"\xFF\xFEa\0b\0").contains("looks like UTF-16 LE"));
+        assert!(err(b"a\0b\0").contains("looks like UTF-16 LE"));
+        // 「歌」 in Shift_JIS.
+        let sjis = err(b"[00:01.00]\x89\xcc");
+        assert!(sjis.contains("looks like Shift_JIS"), "{sjis}");
+        assert!(sjis.contains("save the file as UTF-8"));
+        assert!(!err(b"\xFF\xFF\xFF").contains("Shift_JIS"));
+    }
+
+    #[test]
+    fn action_names() {
+        assert!(is_action_name("kick"));
+        assert!(is_action_name("color-wash.2"));
+        assert!(!is_action_name("Hello world"));
+        assert!(!is_action_name("2nd"));
+        assert!(!is_action_name(""));
+        assert!(!is_action_name("花火"));
+    }
+}

@@ -1,0 +1,99 @@
+//! The timing-file importers and exporters (`cuesheet::timing`): fixtures written to each
+//! format's published description, located errors, and round trips.
+
+use cuesheet::Cue;
+use cuesheet::timing::audacity;
+use serde_json::{Map, Value};
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!(
+        "{}/tests/fixtures/timing/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read(&path).unwrap_or_else(|err| panic!("{path}: {err}"))
+}
+
+fn cue(time: i64, action: &str, duration: Option<i64>) -> Cue {
+    Cue {
+        time,
+        action: action.into(),
+        duration,
+        ..Cue::default()
+    }
+}
+
+fn text(time: i64, text: &str, duration: Option<i64>) -> Cue {
+    let mut params = Map::new();
+    params.insert("text".into(), Value::String(text.into()));
+    Cue {
+        params: Some(params),
+        ..cue(time, "textFade", duration)
+    }
+}
+
+fn error_text(result: Result<Vec<Cue>, cuesheet::ParseError>) -> String {
+    match result {
+        Ok(cues) => panic!("expected an error, got {cues:?}"),
+        Err(err) => err.to_string(),
+    }
+}
+
+#[test]
+fn audacity_fixture_maps_point_region_text_and_empty_labels() {
+    let cues = audacity::import(&fixture("labels.txt")).expect("fixture parses");
+    assert_eq!(
+        cues,
+        vec![
+            cue(0, "intro", None),
+            cue(1500, "kick", None),
+            text(2250, "Hello, world", Some(3750)),
+            cue(8000, "marker", None),
+            text(10_123, "花火", Some(1877)),
+        ]
+    );
+}
+
+#[test]
+fn audacity_accepts_crlf_bom_and_two_column_lines() {
+    let cues = audacity::import(b"\xEF\xBB\xBF1.0\t2.0\tdrop\r\n3.5\tkick\r\n").expect("parses");
+    assert_eq!(
+        cues,
+        vec![cue(1000, "drop", Some(1000)), cue(3500, "kick", None)]
+    );
+}
+
+#[test]
+fn audacity_bad_lines_are_all_located_and_nothing_is_imported() {
+    let err = error_text(audacity::import(
+        b"1.0\t1.0\tok\nabc\t1.0\tx\n2.0\t1.0\tback\n3.0\n",
+    ));
+    assert_eq!(
+        err,
+        "line 2: expected the start in seconds (like 1.500000), got \"abc\"\n\
+         line 3: the end (1.000000) is before the start (2.000000)\n\
+         line 4: expected start, end and label separated by tabs"
+    );
+}
+
+#[test]
+fn audacity_round_trips() {
+    let cues = vec![
+        cue(0, "intro", None),
+        cue(1500, "kick", Some(250)),
+        text(61_001, "Happy new year!", Some(4000)),
+        text(90_000, "メリークリスマス", None),
+    ];
+    let written = audacity::export(&cues);
+    assert_eq!(
+        written.lines().nth(1),
+        Some("1.500000\t1.750000\tkick"),
+        "{written}"
+    );
+    assert_eq!(
+        audacity::import(written.as_bytes()).expect("re-reads"),
+        cues
+    );
+    let fixture_cues = audacity::import(&fixture("labels.txt")).expect("fixture parses");
+    let again = audacity::import(audacity::export(&fixture_cues).as_bytes()).expect("re-reads");
+    assert_eq!(again, fixture_cues);
+}
