@@ -2,7 +2,7 @@
 //! format's published description, located errors, and round trips.
 
 use cuesheet::Cue;
-use cuesheet::timing::audacity;
+use cuesheet::timing::{audacity, csv};
 use serde_json::{Map, Value};
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -95,5 +95,79 @@ fn audacity_round_trips() {
     );
     let fixture_cues = audacity::import(&fixture("labels.txt")).expect("fixture parses");
     let again = audacity::import(audacity::export(&fixture_cues).as_bytes()).expect("re-reads");
+    assert_eq!(again, fixture_cues);
+}
+
+#[test]
+fn csv_fixture_reads_ms_and_clock_times_and_quoted_fields() {
+    let cues = csv::import(&fixture("cues.csv")).expect("fixture parses");
+    assert_eq!(
+        cues,
+        vec![
+            cue(0, "intro", None),
+            Cue {
+                tolerance: Some(100),
+                lane: Some("drums".into()),
+                ..cue(1500, "kick", None)
+            },
+            Cue {
+                lane: Some("lights, front".into()),
+                note: Some("says \"go\"".into()),
+                ..cue(2250, "flash", Some(500))
+            },
+            Cue {
+                note: Some("two\r\nlines".into()),
+                ..cue(3_723_004, "outro", None)
+            },
+        ]
+    );
+    let reordered = csv::import(&fixture("columns-reordered.csv")).expect("parses");
+    assert_eq!(reordered, vec![cue(1500, "kick", None)]);
+}
+
+#[test]
+fn csv_problems_are_located_and_nothing_is_imported() {
+    assert_eq!(
+        error_text(csv::import(b"time,effect\n")),
+        "line 1: unknown column \"effect\" in the header; the columns are time, action, tolerance, duration, lane, note"
+    );
+    assert_eq!(
+        error_text(csv::import(b"time,note\n")),
+        "line 1: the header has no \"action\" column"
+    );
+    assert_eq!(
+        error_text(csv::import(
+            b"time,action,duration\n1000,ok,\n-5,neg,\n1:75,bad,\n\"a\nb\",x\n2000,,10\n3000,d,1.5\n"
+        )),
+        "line 3: time must be ms or mm:ss.mmm (>= 0), got \"-5\"\n\
+         line 4: time must be ms or mm:ss.mmm (>= 0), got \"1:75\"\n\
+         line 5: expected 3 fields as in the header, got 2\n\
+         line 7: action is empty\n\
+         line 8: duration must be whole ms (>= 0), got \"1.5\""
+    );
+    assert_eq!(
+        error_text(csv::import(b"time,action\n1,a\n2,\"b\n")),
+        "line 3: a quoted field is never closed"
+    );
+}
+
+#[test]
+fn csv_round_trips() {
+    let cues = vec![
+        Cue {
+            tolerance: Some(80),
+            lane: Some("front, left".into()),
+            note: Some("a \"quoted\"\nnote".into()),
+            ..cue(1500, "kick", Some(250))
+        },
+        cue(3_723_004, "花火", None),
+    ];
+    let written = csv::export(&cues);
+    assert!(written.starts_with(
+        "time,action,tolerance,duration,lane,note\n1500,kick,80,250,\"front, left\","
+    ));
+    assert_eq!(csv::import(written.as_bytes()).expect("re-reads"), cues);
+    let fixture_cues = csv::import(&fixture("cues.csv")).expect("fixture parses");
+    let again = csv::import(csv::export(&fixture_cues).as_bytes()).expect("re-reads");
     assert_eq!(again, fixture_cues);
 }

@@ -3,11 +3,13 @@
 //! located problems (`line N: message`), so nothing is ever half-imported.
 //!
 //! - [`audacity`]: Audacity label tracks (`start\tend\tlabel`, seconds), and back.
+//! - [`csv`]: CSV cue lists with a header (`time,action[,tolerance,duration,lane,note]`), and back.
 //!
 //! Every importer takes bytes: a UTF-8 byte-order mark is skipped, and UTF-16, UTF-32,
 //! Shift_JIS or other non-UTF-8 text is refused with a message saying what it looks like.
 
 pub mod audacity;
+pub mod csv;
 
 use serde_json::{Map, Value};
 
