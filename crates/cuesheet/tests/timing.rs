@@ -2,7 +2,7 @@
 //! format's published description, located errors, and round trips.
 
 use cuesheet::Cue;
-use cuesheet::timing::{audacity, csv};
+use cuesheet::timing::{audacity, csv, lrc};
 use serde_json::{Map, Value};
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -170,4 +170,40 @@ fn csv_round_trips() {
     let fixture_cues = csv::import(&fixture("cues.csv")).expect("fixture parses");
     let again = csv::import(csv::export(&fixture_cues).as_bytes()).expect("re-reads");
     assert_eq!(again, fixture_cues);
+}
+
+#[test]
+fn lrc_fixture_gives_text_cues_in_time_order_with_the_offset_applied() {
+    let cues = lrc::import(&fixture("lyrics.lrc")).expect("fixture parses");
+    assert_eq!(
+        cues,
+        vec![
+            text(1850, "きよしこの夜", None),
+            text(11_750, "Silent night, holy night", None),
+            text(16_950, "All is calm, all is bright", None),
+            text(59_750, "Round yon virgin", None),
+            text(64_950, "All is calm, all is bright", None),
+        ]
+    );
+}
+
+#[test]
+fn lrc_negative_offset_delays_and_early_times_clamp_to_zero() {
+    let late = lrc::import(b"[offset:-500]\n[00:01.00]a\n").expect("parses");
+    assert_eq!(late, vec![text(1500, "a", None)]);
+    let early = lrc::import(b"[offset:2000]\n[00:01.00]a\n").expect("parses");
+    assert_eq!(early, vec![text(0, "a", None)]);
+}
+
+#[test]
+fn lrc_problems_are_located_and_nothing_is_imported() {
+    assert_eq!(
+        error_text(lrc::import(
+            b"[ti:x]\n[00:01.00]ok\nno stamp here\n[00:6x.00]bad\n[00:02.00\n[offset:soon]\n"
+        )),
+        "line 3: expected a time stamp like [01:23.45] before the text \"no stamp here\"\n\
+         line 4: expected a time stamp like [01:23.45], got [00:6x.00]\n\
+         line 5: a tag is never closed with ']': \"[00:02.00\"\n\
+         line 6: expected the offset in ms like [offset:+250], got [offset:soon]"
+    );
 }
