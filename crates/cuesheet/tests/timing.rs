@@ -2,7 +2,7 @@
 //! format's published description, located errors, and round trips.
 
 use cuesheet::Cue;
-use cuesheet::timing::{audacity, csv, lrc};
+use cuesheet::timing::{audacity, csv, lrc, srt};
 use serde_json::{Map, Value};
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -206,4 +206,46 @@ fn lrc_problems_are_located_and_nothing_is_imported() {
          line 5: a tag is never closed with ']': \"[00:02.00\"\n\
          line 6: expected the offset in ms like [offset:+250], got [offset:soon]"
     );
+}
+
+#[test]
+fn srt_fixture_gives_text_cues_with_durations() {
+    let cues = srt::import(&fixture("captions.srt")).expect("fixture parses");
+    assert_eq!(
+        cues,
+        vec![
+            text(1000, "Merry Christmas!", Some(3000)),
+            text(5500, "Silent night,\nholy night", Some(2750)),
+            text(60_000, "きよしこの夜", None),
+            text(3_600_040, "Happy new year", Some(1960)),
+        ]
+    );
+}
+
+#[test]
+fn srt_problems_are_located_and_nothing_is_imported() {
+    assert_eq!(
+        error_text(srt::import(
+            b"1\n00:00:01,000 --> 00:00:02,000\nok\n\nx\n00:00:03,000 --> 00:00:04,000\nbad number\n\n3\n00:00:05 --> 00:00:06\nno ms\n\n4\n00:00:09,000 --> 00:00:08,000\nbackwards\n\n5\n"
+        )),
+        "line 5: expected the subtitle number, got \"x\"\n\
+         line 10: expected times like 00:00:01,000 --> 00:00:04,000, got \"00:00:05 --> 00:00:06\"\n\
+         line 14: the end time is before the start time\n\
+         line 17: expected the times (00:00:01,000 --> 00:00:04,000) after the subtitle number"
+    );
+}
+
+#[test]
+fn srt_round_trips() {
+    let cues = vec![
+        text(1000, "Merry Christmas!", Some(3000)),
+        text(5500, "two\nlines", Some(250)),
+        text(3_723_004, "花火", None),
+    ];
+    let written = srt::export(&cues);
+    assert!(written.starts_with("1\n00:00:01,000 --> 00:00:04,000\nMerry Christmas!\n\n2\n"));
+    assert_eq!(srt::import(written.as_bytes()).expect("re-reads"), cues);
+    let fixture_cues = srt::import(&fixture("captions.srt")).expect("fixture parses");
+    let again = srt::import(srt::export(&fixture_cues).as_bytes()).expect("re-reads");
+    assert_eq!(again, fixture_cues);
 }

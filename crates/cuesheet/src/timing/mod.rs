@@ -5,6 +5,7 @@
 //! - [`audacity`]: Audacity label tracks (`start\tend\tlabel`, seconds), and back.
 //! - [`csv`]: CSV cue lists with a header (`time,action[,tolerance,duration,lane,note]`), and back.
 //! - [`lrc`]: LRC lyrics (`[mm:ss.xx]text`), as `textFade` cues.
+//! - [`srt`]: SRT subtitles, as `textFade` cues with durations, and back.
 //!
 //! Every importer takes bytes: a UTF-8 byte-order mark is skipped, and UTF-16, UTF-32,
 //! Shift_JIS or other non-UTF-8 text is refused with a message saying what it looks like.
@@ -12,6 +13,7 @@
 pub mod audacity;
 pub mod csv;
 pub mod lrc;
+pub mod srt;
 
 use serde_json::{Map, Value};
 
