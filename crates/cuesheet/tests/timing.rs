@@ -2,7 +2,7 @@
 //! format's published description, located errors, and round trips.
 
 use cuesheet::Cue;
-use cuesheet::timing::{audacity, csv, lrc, srt};
+use cuesheet::timing::{Format, audacity, csv, lrc, srt};
 use serde_json::{Map, Value};
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -248,4 +248,38 @@ fn srt_round_trips() {
     let fixture_cues = srt::import(&fixture("captions.srt")).expect("fixture parses");
     let again = srt::import(srt::export(&fixture_cues).as_bytes()).expect("re-reads");
     assert_eq!(again, fixture_cues);
+}
+
+#[test]
+fn every_format_refuses_other_encodings_and_accepts_a_bom() {
+    for format in Format::ALL {
+        let sjis = error_text(format.import(&fixture("lyrics-shift-jis.lrc")));
+        assert!(
+            sjis.contains("looks like Shift_JIS") && sjis.contains("save the file as UTF-8"),
+            "{format:?}: {sjis}"
+        );
+        let utf16 = error_text(format.import(&fixture("captions-utf16.srt")));
+        assert_eq!(
+            utf16, "not UTF-8 text (looks like UTF-16 LE); save the file as UTF-8",
+            "{format:?}"
+        );
+    }
+    let labels = audacity::import(&fixture("labels-bom.txt")).expect("a BOM is fine");
+    assert_eq!(labels, vec![cue(1000, "kick", None)]);
+    let lyrics = lrc::import(b"\xEF\xBB\xBF[00:01.00]a\n").expect("a BOM is fine");
+    assert_eq!(lyrics, vec![text(1000, "a", None)]);
+    let csv_cues = csv::import(b"\xEF\xBB\xBFtime,action\n5,a\n").expect("a BOM is fine");
+    assert_eq!(csv_cues, vec![cue(5, "a", None)]);
+}
+
+#[test]
+fn formats_by_name_and_extension() {
+    use std::path::Path;
+    assert_eq!(Format::from_name("SRT"), Some(Format::Srt));
+    assert_eq!(
+        Format::from_path(Path::new("song labels.txt")),
+        Some(Format::Audacity)
+    );
+    assert_eq!(Format::from_path(Path::new("a.LRC")), Some(Format::Lrc));
+    assert_eq!(Format::from_path(Path::new("a.xtiming")), None);
 }

@@ -21,6 +21,57 @@ use crate::error::{Location, ParseError, Problem};
 use crate::json::{UTF8_BOM, wide_encoding};
 use crate::model::Cue;
 
+/// A timing-file format this module reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Audacity,
+    Csv,
+    Lrc,
+    Srt,
+}
+
+impl Format {
+    /// Every format, in the order the issue lists them.
+    pub const ALL: [Format; 4] = [Format::Audacity, Format::Csv, Format::Lrc, Format::Srt];
+
+    /// The short name (`audacity`, `csv`, `lrc`, `srt`), as a `--format` value.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Audacity => "audacity",
+            Format::Csv => "csv",
+            Format::Lrc => "lrc",
+            Format::Srt => "srt",
+        }
+    }
+
+    /// The format with this short name (any case).
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name().eq_ignore_ascii_case(name))
+    }
+
+    /// The format a file name's extension suggests: `.txt` (Audacity's label export),
+    /// `.csv`, `.lrc`, `.srt`.
+    pub fn from_path(path: &std::path::Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?;
+        match ext.to_ascii_lowercase().as_str() {
+            "txt" => Some(Format::Audacity),
+            other => Format::from_name(other),
+        }
+    }
+
+    /// Reads a file of this format: all its cues, or every problem found.
+    pub fn import(self, bytes: &[u8]) -> Result<Vec<Cue>, ParseError> {
+        match self {
+            Format::Audacity => audacity::import(bytes),
+            Format::Csv => csv::import(bytes),
+            Format::Lrc => lrc::import(bytes),
+            Format::Srt => srt::import(bytes),
+        }
+    }
+}
+
 /// The action of cues that show text (`params.text`).
 pub const TEXT_ACTION: &str = "textFade";
 
