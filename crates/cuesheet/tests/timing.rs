@@ -283,3 +283,26 @@ fn formats_by_name_and_extension() {
     assert_eq!(Format::from_path(Path::new("a.LRC")), Some(Format::Lrc));
     assert_eq!(Format::from_path(Path::new("a.xtiming")), None);
 }
+
+#[test]
+fn lrc_round_trips_to_the_hundredth() {
+    let cues = vec![
+        text(1850, "きよしこの夜", None),
+        text(11_750, "Silent night, holy night", None),
+        text(3_723_000, "long after an hour", None),
+    ];
+    let written = lrc::export(&cues);
+    assert!(
+        written.starts_with("[00:01.85]きよしこの夜\n[00:11.75]Silent"),
+        "{written}"
+    );
+    assert!(written.contains("[62:03.00]long"), "{written}");
+    assert_eq!(lrc::import(written.as_bytes()).expect("re-reads"), cues);
+    let fixture_cues = lrc::import(&fixture("lyrics.lrc")).expect("fixture parses");
+    // The fixture's times (after its 250 ms offset) are whole hundredths.
+    let again = lrc::import(lrc::export(&fixture_cues).as_bytes()).expect("re-reads");
+    assert_eq!(again, fixture_cues);
+    // Finer times come back at the hundredth below.
+    let fine = lrc::import(lrc::export(&[text(1239, "x", None)]).as_bytes()).expect("re-reads");
+    assert_eq!(fine, vec![text(1230, "x", None)]);
+}

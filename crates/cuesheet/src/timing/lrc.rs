@@ -11,11 +11,15 @@
 //! - other tags (`[ti:…]`, `[ar:…]`, `[al:…]`, `[by:…]`, `[length:…]`, …) are ignored, and
 //!   so are the word stamps of enhanced LRC (`<mm:ss.xx>`) inside the text;
 //! - a line of text with no stamp in front, or a stamp that is not a time, is an error.
+//!
+//! Export writes one `[mm:ss.xx]text` line a cue (its `params.text` for a `textFade`
+//! cue, its action otherwise, line breaks as spaces), hundredths rounded down as most LRC
+//! tools write them; durations and everything else have no place in the format.
 
 use crate::error::ParseError;
 use crate::model::Cue;
 
-use super::{at_line, decode, numbered_lines, text_cue};
+use super::{at_line, cue_text, decode, numbered_lines, text_cue};
 
 /// Reads LRC lyrics. Every bad line is reported; any error means no cues.
 pub fn import(bytes: &[u8]) -> Result<Vec<Cue>, ParseError> {
@@ -135,6 +139,23 @@ fn strip_word_stamps(text: &str) -> String {
     }
     out.push_str(rest);
     out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Writes cues as LRC lines, `\n` line ends.
+pub fn export(cues: &[Cue]) -> String {
+    let mut out = String::new();
+    for cue in cues {
+        let text = cue_text(cue).unwrap_or(&cue.action);
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let ms = cue.time.max(0);
+        out.push_str(&format!(
+            "[{:02}:{:02}.{:02}]{text}\n",
+            ms / 60_000,
+            ms / 1000 % 60,
+            ms % 1000 / 10
+        ));
+    }
+    out
 }
 
 #[cfg(test)]

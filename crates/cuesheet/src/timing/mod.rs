@@ -4,7 +4,7 @@
 //!
 //! - [`audacity`]: Audacity label tracks (`start\tend\tlabel`, seconds), and back.
 //! - [`csv`]: CSV cue lists with a header (`time,action[,tolerance,duration,lane,note]`), and back.
-//! - [`lrc`]: LRC lyrics (`[mm:ss.xx]text`), as `textFade` cues.
+//! - [`lrc`]: LRC lyrics (`[mm:ss.xx]text`), as `textFade` cues, and back.
 //! - [`srt`]: SRT subtitles, as `textFade` cues with durations, and back.
 //!
 //! Every importer takes bytes: a UTF-8 byte-order mark is skipped, and UTF-16, UTF-32,
