@@ -2,7 +2,7 @@
 //! format's published description, located errors, and round trips.
 
 use cuesheet::Cue;
-use cuesheet::timing::{Format, audacity, csv, lrc, srt};
+use cuesheet::timing::{Format, audacity, csv, lrc, srt, xtiming};
 use serde_json::{Map, Value};
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -281,7 +281,11 @@ fn formats_by_name_and_extension() {
         Some(Format::Audacity)
     );
     assert_eq!(Format::from_path(Path::new("a.LRC")), Some(Format::Lrc));
-    assert_eq!(Format::from_path(Path::new("a.xtiming")), None);
+    assert_eq!(
+        Format::from_path(Path::new("a.xtiming")),
+        Some(Format::Xtiming)
+    );
+    assert_eq!(Format::from_path(Path::new("a.mid")), None);
 }
 
 #[test]
@@ -305,4 +309,75 @@ fn lrc_round_trips_to_the_hundredth() {
     // Finer times come back at the hundredth below.
     let fine = lrc::import(lrc::export(&[text(1239, "x", None)]).as_bytes()).expect("re-reads");
     assert_eq!(fine, vec![text(1230, "x", None)]);
+}
+
+fn in_lane(cue: Cue, lane: &str) -> Cue {
+    Cue {
+        lane: Some(lane.into()),
+        ..cue
+    }
+}
+
+#[test]
+fn xtiming_fixture_gives_each_track_its_lane_from_the_first_layer() {
+    let cues = xtiming::import(&fixture("tracks.xtiming")).expect("fixture parses");
+    assert_eq!(
+        cues,
+        vec![
+            in_lane(cue(0, "marker", Some(500)), "Beats"),
+            in_lane(cue(500, "marker", Some(500)), "Beats"),
+            in_lane(text(1000, "Silent night & holy", Some(2000)), "Lyrics"),
+            in_lane(cue(3000, "flash", None), "Lyrics"),
+        ]
+    );
+    let single = xtiming::import(&fixture("single-track.xtiming")).expect("parses");
+    assert_eq!(single, vec![in_lane(text(0, "1", Some(2000)), "Bars")]);
+}
+
+#[test]
+fn xtiming_problems_are_located_and_nothing_is_imported() {
+    let bad = b"<timings>\n<timing name=\"T\">\n<EffectLayer>\n<Effect starttime=\"0\" endtime=\"5\"/>\n<Effect starttime=\"x\" endtime=\"5\"/>\n<Effect endtime=\"5\"/>\n<Effect starttime=\"9\" endtime=\"5\"/>\n</EffectLayer>\n</timing>\n</timings>\n";
+    assert_eq!(
+        error_text(xtiming::import(bad)),
+        "line 5: starttime must be whole ms (>= 0), got \"x\"\n\
+         line 6: the mark has no starttime\n\
+         line 7: endtime 5 is before starttime 9"
+    );
+    assert_eq!(
+        error_text(xtiming::import(b"<lyrics/>")),
+        "line 1: expected an xLights timing file (<timings> or <timing>), got <lyrics>"
+    );
+    let syntax = error_text(xtiming::import(b"<timings>\n<timing>\n</timings>"));
+    assert!(syntax.starts_with("line 3: "), "{syntax}");
+}
+
+#[test]
+fn xtiming_round_trips() {
+    let cues = vec![
+        cue(0, "marker", Some(500)),
+        in_lane(text(1000, "a \"quoted\" <b> & more", Some(2000)), "Lyrics"),
+        in_lane(cue(3000, "flash", None), "Lyrics"),
+        cue(4000, "kick", None),
+    ];
+    let written = xtiming::export(&cues);
+    assert!(written.contains("<timing name=\"Cuestudio\""), "{written}");
+    let back = xtiming::import(written.as_bytes()).expect("re-reads");
+    // Cues without a lane come back in the default track, grouped by track.
+    let lane = |c: &Cue| {
+        c.lane
+            .clone()
+            .unwrap_or_else(|| xtiming::DEFAULT_TRACK.into())
+    };
+    let mut expected: Vec<Cue> = cues
+        .iter()
+        .map(|c| Cue {
+            lane: Some(lane(c)),
+            ..c.clone()
+        })
+        .collect();
+    expected.sort_by_key(|c| c.lane.as_deref() != Some(xtiming::DEFAULT_TRACK));
+    assert_eq!(back, expected);
+    let fixture_cues = xtiming::import(&fixture("tracks.xtiming")).expect("fixture parses");
+    let again = xtiming::import(xtiming::export(&fixture_cues).as_bytes()).expect("re-reads");
+    assert_eq!(again, fixture_cues);
 }

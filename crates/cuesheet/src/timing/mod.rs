@@ -6,6 +6,7 @@
 //! - [`csv`]: CSV cue lists with a header (`time,action[,tolerance,duration,lane,note]`), and back.
 //! - [`lrc`]: LRC lyrics (`[mm:ss.xx]text`), as `textFade` cues, and back.
 //! - [`srt`]: SRT subtitles, as `textFade` cues with durations, and back.
+//! - [`xtiming`]: xLights timing tracks (`.xtiming`, several tracks as lanes), and back.
 //!
 //! Every importer takes bytes: a UTF-8 byte-order mark is skipped, and UTF-16, UTF-32,
 //! Shift_JIS or other non-UTF-8 text is refused with a message saying what it looks like.
@@ -14,6 +15,7 @@ pub mod audacity;
 pub mod csv;
 pub mod lrc;
 pub mod srt;
+pub mod xtiming;
 
 use serde_json::{Map, Value};
 
@@ -28,19 +30,27 @@ pub enum Format {
     Csv,
     Lrc,
     Srt,
+    Xtiming,
 }
 
 impl Format {
     /// Every format, in the order the issue lists them.
-    pub const ALL: [Format; 4] = [Format::Audacity, Format::Csv, Format::Lrc, Format::Srt];
+    pub const ALL: [Format; 5] = [
+        Format::Audacity,
+        Format::Csv,
+        Format::Lrc,
+        Format::Srt,
+        Format::Xtiming,
+    ];
 
-    /// The short name (`audacity`, `csv`, `lrc`, `srt`), as a `--format` value.
+    /// The short name (`audacity`, `csv`, `lrc`, `srt`, `xtiming`), as a `--format` value.
     pub fn name(self) -> &'static str {
         match self {
             Format::Audacity => "audacity",
             Format::Csv => "csv",
             Format::Lrc => "lrc",
             Format::Srt => "srt",
+            Format::Xtiming => "xtiming",
         }
     }
 
@@ -52,7 +62,7 @@ impl Format {
     }
 
     /// The format a file name's extension suggests: `.txt` (Audacity's label export),
-    /// `.csv`, `.lrc`, `.srt`.
+    /// `.csv`, `.lrc`, `.srt`, `.xtiming`.
     pub fn from_path(path: &std::path::Path) -> Option<Format> {
         let ext = path.extension()?.to_str()?;
         match ext.to_ascii_lowercase().as_str() {
@@ -68,6 +78,7 @@ impl Format {
             Format::Csv => csv::import(bytes),
             Format::Lrc => lrc::import(bytes),
             Format::Srt => srt::import(bytes),
+            Format::Xtiming => xtiming::import(bytes),
         }
     }
 }
