@@ -2,7 +2,7 @@
 //! format's published description, located errors, and round trips.
 
 use cuesheet::Cue;
-use cuesheet::timing::{Format, audacity, csv, lrc, srt, xtiming};
+use cuesheet::timing::{Format, audacity, csv, lrc, reaper, srt, xtiming};
 use serde_json::{Map, Value};
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -286,6 +286,8 @@ fn formats_by_name_and_extension() {
         Some(Format::Xtiming)
     );
     assert_eq!(Format::from_path(Path::new("a.mid")), None);
+    assert_eq!(Format::from_name("reaper"), Some(Format::Reaper));
+    assert_eq!(Format::from_path(Path::new("a.reaper")), None);
 }
 
 #[test]
@@ -379,5 +381,52 @@ fn xtiming_round_trips() {
     assert_eq!(back, expected);
     let fixture_cues = xtiming::import(&fixture("tracks.xtiming")).expect("fixture parses");
     let again = xtiming::import(xtiming::export(&fixture_cues).as_bytes()).expect("re-reads");
+    assert_eq!(again, fixture_cues);
+}
+
+#[test]
+fn reaper_fixture_maps_markers_and_regions() {
+    let cues = reaper::import(&fixture("reaper-regions.csv")).expect("fixture parses");
+    assert_eq!(
+        cues,
+        vec![
+            cue(0, "intro", None),
+            text(5250, "Verse one", Some(8000)),
+            cue(62_500, "marker", None),
+            text(70_000, "Chorus, big", Some(20_000)),
+            cue(75_125, "kick", None),
+        ]
+    );
+}
+
+#[test]
+fn reaper_problems_are_located_and_measures_beats_explained() {
+    assert_eq!(
+        error_text(reaper::import(
+            b"#,Name,Start,End,Length\nM1,a,1.1.00,,\nR1,b,0:02.000,0:01.000,\nX1,c,0:01.000,,\nR2,d,0:01.000,,\n"
+        )),
+        "line 2: Start: \"1.1.00\" looks like Measures.Beats; set REAPER's time display to Minutes:Seconds before exporting\n\
+         line 3: the region ends (1000 ms) before it starts (2000 ms)\n\
+         line 4: expected a marker (M1) or region (R1) in the # column, got \"X1\"\n\
+         line 5: End: expected a time like 1:02.500 or 62.500 (seconds), got \"\""
+    );
+    assert_eq!(
+        error_text(reaper::import(b"time,action\n1,a\n")),
+        "line 1: expected REAPER's header #,Name,Start,End,Length (from the Region/Marker Manager)"
+    );
+}
+
+#[test]
+fn reaper_round_trips() {
+    let cues = vec![
+        cue(0, "marker", None),
+        text(5250, "Verse, one", Some(8000)),
+        cue(3_723_004, "kick", Some(1)),
+    ];
+    let written = reaper::export(&cues);
+    assert!(written.starts_with("#,Name,Start,End,Length\nM1,,00:00.000,,\nR1,\"Verse, one\",00:05.250,00:13.250,00:08.000\n"), "{written}");
+    assert_eq!(reaper::import(written.as_bytes()).expect("re-reads"), cues);
+    let fixture_cues = reaper::import(&fixture("reaper-regions.csv")).expect("fixture parses");
+    let again = reaper::import(reaper::export(&fixture_cues).as_bytes()).expect("re-reads");
     assert_eq!(again, fixture_cues);
 }

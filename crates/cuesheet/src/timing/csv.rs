@@ -111,11 +111,11 @@ fn row(columns: &[usize], fields: &[String]) -> Result<Cue, String> {
 }
 
 /// A CSV record: the line it starts on, and its fields.
-type Record = (usize, Vec<String>);
+pub(super) type Record = (usize, Vec<String>);
 
 /// RFC 4180 records, each with the line it starts on; blank lines are skipped. The error
 /// is an unclosed quote or text after a closing quote, with its line.
-fn records(text: &str) -> Result<Vec<Record>, (usize, String)> {
+pub(super) fn records(text: &str) -> Result<Vec<Record>, (usize, String)> {
     let mut out = Vec::new();
     let mut chars = text.chars().peekable();
     let mut line = 1;
@@ -201,7 +201,7 @@ pub fn export(cues: &[Cue]) -> String {
     out
 }
 
-fn quote(field: &str) -> String {
+pub(super) fn quote(field: &str) -> String {
     let needs = field.contains([',', '"', '\n', '\r']) || field.trim() != field;
     if needs {
         format!("\"{}\"", field.replace('"', "\"\""))

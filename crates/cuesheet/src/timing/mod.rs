@@ -5,6 +5,7 @@
 //! - [`audacity`]: Audacity label tracks (`start\tend\tlabel`, seconds), and back.
 //! - [`csv`]: CSV cue lists with a header (`time,action[,tolerance,duration,lane,note]`), and back.
 //! - [`lrc`]: LRC lyrics (`[mm:ss.xx]text`), as `textFade` cues, and back.
+//! - [`reaper`]: REAPER marker and region lists (the Region/Marker Manager's CSV), and back.
 //! - [`srt`]: SRT subtitles, as `textFade` cues with durations, and back.
 //! - [`xtiming`]: xLights timing tracks (`.xtiming`, several tracks as lanes), and back.
 //!
@@ -14,6 +15,7 @@
 pub mod audacity;
 pub mod csv;
 pub mod lrc;
+pub mod reaper;
 pub mod srt;
 pub mod xtiming;
 
@@ -31,19 +33,21 @@ pub enum Format {
     Lrc,
     Srt,
     Xtiming,
+    Reaper,
 }
 
 impl Format {
     /// Every format, in the order the issue lists them.
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 6] = [
         Format::Audacity,
         Format::Csv,
         Format::Lrc,
         Format::Srt,
         Format::Xtiming,
+        Format::Reaper,
     ];
 
-    /// The short name (`audacity`, `csv`, `lrc`, `srt`, `xtiming`), as a `--format` value.
+    /// The short name (`audacity`, `csv`, `lrc`, `srt`, `xtiming`, `reaper`), as a `--format` value.
     pub fn name(self) -> &'static str {
         match self {
             Format::Audacity => "audacity",
@@ -51,6 +55,7 @@ impl Format {
             Format::Lrc => "lrc",
             Format::Srt => "srt",
             Format::Xtiming => "xtiming",
+            Format::Reaper => "reaper",
         }
     }
 
@@ -62,12 +67,17 @@ impl Format {
     }
 
     /// The format a file name's extension suggests: `.txt` (Audacity's label export),
-    /// `.csv`, `.lrc`, `.srt`, `.xtiming`.
+    /// `.csv` (a cue list; REAPER's CSV must be named with `--format reaper`), `.lrc`,
+    /// `.srt`, `.xtiming`.
     pub fn from_path(path: &std::path::Path) -> Option<Format> {
         let ext = path.extension()?.to_str()?;
         match ext.to_ascii_lowercase().as_str() {
             "txt" => Some(Format::Audacity),
-            other => Format::from_name(other),
+            "csv" => Some(Format::Csv),
+            "lrc" => Some(Format::Lrc),
+            "srt" => Some(Format::Srt),
+            "xtiming" => Some(Format::Xtiming),
+            _ => None,
         }
     }
 
@@ -79,6 +89,7 @@ impl Format {
             Format::Lrc => lrc::import(bytes),
             Format::Srt => srt::import(bytes),
             Format::Xtiming => xtiming::import(bytes),
+            Format::Reaper => reaper::import(bytes),
         }
     }
 }
