@@ -2,7 +2,7 @@
 //! format's published description, located errors, and round trips.
 
 use cuesheet::Cue;
-use cuesheet::timing::{Format, audacity, csv, lrc, reaper, srt, xtiming};
+use cuesheet::timing::{Format, audacity, csv, lrc, midi, reaper, srt, xtiming};
 use serde_json::{Map, Value};
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -252,7 +252,7 @@ fn srt_round_trips() {
 
 #[test]
 fn every_format_refuses_other_encodings_and_accepts_a_bom() {
-    for format in Format::ALL {
+    for format in Format::ALL.into_iter().filter(|f| *f != Format::Midi) {
         let sjis = error_text(format.import(&fixture("lyrics-shift-jis.lrc")));
         assert!(
             sjis.contains("looks like Shift_JIS") && sjis.contains("save the file as UTF-8"),
@@ -285,7 +285,8 @@ fn formats_by_name_and_extension() {
         Format::from_path(Path::new("a.xtiming")),
         Some(Format::Xtiming)
     );
-    assert_eq!(Format::from_path(Path::new("a.mid")), None);
+    assert_eq!(Format::from_path(Path::new("a.mid")), Some(Format::Midi));
+    assert_eq!(Format::from_path(Path::new("a.wav")), None);
     assert_eq!(Format::from_name("reaper"), Some(Format::Reaper));
     assert_eq!(Format::from_path(Path::new("a.reaper")), None);
 }
@@ -429,4 +430,71 @@ fn reaper_round_trips() {
     let fixture_cues = reaper::import(&fixture("reaper-regions.csv")).expect("fixture parses");
     let again = reaper::import(reaper::export(&fixture_cues).as_bytes()).expect("re-reads");
     assert_eq!(again, fixture_cues);
+}
+
+fn note(time: i64, key: u8, velocity: u8, duration: Option<i64>) -> Cue {
+    let mut params = Map::new();
+    params.insert("note".into(), Value::from(key));
+    params.insert("velocity".into(), Value::from(velocity));
+    Cue {
+        params: Some(params),
+        lane: Some("Drums".into()),
+        ..cue(time, "marker", duration)
+    }
+}
+
+#[test]
+fn midi_fixture_gives_the_tempo_map_and_the_notes_in_ms() {
+    let file = midi::read(&fixture("drums.mid")).expect("fixture parses");
+    assert_eq!(
+        file.tempo_map,
+        vec![
+            midi::TempoChange {
+                time: 0,
+                us_per_quarter: 500_000
+            },
+            midi::TempoChange {
+                time: 2000,
+                us_per_quarter: 1_000_000
+            },
+        ]
+    );
+    assert_eq!(file.tempo_map[1].bpm(), 60.0);
+    assert_eq!(
+        file.tracks,
+        vec![
+            midi::TrackInfo {
+                name: Some("Tempo".into()),
+                notes: 0
+            },
+            midi::TrackInfo {
+                name: Some("Drums".into()),
+                notes: 3
+            },
+        ]
+    );
+    let expected = vec![
+        note(0, 36, 100, Some(250)),
+        note(2000, 38, 90, Some(1000)),
+        note(4000, 42, 80, None),
+    ];
+    assert_eq!(file.track_cues(1).expect("track 1"), expected);
+    assert_eq!(file.track_cues(0).expect("track 0"), vec![]);
+    assert_eq!(
+        Format::Midi.import(&fixture("drums.mid")).expect("parses"),
+        expected
+    );
+    assert_eq!(
+        file.track_cues(2).err().map(|e| e.to_string()),
+        Some("track 2 does not exist; the file has 2 tracks (0 to 1)".into())
+    );
+}
+
+#[test]
+fn midi_refuses_what_is_not_midi() {
+    let err = error_text(midi::import(b"time,action\n"));
+    assert!(err.starts_with("not a readable MIDI file: "), "{err}");
+    let cut = fixture("drums.mid");
+    let err = error_text(midi::import(&cut[..20]));
+    assert!(err.starts_with("not a readable MIDI file: "), "{err}");
 }

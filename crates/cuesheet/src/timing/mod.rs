@@ -5,6 +5,7 @@
 //! - [`audacity`]: Audacity label tracks (`start\tend\tlabel`, seconds), and back.
 //! - [`csv`]: CSV cue lists with a header (`time,action[,tolerance,duration,lane,note]`), and back.
 //! - [`lrc`]: LRC lyrics (`[mm:ss.xx]text`), as `textFade` cues, and back.
+//! - [`midi`]: Standard MIDI files: the tempo map, and a track's notes as cues.
 //! - [`reaper`]: REAPER marker and region lists (the Region/Marker Manager's CSV), and back.
 //! - [`srt`]: SRT subtitles, as `textFade` cues with durations, and back.
 //! - [`xtiming`]: xLights timing tracks (`.xtiming`, several tracks as lanes), and back.
@@ -15,6 +16,7 @@
 pub mod audacity;
 pub mod csv;
 pub mod lrc;
+pub mod midi;
 pub mod reaper;
 pub mod srt;
 pub mod xtiming;
@@ -34,20 +36,22 @@ pub enum Format {
     Srt,
     Xtiming,
     Reaper,
+    Midi,
 }
 
 impl Format {
     /// Every format, in the order the issue lists them.
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
         Format::Audacity,
         Format::Csv,
         Format::Lrc,
         Format::Srt,
         Format::Xtiming,
         Format::Reaper,
+        Format::Midi,
     ];
 
-    /// The short name (`audacity`, `csv`, `lrc`, `srt`, `xtiming`, `reaper`), as a `--format` value.
+    /// The short name (`audacity`, `csv`, `lrc`, `srt`, `xtiming`, `reaper`, `midi`), as a `--format` value.
     pub fn name(self) -> &'static str {
         match self {
             Format::Audacity => "audacity",
@@ -56,6 +60,7 @@ impl Format {
             Format::Srt => "srt",
             Format::Xtiming => "xtiming",
             Format::Reaper => "reaper",
+            Format::Midi => "midi",
         }
     }
 
@@ -68,7 +73,7 @@ impl Format {
 
     /// The format a file name's extension suggests: `.txt` (Audacity's label export),
     /// `.csv` (a cue list; REAPER's CSV must be named with `--format reaper`), `.lrc`,
-    /// `.srt`, `.xtiming`.
+    /// `.srt`, `.xtiming`, `.mid`.
     pub fn from_path(path: &std::path::Path) -> Option<Format> {
         let ext = path.extension()?.to_str()?;
         match ext.to_ascii_lowercase().as_str() {
@@ -77,11 +82,14 @@ impl Format {
             "lrc" => Some(Format::Lrc),
             "srt" => Some(Format::Srt),
             "xtiming" => Some(Format::Xtiming),
+            "mid" | "midi" => Some(Format::Midi),
             _ => None,
         }
     }
 
-    /// Reads a file of this format: all its cues, or every problem found.
+    /// Reads a file of this format: all its cues, or every problem found (for MIDI, the
+    /// notes of the first track with notes; [`midi::read`] gives the tempo map and a
+    /// choice of track).
     pub fn import(self, bytes: &[u8]) -> Result<Vec<Cue>, ParseError> {
         match self {
             Format::Audacity => audacity::import(bytes),
@@ -90,6 +98,7 @@ impl Format {
             Format::Srt => srt::import(bytes),
             Format::Xtiming => xtiming::import(bytes),
             Format::Reaper => reaper::import(bytes),
+            Format::Midi => midi::import(bytes),
         }
     }
 }
