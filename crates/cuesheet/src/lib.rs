@@ -7,6 +7,8 @@
 //!   reported at once, in document order.
 //! - [`export_sheet`] writes the deterministic CDN sheet, [`show_to_json`] the editor's
 //!   save format, [`show_from_sheet`] imports a sheet, [`write_atomic`] saves safely.
+//! - [`timing`] imports the timing files designers already have (Audacity labels, CSV,
+//!   LRC, SRT, xLights, REAPER, MIDI) as cues, and exports some of them back.
 //! - Times are `i64` milliseconds; [`format_time_ms`], [`parse_time_ms`] and
 //!   [`parse_rfc3339_ms`] convert at the edges.
 

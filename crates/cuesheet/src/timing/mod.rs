@@ -10,8 +10,10 @@
 //! - [`srt`]: SRT subtitles, as `textFade` cues with durations, and back.
 //! - [`xtiming`]: xLights timing tracks (`.xtiming`, several tracks as lanes), and back.
 //!
-//! Every importer takes bytes: a UTF-8 byte-order mark is skipped, and UTF-16, UTF-32,
+//! Every text importer takes bytes: a UTF-8 byte-order mark is skipped, and UTF-16, UTF-32,
 //! Shift_JIS or other non-UTF-8 text is refused with a message saying what it looks like.
+//! Labels map to cues the same way in every format that has them ([`is_action_name`]): an
+//! action name is the cue's action, other text a `textFade` cue with `params.text`.
 
 pub mod audacity;
 pub mod csv;
