@@ -367,3 +367,94 @@ fn lint_and_validate_lint_on_a_risky_and_a_clean_show() {
     let out = cuestudio(&["validate", "--lint", &clean]);
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn import_brings_a_timing_file_into_a_new_show_or_an_existing_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let srt = write(
+        dir.path(),
+        "lyrics.srt",
+        "1\n00:00:01,500 --> 00:00:03,000\n星がきらめく\n\n2\n00:00:04,000 --> 00:00:05,250\nOne more line\nand a second\n",
+    );
+    let new = dir.path().join("new.cueshow.json");
+    let out = cuestudio(&[
+        "import",
+        &srt,
+        "--lane",
+        "Lyrics",
+        "-o",
+        new.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("imported 2 cues (srt)"),
+        "{}",
+        text(&out.stderr)
+    );
+    let show = cuesheet::parse_show(&std::fs::read(&new).unwrap()).unwrap();
+    let got: Vec<(i64, Option<i64>, &str, Option<&str>)> = show
+        .cues
+        .iter()
+        .map(|c| (c.time, c.duration, c.action.as_str(), c.lane.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (1_500, Some(1_500), "textFade", Some("Lyrics")),
+            (4_000, Some(1_250), "textFade", Some("Lyrics"))
+        ]
+    );
+    let text_of = |i: usize| show.cues[i].params.as_ref().unwrap()["text"].clone();
+    assert_eq!(text_of(0), "星がきらめく");
+    assert_eq!(text_of(1), "One more line\nand a second");
+
+    // Into an existing show: its cues stay, the new ones join in time order.
+    let copy = dir.path().join("show.cueshow.json");
+    std::fs::copy(sample(), &copy).unwrap();
+    let before = cuesheet::parse_show(&std::fs::read(&copy).unwrap()).unwrap();
+    let labels = write(
+        dir.path(),
+        "labels.txt",
+        "10.0\t10.0\tstartSong1\n20.25\t22.0\tBridge\n",
+    );
+    let out = cuestudio(&["import", &labels, "--into", copy.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let after = cuesheet::parse_show(&std::fs::read(&copy).unwrap()).unwrap();
+    assert_eq!(after.cues.len(), before.cues.len() + 2);
+    assert!(after.cues.windows(2).all(|w| w[0].time <= w[1].time));
+    assert!(
+        after
+            .cues
+            .iter()
+            .any(|c| c.time == 10_000 && c.action == "startSong1")
+    );
+    assert_eq!(after.title, before.title);
+}
+
+#[test]
+fn import_refuses_bad_files_whole_and_says_where() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write(
+        dir.path(),
+        "bad.csv",
+        "time,action\n0:01.000,flash\nsoon,flash\n",
+    );
+    let new = dir.path().join("new.cueshow.json");
+    let out = cuestudio(&["import", &bad, "-o", new.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains(&format!("{bad}: line 3")), "{err}");
+    assert!(!new.exists(), "nothing half-imported");
+    // A name that says no format: a usage error naming the formats.
+    let odd = write(dir.path(), "cues.dat", "x");
+    let out = cuestudio(&["import", &odd, "-o", new.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("--format"),
+        "{}",
+        text(&out.stderr)
+    );
+    // One target is required.
+    let out = cuestudio(&["import", &bad]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -5,8 +5,8 @@
 //! stderr as `FILE: location: message`, one line each.
 //!
 //! Every clap definition and exit code lives in this folder, one file per command group:
-//! [`sheet`] (validate, export, info, lint), [`audio`] (waveform), [`live`] (clock, follow)
-//! and [`publish`]. The library modules they call take plain options and know nothing of
+//! [`sheet`] (validate, export, info, lint), [`audio`] (waveform), [`live`] (clock, follow),
+//! [`publish`] and [`timing`] (import). The library modules they call take plain options and know nothing of
 //! the command line; only `main.rs` calls into it.
 
 use std::path::{Path, PathBuf};
@@ -28,6 +28,7 @@ pub mod audio;
 pub mod live;
 pub mod publish;
 pub mod sheet;
+pub mod timing;
 
 /// Invalid input: a show or cue sheet with problems, lint findings.
 const EXIT_INVALID: u8 = 1;
@@ -64,6 +65,7 @@ pub enum Command {
     Clock(live::ClockArgs),
     Follow(live::FollowArgs),
     Publish(publish::PublishArgs),
+    Import(timing::ImportArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -95,6 +97,7 @@ pub fn main() -> ExitCode {
         Some(Command::Clock(a)) => live::clock(&a),
         Some(Command::Follow(a)) => live::follow(&a),
         Some(Command::Publish(a)) => publish::publish(&a),
+        Some(Command::Import(a)) => timing::import(&a),
     }
 }
 
