@@ -458,3 +458,51 @@ fn import_refuses_bad_files_whole_and_says_where() {
     let out = cuestudio(&["import", &bad]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn export_writes_the_timing_tools_formats_and_they_import_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let show = cuesheet::parse_show(&std::fs::read(sample()).unwrap()).unwrap();
+    let mut times: Vec<i64> = show.cues.iter().map(|c| c.time).collect();
+    times.sort();
+    for format in ["audacity", "csv", "xtiming", "reaper"] {
+        let ext = match format {
+            "audacity" => "txt",
+            "reaper" => "csv",
+            other => other,
+        };
+        let file = dir.path().join(format!("out-{format}.{ext}"));
+        let out = cuestudio(&[
+            "export",
+            sample().to_str().unwrap(),
+            "--format",
+            format,
+            "-o",
+            file.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{format}: {}",
+            text(&out.stderr)
+        );
+        let new = dir.path().join(format!("back-{format}.cueshow.json"));
+        let out = cuestudio(&[
+            "import",
+            file.to_str().unwrap(),
+            "--format",
+            format,
+            "-o",
+            new.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{format}: {}",
+            text(&out.stderr)
+        );
+        let back = cuesheet::parse_show(&std::fs::read(&new).unwrap()).unwrap();
+        let got: Vec<i64> = back.cues.iter().map(|c| c.time).collect();
+        assert_eq!(got, times, "{format}: every cue at its time");
+    }
+}

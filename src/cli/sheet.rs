@@ -47,6 +47,35 @@ pub enum FormatArg {
     Extended,
     /// only time and action
     Seed,
+    /// an Audacity label track (tab-separated seconds and label)
+    Audacity,
+    /// CSV: time,action,tolerance,duration,lane,note
+    Csv,
+    /// xLights timing tracks (.xtiming), a track per lane
+    Xtiming,
+    /// LRC lyrics: each cue's text at its time
+    Lrc,
+    /// SRT subtitles: each cue's text for its duration
+    Srt,
+    /// a REAPER Region/Marker Manager CSV
+    Reaper,
+}
+
+impl FormatArg {
+    /// The exporter of a timing format (the tools designers use), or `None` for the CDN
+    /// cue sheet formats.
+    fn timing(self) -> Option<fn(&[Cue]) -> String> {
+        use cuesheet::timing;
+        Some(match self {
+            FormatArg::Extended | FormatArg::Seed => return None,
+            FormatArg::Audacity => timing::audacity::export,
+            FormatArg::Csv => timing::csv::export,
+            FormatArg::Xtiming => timing::xtiming::export,
+            FormatArg::Lrc => timing::lrc::export,
+            FormatArg::Srt => timing::srt::export,
+            FormatArg::Reaper => timing::reaper::export,
+        })
+    }
 }
 
 /// Write the CDN cue sheet: sorted by time, deterministic bytes, UTF-8.
@@ -59,7 +88,8 @@ pub enum FormatArg {
     after_help = "Examples:\n  cuestudio export show.cueshow.json -o dist/cues.json\n  \
                         cuestudio export show.cueshow.json --format seed --pretty\n  \
                         cuestudio export show.cueshow.json --raw   # only what cues set\n  \
-                        cuestudio export old-cues.json -o cues.json   # normalise a sheet"
+                        cuestudio export old-cues.json -o cues.json   # normalise a sheet\n  \
+                        cuestudio export show.cueshow.json --format audacity -o labels.txt"
 )]
 pub struct ExportArgs {
     /// A show (`*.cueshow.json`) or a CDN cue sheet.
@@ -194,9 +224,15 @@ pub fn export(args: &ExportArgs) -> ExitCode {
         Ok(d) => d,
         Err(code) => return ExitCode::from(code),
     };
+    if let Some(export) = args.format.timing() {
+        // For the timing tools: the cues as the show has them, in time order.
+        let mut cues = cues_of(doc);
+        cues.sort_by_key(|c| c.time);
+        return write_out(args.output.as_deref(), &export(&cues));
+    }
     let format = match args.format {
-        FormatArg::Extended => ExportFormat::Extended,
         FormatArg::Seed => ExportFormat::Seed,
+        _ => ExportFormat::Extended,
     };
     let cues = match doc {
         Document::Show(show) if format == ExportFormat::Extended && !args.raw => {
@@ -213,7 +249,12 @@ pub fn export(args: &ExportArgs) -> ExitCode {
         doc => cues_of(doc),
     };
     let text = cuesheet::export_sheet(&cues, format, args.pretty);
-    match &args.output {
+    write_out(args.output.as_deref(), &text)
+}
+
+/// Writes `text` to `out` (atomically) or to standard output.
+fn write_out(out: Option<&Path>, text: &str) -> ExitCode {
+    match out {
         Some(out) => {
             if let Err(e) = cuesheet::write_atomic(out, text.as_bytes()) {
                 eprintln!("{}: {e}", out.display());
