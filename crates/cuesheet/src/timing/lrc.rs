@@ -122,22 +122,7 @@ fn stamp_ms(tag: &str) -> Option<i64> {
 
 /// The text without enhanced-LRC word stamps (`<01:02.03>`), spaces collapsed at the joins.
 fn strip_word_stamps(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(open) = rest.find('<') {
-        let after = &rest[open + 1..];
-        match after.split_once('>') {
-            Some((inner, tail)) if stamp_ms(inner).is_some() => {
-                out.push_str(&rest[..open]);
-                rest = tail;
-            }
-            _ => {
-                out.push_str(&rest[..=open]);
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
+    let out = super::remove_tags(text, |inner| stamp_ms(inner).is_some());
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

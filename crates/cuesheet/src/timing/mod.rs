@@ -183,6 +183,27 @@ pub fn is_action_name(label: &str) -> bool {
         && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
 }
 
+/// `text` without the `<…>` tags whose inside `is_tag` accepts; other `<` stay as they are.
+pub(crate) fn remove_tags(text: &str, is_tag: impl Fn(&str) -> bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('<') {
+        let after = &rest[open + 1..];
+        match after.split_once('>') {
+            Some((inner, tail)) if is_tag(inner) => {
+                out.push_str(&rest[..open]);
+                rest = tail;
+            }
+            _ => {
+                out.push_str(&rest[..=open]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A `textFade` cue showing `text`.
 pub(crate) fn text_cue(time: i64, text: &str, duration: Option<i64>) -> Cue {
     let mut params = Map::new();

@@ -128,24 +128,7 @@ fn timestamp_ms(s: &str) -> Option<i64> {
 
 /// The text without `<i>`, `<b>`, `<u>`, `<font …>` and their closing tags.
 fn strip_tags(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut rest = line;
-    while let Some(open) = rest.find('<') {
-        let after = &rest[open + 1..];
-        let tag = after.split_once('>');
-        match tag {
-            Some((inner, tail)) if is_format_tag(inner) => {
-                out.push_str(&rest[..open]);
-                rest = tail;
-            }
-            _ => {
-                out.push_str(&rest[..=open]);
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    super::remove_tags(line, is_format_tag)
 }
 
 fn is_format_tag(inner: &str) -> bool {
