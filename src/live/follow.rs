@@ -170,25 +170,14 @@ fn sync_loop(client: &TimeClient, tx: &Sender<SyncEvent>, stop: &AtomicBool, see
     let mut last_reply = None;
     let mut last_error = None;
     while !stop.load(Ordering::Relaxed) {
-        let now = client.clocks.mono_ms();
-        if sync.next_request(now, client.clocks.wall_ms()).is_none() {
-            let due = sync.due_mono().unwrap_or(now);
-            let wait = due.saturating_sub(now).clamp(1, 20);
-            std::thread::sleep(Duration::from_millis(wait as u64));
+        if client.due_request(&mut sync).is_none() {
             continue;
         }
-        let result = client.sample();
-        let after = client.clocks.mono_ms();
-        let outcome = match result {
-            Ok((sample, reply)) => {
-                last_reply = Some(reply);
-                sync.on_reply(after, sample)
-            }
-            Err(e) => {
-                last_error = Some(e.to_string());
-                sync.on_failure(after)
-            }
-        };
+        let (outcome, _, result) = client.sample_for(&mut sync);
+        match result {
+            Ok(reply) => last_reply = Some(reply),
+            Err(e) => last_error = Some(e.to_string()),
+        }
         let event = match outcome {
             Outcome::BurstContinues => continue,
             Outcome::Synced { burst } => {

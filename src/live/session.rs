@@ -214,11 +214,7 @@ fn sync_loop(
             sync.request_now();
             repaint();
         }
-        let now = client.clocks.mono_ms();
-        let Some(request) = sync.next_request(now, client.clocks.wall_ms()) else {
-            let due = sync.due_mono().unwrap_or(now);
-            let wait = due.saturating_sub(now).clamp(1, 20);
-            std::thread::sleep(Duration::from_millis(wait as u64));
+        let Some((request, now)) = client.due_request(&mut sync) else {
             continue;
         };
         if let Some(BurstReason::ClockStep { step_ms }) = request.starts_burst()
@@ -226,18 +222,11 @@ fn sync_loop(
         {
             s.clock_step = Some((step_ms, now));
         }
-        let result = client.sample();
-        let after = client.clocks.mono_ms();
-        let outcome = match result {
-            Ok((sample, reply)) => {
-                last_reply = Some(reply);
-                sync.on_reply(after, sample)
-            }
-            Err(e) => {
-                last_error = Some(e.to_string());
-                sync.on_failure(after)
-            }
-        };
+        let (outcome, after, result) = client.sample_for(&mut sync);
+        match result {
+            Ok(reply) => last_reply = Some(reply),
+            Err(e) => last_error = Some(e.to_string()),
+        }
         if outcome == Outcome::BurstContinues {
             continue;
         }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::estimator::{Estimator, Sample};
-use crate::policy::Burst;
+use crate::policy::{Burst, Outcome, Request, SyncLoop};
 use crate::protocol::{TimeResponse, TransportUpdate};
 
 #[derive(Debug, thiserror::Error)]
@@ -188,6 +188,34 @@ impl TimeClient {
 
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// The request `sync` wants now, with the monotonic time it was asked at; when none is
+    /// due yet, sleeps toward it (at most 20 ms, so a caller can check for a stop) and says
+    /// `None`.
+    pub fn due_request(&self, sync: &mut SyncLoop) -> Option<(Request, i64)> {
+        let now = self.clocks.mono_ms();
+        if let Some(request) = sync.next_request(now, self.clocks.wall_ms()) {
+            return Some((request, now));
+        }
+        let due = sync.due_mono().unwrap_or(now);
+        let wait = due.saturating_sub(now).clamp(1, 20);
+        std::thread::sleep(Duration::from_millis(wait as u64));
+        None
+    }
+
+    /// One request for `sync`: samples the server and tells `sync` how it went, timed at the
+    /// end of the request. Returns the outcome, that time and the reply or the error.
+    pub fn sample_for(
+        &self,
+        sync: &mut SyncLoop,
+    ) -> (Outcome, i64, Result<TimeResponse, ClientError>) {
+        let result = self.sample();
+        let after = self.clocks.mono_ms();
+        match result {
+            Ok((sample, reply)) => (sync.on_reply(after, sample), after, Ok(reply)),
+            Err(e) => (sync.on_failure(after), after, Err(e)),
+        }
     }
 
     /// One timed `GET`.
