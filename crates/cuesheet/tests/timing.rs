@@ -491,6 +491,42 @@ fn midi_fixture_gives_the_tempo_map_and_the_notes_in_ms() {
 }
 
 #[test]
+fn midi_time_signatures_come_in_ms_with_their_note_value() {
+    // One track at 120 BPM (480 ticks a quarter): 3/4 at tick 0, 6/8 two bars later
+    // (2,880 ticks, 3 s), written byte by byte to the Standard MIDI File description.
+    let mut bytes = b"MThd\x00\x00\x00\x06\x00\x00\x00\x01\x01\xe0MTrk\x00\x00\x00\x1c".to_vec();
+    bytes.extend_from_slice(&[
+        0x00, 0xff, 0x58, 0x04, 0x03, 0x02, 0x18, 0x08, // 3/4
+        0x00, 0xff, 0x51, 0x03, 0x07, 0xa1, 0x20, // 500,000 µs a quarter
+        0x96, 0x40, 0xff, 0x58, 0x04, 0x06, 0x03, 0x18, 0x08, // 6/8 at tick 2,880
+        0x00, 0xff, 0x2f, 0x00,
+    ]);
+    let file = midi::read(&bytes).expect("parses");
+    assert_eq!(
+        file.meters,
+        vec![
+            midi::MeterChange {
+                time: 0,
+                beats_per_bar: 3,
+                beat_unit: 4
+            },
+            midi::MeterChange {
+                time: 3000,
+                beats_per_bar: 6,
+                beat_unit: 8
+            },
+        ]
+    );
+    // The fixture sets no time signature: by the standard that is 4/4, left to the caller.
+    assert!(
+        midi::read(&fixture("drums.mid"))
+            .expect("parses")
+            .meters
+            .is_empty()
+    );
+}
+
+#[test]
 fn midi_refuses_what_is_not_midi() {
     let err = error_text(midi::import(b"time,action\n"));
     assert!(err.starts_with("not a readable MIDI file: "), "{err}");

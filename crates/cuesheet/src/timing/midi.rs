@@ -40,6 +40,15 @@ impl TempoChange {
     }
 }
 
+/// A time-signature change: from `time` (ms) on, a bar holds `beats_per_bar` notes of
+/// value 1/`beat_unit` (6/8 is 6 and 8).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MeterChange {
+    pub time: i64,
+    pub beats_per_bar: u32,
+    pub beat_unit: u32,
+}
+
 /// One track of a MIDI file: its name, if it has one, and how many notes it holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TrackInfo {
@@ -51,6 +60,9 @@ pub struct TrackInfo {
 #[derive(Clone, Debug, PartialEq)]
 pub struct MidiFile {
     pub tempo_map: Vec<TempoChange>,
+    /// The time signatures of every track, in time order (empty if the file sets none,
+    /// which by the standard means 4/4).
+    pub meters: Vec<MeterChange>,
     pub tracks: Vec<TrackInfo>,
     /// The cues of each track, in time order.
     cues: Vec<Vec<Cue>>,
@@ -92,6 +104,7 @@ pub fn read(bytes: &[u8]) -> Result<MidiFile, ParseError> {
             us_per_quarter,
         })
         .collect();
+    let mut meters = Vec::new();
     let mut tracks = Vec::new();
     let mut cues = Vec::new();
     for track in &smf.tracks {
@@ -102,6 +115,16 @@ pub fn read(bytes: &[u8]) -> Result<MidiFile, ParseError> {
         for event in track {
             tick += u64::from(event.delta.as_int());
             match event.kind {
+                TrackEventKind::Meta(MetaMessage::TimeSignature(num, den, _, _)) => {
+                    // A denominator is a power of two; a file may say anything.
+                    if num > 0 && den <= 6 {
+                        meters.push(MeterChange {
+                            time: clock.ms(tick),
+                            beats_per_bar: u32::from(num),
+                            beat_unit: 1 << den,
+                        });
+                    }
+                }
                 TrackEventKind::Meta(MetaMessage::TrackName(raw)) if name.is_none() => {
                     let text = String::from_utf8_lossy(raw).trim().to_owned();
                     name = (!text.is_empty()).then_some(text);
@@ -156,8 +179,11 @@ pub fn read(bytes: &[u8]) -> Result<MidiFile, ParseError> {
                 .collect(),
         );
     }
+    meters.sort_by_key(|m| m.time);
+    meters.dedup_by_key(|m| m.time);
     Ok(MidiFile {
         tempo_map,
+        meters,
         tracks,
         cues,
     })
