@@ -115,15 +115,15 @@ pub fn read(bytes: &[u8]) -> Result<MidiFile, ParseError> {
         for event in track {
             tick += u64::from(event.delta.as_int());
             match event.kind {
-                TrackEventKind::Meta(MetaMessage::TimeSignature(num, den, _, _)) => {
-                    // A denominator is a power of two; a file may say anything.
-                    if num > 0 && den <= 6 {
-                        meters.push(MeterChange {
-                            time: clock.ms(tick),
-                            beats_per_bar: u32::from(num),
-                            beat_unit: 1 << den,
-                        });
-                    }
+                // The denominator is a power of two; a file may say anything.
+                TrackEventKind::Meta(MetaMessage::TimeSignature(num, den, _, _))
+                    if num > 0 && den <= 6 =>
+                {
+                    meters.push(MeterChange {
+                        time: clock.ms(tick),
+                        beats_per_bar: u32::from(num),
+                        beat_unit: 1 << den,
+                    });
                 }
                 TrackEventKind::Meta(MetaMessage::TrackName(raw)) if name.is_none() => {
                     let text = String::from_utf8_lossy(raw).trim().to_owned();
