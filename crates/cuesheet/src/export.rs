@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::FORMAT_VERSION;
-use crate::model::{Cue, Lane, Marker, Show};
+use crate::model::{Cue, Lane, Marker, Show, TempoSection};
 
 /// Which keys a cue sheet keeps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -84,6 +84,40 @@ impl<'a> From<&'a Lane> for LaneOut<'a> {
             hidden: lane.hidden,
             muted: lane.muted,
             solo: lane.solo,
+        }
+    }
+}
+
+/// A tempo section: `{"time": 0, "bpm": 128, "meter": "4/4"}`.
+#[derive(Serialize)]
+struct TempoOut {
+    time: i64,
+    bpm: Bpm,
+    meter: String,
+}
+
+/// A tempo as written: to a millionth ([`TempoSection::round_bpm`]), which reads back as
+/// the same `f64` (serde_json reads up to 15 significant digits exactly, not all 17), and a
+/// whole number without a decimal point (`128`, as a designer types it).
+struct Bpm(f64);
+
+impl Serialize for Bpm {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let bpm = TempoSection::round_bpm(self.0);
+        if bpm.fract() == 0.0 && bpm.abs() < 1e15 {
+            s.serialize_i64(bpm as i64)
+        } else {
+            s.serialize_f64(bpm)
+        }
+    }
+}
+
+impl From<&TempoSection> for TempoOut {
+    fn from(section: &TempoSection) -> Self {
+        Self {
+            time: section.time,
+            bpm: Bpm(section.bpm),
+            meter: section.meter(),
         }
     }
 }
@@ -219,8 +253,9 @@ fn write_json_str(out: &mut Vec<u8>, s: &str) {
 /// per line in a fixed order, then one line per cue (time order, ties in document order,
 /// keys as in the module doc), one line per marker (time order) and one line per entry of
 /// `effects` (document order), each line an inline object (`{"time": 560, "action": …}`);
-/// one line per lane (the designer's order), `markers`, `lanes` and `effects` only when
-/// there are some. Non-ASCII text is written as is.
+/// one line per lane (the designer's order), one per tempo section (`{"time": 0, "bpm":
+/// 128, "meter": "4/4"}`, the show's order), `markers`, `lanes`, `tempo` and `effects` only
+/// when there are some. Non-ASCII text is written as is.
 /// One edit to a cue changes that cue's line (and moves it when its time changes); a new
 /// cue adds one line. Parses back (with [`crate::parse_show`]) to the same [`Show`] with
 /// its cues and markers in that order, when the show is valid, and writing that again
@@ -264,6 +299,12 @@ pub fn show_to_json(show: &Show) -> String {
         write_member_start(&mut out, "lanes");
         let lanes = show.lanes.iter().map(|lane| (None, LaneOut::from(lane)));
         write_lines(&mut out, b'[', b']', lanes);
+    }
+    if !show.tempo.is_empty() {
+        // In the show's order, which is time order in a valid show.
+        write_member_start(&mut out, "tempo");
+        let tempo = show.tempo.iter().map(|t| (None, TempoOut::from(t)));
+        write_lines(&mut out, b'[', b']', tempo);
     }
     if let Some(effects) = &show.effects {
         write_member_start(&mut out, "effects");

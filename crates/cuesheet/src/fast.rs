@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Number, Value};
 
 use crate::json::quote;
-use crate::model::{Cue, Lane, Marker, Show};
+use crate::model::{Cue, Lane, Marker, Show, TempoSection};
 use crate::{FORMAT_VERSION, parse_rfc3339_ms};
 
 /// An optional key that, when present, must not be `null` (the precise path rejects null).
@@ -207,6 +207,33 @@ struct FastLane {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FastTempo {
+    time: i64,
+    bpm: f64,
+    #[serde(default, deserialize_with = "present")]
+    meter: Option<String>,
+}
+
+impl FastTempo {
+    /// The section, or `None` when the precise path must decide (a bad value). Both paths
+    /// read the number with serde_json, so they read the same `f64`.
+    fn section(self) -> Option<TempoSection> {
+        let (beats_per_bar, beat_unit) = match &self.meter {
+            None => (4, 4),
+            Some(m) => TempoSection::parse_meter(m)?,
+        };
+        let section = TempoSection {
+            time: self.time,
+            bpm: self.bpm,
+            beats_per_bar,
+            beat_unit,
+        };
+        section.is_valid().then_some(section)
+    }
+}
+
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct FastShow {
     cuestudio: i64,
@@ -225,6 +252,8 @@ struct FastShow {
     markers: Option<Vec<FastMarker>>,
     #[serde(default, deserialize_with = "present")]
     lanes: Option<Vec<FastLane>>,
+    #[serde(default, deserialize_with = "present")]
+    tempo: Option<Vec<FastTempo>>,
     #[serde(default, deserialize_with = "present")]
     effects: Option<StrictObject>,
 }
@@ -289,6 +318,15 @@ pub(crate) fn show(text: &str) -> Option<Show> {
     {
         return None;
     }
+    let tempo = s
+        .tempo
+        .unwrap_or_default()
+        .into_iter()
+        .map(FastTempo::section)
+        .collect::<Option<Vec<TempoSection>>>()?;
+    if tempo.windows(2).any(|w| w[1].time <= w[0].time) {
+        return None;
+    }
     Some(Show {
         title: s.title,
         audio: s.audio,
@@ -298,6 +336,7 @@ pub(crate) fn show(text: &str) -> Option<Show> {
         cues,
         markers,
         lanes,
+        tempo,
         effects,
     })
 }

@@ -29,7 +29,7 @@ pub use error::{Location, ParseError, Problem};
 pub use export::{ExportFormat, export_sheet, show_to_json};
 pub use fsio::{ReadError, read_document, write_atomic};
 pub use json::parse_object;
-pub use model::{Cue, Document, Lane, Marker, Show, show_from_sheet};
+pub use model::{Cue, Document, Lane, Marker, Show, TempoSection, show_from_sheet};
 pub use parse::{parse, parse_precise, parse_sheet, parse_show};
 pub use timefmt::{format_time_ms, parse_rfc3339_ms, parse_time_ms};
 

@@ -42,6 +42,82 @@ pub struct Lane {
     pub solo: bool,
 }
 
+/// Editor-only: one section of the tempo grid, from `time` to the next section's time
+/// (the first section also reaches back before its time, so the grid has lines there too).
+///
+/// `bpm` counts the meter's beats (notes of `beat_unit`): a bar is `beats_per_bar` beats.
+/// A tempo given in quarter notes (MIDI's) is `quarter_bpm * beat_unit / 4` here.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TempoSection {
+    /// Show time (ms) of the section's first downbeat (its bar 1, beat 1).
+    pub time: i64,
+    /// Beats per minute: finite, within [`TempoSection::BPM_RANGE`]; saved to a millionth.
+    pub bpm: f64,
+    /// The meter's upper number, 1 to [`TempoSection::MAX_BEATS_PER_BAR`].
+    pub beats_per_bar: u32,
+    /// The meter's lower number, one of [`TempoSection::BEAT_UNITS`].
+    pub beat_unit: u32,
+}
+
+impl Default for TempoSection {
+    /// 120 BPM in 4/4 from 0.
+    fn default() -> Self {
+        Self {
+            time: 0,
+            bpm: 120.0,
+            beats_per_bar: 4,
+            beat_unit: 4,
+        }
+    }
+}
+
+impl TempoSection {
+    /// The tempi a section may have.
+    pub const BPM_RANGE: std::ops::RangeInclusive<f64> = 20.0..=400.0;
+    pub const MAX_BEATS_PER_BAR: u32 = 32;
+    pub const BEAT_UNITS: [u32; 5] = [1, 2, 4, 8, 16];
+
+    /// One beat in ms (not rounded).
+    pub fn beat_ms(&self) -> f64 {
+        60_000.0 / self.bpm
+    }
+
+    /// The meter as written: `"4/4"`.
+    pub fn meter(&self) -> String {
+        format!("{}/{}", self.beats_per_bar, self.beat_unit)
+    }
+
+    /// Reads a meter written `"beats/unit"` (`"4/4"`, `"6/8"`, spaces allowed around the
+    /// numbers) as `(beats_per_bar, beat_unit)`; `None` when it is not one a section may have.
+    pub fn parse_meter(text: &str) -> Option<(u32, u32)> {
+        let (beats, unit) = text.split_once('/')?;
+        let beats: u32 = beats.trim().parse().ok()?;
+        let unit: u32 = unit.trim().parse().ok()?;
+        ((1..=Self::MAX_BEATS_PER_BAR).contains(&beats) && Self::BEAT_UNITS.contains(&unit))
+            .then_some((beats, unit))
+    }
+
+    /// Whether `bpm` is one a section may have.
+    pub fn bpm_ok(bpm: f64) -> bool {
+        bpm.is_finite() && Self::BPM_RANGE.contains(&bpm)
+    }
+
+    /// `bpm` rounded to a millionth, as the show file keeps it and the editor stores the
+    /// tempi it computes (a tap's mean, a refit): it reads back exactly, and a millionth of
+    /// a beat per minute moves the 1,000th beat of a 120 BPM section by 4 µs.
+    pub fn round_bpm(bpm: f64) -> f64 {
+        (bpm * 1e6).round() / 1e6
+    }
+
+    /// Whether every field is one a section may have (the time at least 0).
+    pub fn is_valid(&self) -> bool {
+        self.time >= 0
+            && Self::bpm_ok(self.bpm)
+            && (1..=Self::MAX_BEATS_PER_BAR).contains(&self.beats_per_bar)
+            && Self::BEAT_UNITS.contains(&self.beat_unit)
+    }
+}
+
 /// A show document (`*.cueshow.json`).
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Show {
@@ -59,6 +135,9 @@ pub struct Show {
     pub markers: Vec<Marker>,
     /// Editor-only: the lanes listed in the show, in order (see [`Lane`]).
     pub lanes: Vec<Lane>,
+    /// Editor-only: the tempo grid's sections, in strictly increasing time order (see
+    /// [`TempoSection`]); empty when the show has no grid.
+    pub tempo: Vec<TempoSection>,
     /// Per-show effect-catalog overrides: action name -> object, kept raw.
     pub effects: Option<Map<String, Value>>,
 }

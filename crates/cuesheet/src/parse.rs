@@ -5,7 +5,7 @@
 use crate::check::Checker;
 use crate::error::{ParseError, Problem};
 use crate::json::{Json, UTF8_BOM, object_into_map, quote, read_tree};
-use crate::model::{Cue, Document, Lane, Marker, Show};
+use crate::model::{Cue, Document, Lane, Marker, Show, TempoSection};
 use crate::{FORMAT_VERSION, fast, parse_rfc3339_ms};
 
 /// Parses a show document or a CDN cue sheet, telling them apart by shape: an array is a
@@ -109,7 +109,7 @@ const SHOW_OR_SHEET: &str = "a show document (a JSON object) or a cue sheet (a J
 // Tree to show or sheet.
 
 const SHOW_KEYS: &str = "cuestudio, title, audio, eventStart, timeServer, expectedDrift, \
-                         cues, markers, lanes, effects";
+                         cues, markers, lanes, tempo, effects";
 const SHOW_CUE_KEYS: &str = "time, action, tolerance, duration, params, lane, note";
 const SHEET_CUE_KEYS: &str = "time, action, tolerance, duration, params";
 
@@ -322,6 +322,161 @@ impl Checker {
         lanes
     }
 
+    /// A tempo section's time, when it has a good one, and the section, when every field
+    /// is good (what is not was reported).
+    fn tempo_section(
+        &mut self,
+        value: Json,
+        item: Item<'_>,
+    ) -> (Option<i64>, Option<TempoSection>) {
+        let Json::Object(entries) = value else {
+            self.report(
+                item.path(),
+                format!(
+                    "must be a tempo section object with \"time\" and \"bpm\", got {}",
+                    value.describe()
+                ),
+            );
+            return (None, None);
+        };
+        let mut section = TempoSection::default();
+        let (mut time, mut bpm, mut meter_ok) = (None, None, true);
+        let (mut has_time, mut has_bpm) = (false, false);
+        for (key, value) in entries {
+            match key.as_str() {
+                "time" => {
+                    has_time = true;
+                    time = self.whole_ms(&value, || item.key("time"));
+                }
+                "bpm" => {
+                    has_bpm = true;
+                    bpm = self.bpm(&value, || item.key("bpm"));
+                }
+                "meter" => match self.meter(value, || item.key("meter")) {
+                    Some((beats, unit)) => {
+                        section.beats_per_bar = beats;
+                        section.beat_unit = unit;
+                    }
+                    None => meter_ok = false,
+                },
+                _ => self.unknown_key(item.key(&key), &key, "a tempo section", "time, bpm, meter"),
+            }
+        }
+        if !has_time {
+            self.report(
+                item.path(),
+                "missing required key \"time\" (ms of the section's first downbeat)",
+            );
+        }
+        if !has_bpm {
+            self.report(
+                item.path(),
+                "missing required key \"bpm\" (beats per minute)",
+            );
+        }
+        let section = time.zip(bpm).filter(|_| meter_ok).map(|(time, bpm)| {
+            section.time = time;
+            section.bpm = bpm;
+            section
+        });
+        (time, section)
+    }
+
+    /// Beats per minute: a number within [`TempoSection::BPM_RANGE`].
+    fn bpm(&mut self, value: &Json, path: impl FnOnce() -> String) -> Option<f64> {
+        let (lo, hi) = (
+            TempoSection::BPM_RANGE.start(),
+            TempoSection::BPM_RANGE.end(),
+        );
+        let bpm = match value {
+            Json::Int(n) => *n as f64,
+            Json::UInt(n) => *n as f64,
+            Json::Float(f) => *f,
+            Json::Str(s) if s.trim().parse::<f64>().is_ok() => {
+                self.report(
+                    path(),
+                    format!(
+                        "must be a number of beats per minute from {lo} to {hi}, got a string {}; remove the quotes",
+                        quote(s)
+                    ),
+                );
+                return None;
+            }
+            other => {
+                self.report(
+                    path(),
+                    format!(
+                        "must be a number of beats per minute from {lo} to {hi}, got {}",
+                        other.describe()
+                    ),
+                );
+                return None;
+            }
+        };
+        if TempoSection::bpm_ok(bpm) {
+            Some(bpm)
+        } else {
+            self.report(
+                path(),
+                format!(
+                    "must be a number of beats per minute from {lo} to {hi}, got {}",
+                    value.describe()
+                ),
+            );
+            None
+        }
+    }
+
+    /// A meter, `"beats/unit"`.
+    fn meter(&mut self, value: Json, path: impl FnOnce() -> String) -> Option<(u32, u32)> {
+        let got = match &value {
+            Json::Str(s) => match TempoSection::parse_meter(s) {
+                Some(meter) => return Some(meter),
+                None => value.describe(),
+            },
+            other => other.describe(),
+        };
+        self.report(
+            path(),
+            format!(
+                "must be a meter \"beats/unit\" such as \"4/4\" or \"6/8\" (beats 1 to {}, \
+                 unit 1, 2, 4, 8 or 16), got {got}",
+                TempoSection::MAX_BEATS_PER_BAR
+            ),
+        );
+        None
+    }
+
+    /// The tempo sections, each after the one before it.
+    fn tempo(&mut self, items: Vec<Json>) -> Vec<TempoSection> {
+        let mut sections: Vec<TempoSection> = Vec::with_capacity(items.len());
+        let mut last: Option<(usize, i64)> = None;
+        for (index, value) in items.into_iter().enumerate() {
+            let item = Item {
+                list: "tempo",
+                index,
+            };
+            let (time, section) = self.tempo_section(value, item);
+            let Some(time) = time else {
+                continue;
+            };
+            if let Some((before, last_time)) = last
+                && time <= last_time
+            {
+                self.report(
+                    item.key("time"),
+                    format!(
+                        "must be after tempo[{before}]'s time ({last_time} ms): sections are \
+                         listed in time order, each from its own time"
+                    ),
+                );
+            }
+            last = Some((index, time));
+            sections.extend(section);
+        }
+        sections
+    }
+
     fn version(&mut self, value: &Json) {
         match value {
             Json::Int(FORMAT_VERSION) => {}
@@ -428,6 +583,16 @@ fn check_show(entries: Vec<(String, Json)>) -> Result<Show, ParseError> {
                     format!("must be an array of lanes, got {}", other.describe()),
                 ),
             },
+            "tempo" => match value {
+                Json::Array(items) => show.tempo = c.tempo(items),
+                other => c.report(
+                    key.clone(),
+                    format!(
+                        "must be an array of tempo sections, got {}",
+                        other.describe()
+                    ),
+                ),
+            },
             "effects" => {
                 if let Some(effects) = c.object(value, || key.clone()) {
                     for (name, effect) in &effects {
@@ -525,7 +690,7 @@ mod tests {
                 "cues[1].colour: unknown key \"colour\" (a cue has time, action, tolerance, duration, params, lane, note)",
                 "cues[2].action: must be a non-empty string (the effect to fire), got 3",
                 "cues[2]: missing required key \"time\" (ms from event start)",
-                "titel: unknown key \"titel\" (a show has cuestudio, title, audio, eventStart, timeServer, expectedDrift, cues, markers, lanes, effects)",
+                "titel: unknown key \"titel\" (a show has cuestudio, title, audio, eventStart, timeServer, expectedDrift, cues, markers, lanes, tempo, effects)",
             ]
         );
     }

@@ -1,7 +1,8 @@
 //! Property tests: the parser never panics, and export and save are canonical.
 
 use cuesheet::{
-    Cue, ExportFormat, Marker, Show, export_sheet, parse, parse_sheet, parse_show, show_to_json,
+    Cue, ExportFormat, Marker, Show, TempoSection, export_sheet, parse, parse_sheet, parse_show,
+    show_to_json,
 };
 use proptest::prelude::*;
 use serde_json::{Map, Value};
@@ -113,9 +114,10 @@ fn show() -> impl Strategy<Value = Show> {
         proptest::option::of(effects),
         any::<bool>(),
         prop::collection::vec(any::<(bool, bool, bool)>(), 0..4),
+        tempo(),
     )
         .prop_map(
-            |(cues, markers, title, expected_drift, effects, full, lanes)| Show {
+            |(cues, markers, title, expected_drift, effects, full, lanes, tempo)| Show {
                 title,
                 audio: full.then(|| "音楽/show.ogg".to_owned()),
                 event_start: full.then(|| "2026-12-24T19:00:00+09:00".to_owned()),
@@ -134,9 +136,40 @@ fn show() -> impl Strategy<Value = Show> {
                         solo,
                     })
                     .collect(),
+                tempo,
                 effects: effects.map(|e| e.into_iter().collect::<Map<_, _>>()),
             },
         )
+}
+
+/// Tempo sections in strictly increasing time order, with whole tempi and tempi to a
+/// millionth (as saved), in any meter a section may have.
+fn tempo() -> impl Strategy<Value = Vec<TempoSection>> {
+    let bpm = prop_oneof![
+        (20u32..=400).prop_map(f64::from),
+        (20_000_000u64..=400_000_000).prop_map(|n| n as f64 / 1e6),
+    ];
+    let section = (
+        1i64..200_000,
+        bpm,
+        1u32..=TempoSection::MAX_BEATS_PER_BAR,
+        prop::sample::select(TempoSection::BEAT_UNITS.to_vec()),
+    );
+    (0i64..10_000, prop::collection::vec(section, 0..4)).prop_map(|(start, sections)| {
+        let mut time = start;
+        sections
+            .into_iter()
+            .map(|(gap, bpm, beats_per_bar, beat_unit)| {
+                time += gap;
+                TempoSection {
+                    time,
+                    bpm,
+                    beats_per_bar,
+                    beat_unit,
+                }
+            })
+            .collect()
+    })
 }
 
 proptest! {
@@ -151,9 +184,9 @@ proptest! {
         prop_assert_eq!(&back, &sorted);
         // Saving what was read gives the same bytes.
         prop_assert_eq!(show_to_json(&back), text.clone());
-        // One line per cue and per marker, text unescaped beyond JSON's own rules.
+        // One line per cue, marker and tempo section, text unescaped beyond JSON's own rules.
         let lines = text.lines().filter(|l| l.starts_with("    {\"time\": ")).count();
-        prop_assert_eq!(lines, show.cues.len() + show.markers.len());
+        prop_assert_eq!(lines, show.cues.len() + show.markers.len() + show.tempo.len());
         let ends_once = text.ends_with("}\n") && !text.ends_with("\n\n");
         prop_assert!(ends_once, "{}", text);
         same_as_precise(text.as_bytes());

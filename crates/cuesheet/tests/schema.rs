@@ -69,6 +69,22 @@ fn schemas_agree_with_the_parser() {
     let saved = dir.path().join("saved.cueshow.json");
     std::fs::write(&saved, cuesheet::show_to_json(&show)).unwrap();
     plan.push((show_schema.clone(), saved, true));
+    // With a tempo grid, as the editor saves it.
+    let with_tempo = cuesheet::Show {
+        tempo: vec![
+            cuesheet::TempoSection::default(),
+            cuesheet::TempoSection {
+                time: 60_000,
+                bpm: 87.654321,
+                beats_per_bar: 12,
+                beat_unit: 8,
+            },
+        ],
+        ..show.clone()
+    };
+    let tempo = dir.path().join("tempo.cueshow.json");
+    std::fs::write(&tempo, cuesheet::show_to_json(&with_tempo)).unwrap();
+    plan.push((show_schema.clone(), tempo, true));
     // Malformed but valid JSON: the schema must reject them as the parser does.
     for name in [
         "negative-time.json",
@@ -102,6 +118,7 @@ fn schemas_agree_with_the_parser() {
         "missing-version.cueshow.json",
         "cues-not-array.cueshow.json",
         "marker-missing-label.cueshow.json",
+        "bad-tempo.cueshow.json",
     ] {
         plan.push((
             show_schema.clone(),
