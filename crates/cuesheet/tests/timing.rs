@@ -460,6 +460,13 @@ fn midi_fixture_gives_the_tempo_map_and_the_notes_in_ms() {
         ]
     );
     assert_eq!(file.tempo_map[1].bpm(), 60.0);
+    // No time signature: 4/4, a section where the tempo changes.
+    let grid: Vec<(i64, f64, u32, u32)> = file
+        .tempo_sections()
+        .iter()
+        .map(|s| (s.time, s.bpm, s.beats_per_bar, s.beat_unit))
+        .collect();
+    assert_eq!(grid, vec![(0, 120.0, 4, 4), (2000, 60.0, 4, 4)]);
     assert_eq!(
         file.tracks,
         vec![
@@ -517,6 +524,13 @@ fn midi_time_signatures_come_in_ms_with_their_note_value() {
             },
         ]
     );
+    // Its grid: 3/4 at 120 BPM, then 6/8 counted in eighths (240 a minute) from 3 s.
+    let grid: Vec<(i64, f64, u32, u32)> = file
+        .tempo_sections()
+        .iter()
+        .map(|s| (s.time, s.bpm, s.beats_per_bar, s.beat_unit))
+        .collect();
+    assert_eq!(grid, vec![(0, 120.0, 3, 4), (3000, 240.0, 6, 8)]);
     // The fixture sets no time signature: by the standard that is 4/4, left to the caller.
     assert!(
         midi::read(&fixture("drums.mid"))

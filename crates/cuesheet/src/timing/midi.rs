@@ -18,7 +18,7 @@ use midly::{MetaMessage, MidiMessage, Smf, Timing, TrackEventKind};
 use serde_json::{Map, Value};
 
 use crate::error::{ParseError, Problem};
-use crate::model::Cue;
+use crate::model::{Cue, TempoSection};
 
 /// The action of a cue from a note.
 pub const NOTE_ACTION: &str = "marker";
@@ -79,6 +79,55 @@ impl MidiFile {
             ))
             .into()
         })
+    }
+
+    /// The file's tempo map and time signatures as the sections of a show's tempo grid: a
+    /// section wherever either changes, with the tempo counted in the meter's own note
+    /// value (a quarter at 120 in 6/8 is 240 eighths a minute), 4/4 until the file says
+    /// otherwise. Tempi outside [`TempoSection::BPM_RANGE`] are clamped into it; a meter the
+    /// grid cannot hold (a note value shorter than 1/16) keeps the one before.
+    pub fn tempo_sections(&self) -> Vec<TempoSection> {
+        let mut times: Vec<i64> = self
+            .tempo_map
+            .iter()
+            .map(|t| t.time)
+            .chain(self.meters.iter().map(|m| m.time))
+            .collect();
+        times.push(0);
+        times.sort_unstable();
+        times.dedup();
+        let mut sections: Vec<TempoSection> = Vec::new();
+        let (mut quarter_bpm, mut beats_per_bar, mut beat_unit) = (120.0, 4, 4);
+        for time in times {
+            if let Some(tempo) = self.tempo_map.iter().rev().find(|t| t.time <= time) {
+                quarter_bpm = tempo.bpm();
+            }
+            if let Some(meter) = self
+                .meters
+                .iter()
+                .rev()
+                .find(|m| m.time <= time && TempoSection::BEAT_UNITS.contains(&m.beat_unit))
+            {
+                beats_per_bar = meter.beats_per_bar.min(TempoSection::MAX_BEATS_PER_BAR);
+                beat_unit = meter.beat_unit;
+            }
+            let (lo, hi) = TempoSection::BPM_RANGE.into_inner();
+            let section = TempoSection {
+                time,
+                bpm: (quarter_bpm * f64::from(beat_unit) / 4.0).clamp(lo, hi),
+                beats_per_bar,
+                beat_unit,
+            };
+            let same = sections.last().is_some_and(|last| {
+                last.bpm == section.bpm
+                    && last.beats_per_bar == section.beats_per_bar
+                    && last.beat_unit == section.beat_unit
+            });
+            if !same {
+                sections.push(section);
+            }
+        }
+        sections
     }
 
     /// The notes of the first track that has any (none if no track has notes).
