@@ -1,6 +1,7 @@
 //! Timing files designers already have, as the tools that make them write them: each
 //! importer turns one file's bytes into cues (`time` in ms), or refuses the whole file with
-//! located problems (`line N: message`), so nothing is ever half-imported.
+//! located problems (each at its line, which [`ParseError::located_lines`] writes as
+//! `FILE:LINE: message`), so nothing is ever half-imported.
 //!
 //! - [`audacity`]: Audacity label tracks (`start\tend\tlabel`, seconds), and back.
 //! - [`csv`]: CSV cue lists with a header (`time,action[,tolerance,duration,lane,note]`), and back.
@@ -108,10 +109,11 @@ impl Format {
 /// The action of cues that show text (`params.text`).
 pub const TEXT_ACTION: &str = "textFade";
 
-/// A problem on line `line` (1-based): displays as `line 3: message`.
+/// A problem on line `line` (1-based): displays as `3: message`, and as
+/// `song.lrc:3: message` with the file.
 pub(crate) fn at_line(line: usize, message: impl Into<String>) -> Problem {
     Problem {
-        location: Location::Path(format!("line {line}")),
+        location: Location::Line { line },
         message: message.into(),
     }
 }
