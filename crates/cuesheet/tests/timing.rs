@@ -486,6 +486,9 @@ fn midi_fixture_gives_the_tempo_map_and_the_notes_in_ms() {
     ];
     assert_eq!(file.track_cues(1).expect("track 1"), expected);
     assert_eq!(file.track_cues(0).expect("track 0"), vec![]);
+    assert_eq!(file.notes(1), &expected[..]);
+    assert!(file.notes(0).is_empty() && file.notes(9).is_empty());
+    assert_eq!(file.first_track_with_notes(), Some(1));
     assert_eq!(
         Format::Midi.import(&fixture("drums.mid")).expect("parses"),
         expected
