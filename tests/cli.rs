@@ -49,9 +49,7 @@ fn validate_names_file_and_location_and_exits_1() {
         "{err}"
     );
     assert!(
-        lines
-            .iter()
-            .any(|l| l.starts_with(&format!("{syntax}:2:"))),
+        lines.iter().any(|l| l.starts_with(&format!("{syntax}:2:"))),
         "syntax errors carry FILE:LINE:COLUMN: {err}"
     );
 }
