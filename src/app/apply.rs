@@ -320,7 +320,14 @@ impl CuestudioApp {
     /// window asks about unsaved changes.
     pub(super) fn handle_keys(&mut self, ctx: &egui::Context) {
         let typing = ctx.egui_wants_keyboard_input();
-        for (shortcut, cmd) in crate::ui::command::keymap() {
+        // The import preview is modal: the show behind it takes no keys (Delete, Ctrl+Z).
+        let previewing = self.timing_import.is_some();
+        let keymap = if previewing {
+            Vec::new()
+        } else {
+            crate::ui::command::keymap()
+        };
+        for (shortcut, cmd) in keymap {
             // While typing, only shortcuts with Ctrl (save, open…) reach the app; text fields
             // keep their own undo, select all and arrows.
             if typing && (!shortcut.modifiers.command || cmd.yields_to_text_fields()) {
@@ -333,7 +340,7 @@ impl CuestudioApp {
                 self.actions.push(Action::Command(cmd));
             }
         }
-        if !typing {
+        if !typing && !previewing {
             let events = ctx.input(|i| i.events.clone());
             for e in &events {
                 if let Some(action) = crate::ui::command::clipboard_action(e) {

@@ -216,10 +216,10 @@ fn preview_ui(
     let mut answered = false;
     ui.add_space(4.0);
     ui.horizontal(|ui| {
-        let label = if n == 1 {
-            "Import 1 cue".to_owned()
-        } else {
-            format!("Import {n} cues")
+        let label = match n {
+            0 => "Import".to_owned(),
+            1 => "Import 1 cue".to_owned(),
+            n => format!("Import {n} cues"),
         };
         if ui.add_enabled(ready, egui::Button::new(label)).clicked() {
             actions.push(Action::ImportTiming {
@@ -290,7 +290,8 @@ fn track_ui(ui: &mut egui::Ui, midi: &MidiFile, track: &mut usize) {
                 1 => ", 1 tempo change".into(),
                 n => format!(", {n} tempo changes"),
             };
-            ui.label(RichText::new(format!("{:.0} BPM{more}", first.bpm())).weak());
+            ui.label(RichText::new(format!("{:.0} BPM{more}", first.bpm())).weak())
+                .on_hover_text("The file's tempo map: only the notes are imported.");
         }
     });
 }
@@ -298,7 +299,7 @@ fn track_ui(ui: &mut egui::Ui, midi: &MidiFile, track: &mut usize) {
 fn problems_ui(ui: &mut egui::Ui, lines: &[String]) {
     ui.colored_label(
         ui.visuals().error_fg_color,
-        "The file cannot be imported; nothing will be:",
+        "Nothing can be imported from this file (or choose another format):",
     );
     egui::ScrollArea::vertical()
         .id_salt("timing-import-problems")
