@@ -2260,6 +2260,28 @@ fn a_wrong_format_guess_is_corrected_from_the_list_and_midi_offers_its_tracks() 
     click_button(&mut ed, "Cancel");
     ed.harness.run_steps(2);
 
+    // A name that says no format: the preview asks for one, and parses it once chosen.
+    let dat = dir.path().join("marks.dat");
+    std::fs::write(&dat, "time,action\n500,kick\n700,snare\n").unwrap();
+    preview_timing(&mut ed, &dat);
+    assert_eq!(parsed(&ed), Some(Parsed::NoFormat));
+    ed.harness
+        .get_by_label("The file's name does not say its format: choose one above.");
+    ed.harness
+        .get_by_role_and_label(Role::ComboBox, "Format")
+        .click();
+    ed.harness.run_steps(2);
+    ed.harness.get_by_label("CSV cue list").click();
+    ed.run_until("the parse", |app| {
+        app.timing_import()
+            .is_some_and(|p| matches!(p.parsed, Parsed::Cues(_)))
+    });
+    ed.harness
+        .get_by_label("2 cues, from 00:00.500 to 00:00.700");
+    ed.harness.key_press(Key::Escape);
+    ed.harness.run_steps(2);
+    assert!(ed.harness.state().timing_import().is_none());
+
     // MIDI: the first track with notes is chosen, and its notes are named.
     let mid = dir.path().join("drums.mid");
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
