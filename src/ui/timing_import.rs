@@ -178,7 +178,7 @@ fn preview_ui(
         Parsed::NoFormat => {
             ui.label("The file's name does not say its format: choose one above.");
         }
-        Parsed::Failed(lines) => problems_ui(ui, lines),
+        Parsed::Failed(lines) => problems_ui(ui, p.format, lines),
         Parsed::Cues(_) | Parsed::Midi(_) => summary_ui(ui, p),
     }
     ui.add_space(4.0);
@@ -296,10 +296,11 @@ fn track_ui(ui: &mut egui::Ui, midi: &MidiFile, track: &mut usize) {
     });
 }
 
-fn problems_ui(ui: &mut egui::Ui, lines: &[String]) {
+fn problems_ui(ui: &mut egui::Ui, format: Option<Format>, lines: &[String]) {
+    let read_as = format.map_or_else(String::new, |f| format!(" as {}", f.title()));
     ui.colored_label(
         ui.visuals().error_fg_color,
-        "Nothing can be imported from this file (or choose another format):",
+        format!("Nothing can be imported from this file{read_as}:"),
     );
     egui::ScrollArea::vertical()
         .id_salt("timing-import-problems")
@@ -373,10 +374,11 @@ fn summary_ui(ui: &mut egui::Ui, p: &TimingImport) {
         });
 }
 
-/// What a cue shows besides its action: its text (lyrics, subtitles, labels), or its note.
+/// What a cue shows besides its action: its text (lyrics, subtitles, labels), its MIDI
+/// note, or its note (a CSV's `note` column); line breaks as ` / `.
 fn detail(cue: &Cue) -> String {
-    if let Some(text) = timing::cue_text(cue) {
-        return text.replace('\n', " ⏎ ");
+    if let Some(text) = timing::cue_text(cue).or(cue.note.as_deref()) {
+        return text.replace("\r\n", "\n").replace('\n', " / ");
     }
     let param = |k: &str| cue.params.as_ref()?.get(k)?.as_u64();
     match (param("note"), param("velocity")) {
@@ -447,6 +449,15 @@ mod tests {
         p.parsed_as(Format::Lrc, Parsed::Cues(vec![Cue::default()]));
         assert_eq!(p.parsed, Parsed::Parsing, "not the chosen format");
         assert!(p.cues().is_empty());
+    }
+
+    #[test]
+    fn details_show_text_then_the_note_on_one_line() {
+        let csv = file("c.csv", "time,action,note\n0,kick,\"two\nlines\"\n");
+        let Parsed::Cues(cues) = parse(&csv, Format::Csv) else {
+            panic!("parses");
+        };
+        assert_eq!(detail(&cues[0]), "two / lines");
     }
 
     #[test]
