@@ -49,10 +49,8 @@ fn validate_names_file_and_location_and_exits_1() {
         "{err}"
     );
     assert!(
-        lines
-            .iter()
-            .any(|l| l.starts_with(&format!("{syntax}: 2:"))),
-        "syntax errors carry line:column: {err}"
+        lines.iter().any(|l| l.starts_with(&format!("{syntax}:2:"))),
+        "syntax errors carry FILE:LINE:COLUMN: {err}"
     );
 }
 
@@ -443,7 +441,10 @@ fn import_refuses_bad_files_whole_and_says_where() {
     let out = cuestudio(&["import", &bad, "-o", new.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
-    assert!(err.contains(&format!("{bad}: line 3")), "{err}");
+    assert!(
+        err.contains(&format!("{bad}:3: time must be ms or mm:ss.mmm")),
+        "{err}"
+    );
     assert!(!new.exists(), "nothing half-imported");
     // A name that says no format: a usage error naming the formats.
     let odd = write(dir.path(), "cues.dat", "x");

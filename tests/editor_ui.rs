@@ -2023,3 +2023,279 @@ fn the_expected_drift_field_names_its_unit() {
     let field = ed.harness.get_by_label("Expected drift (ms)");
     assert_eq!(field.value().as_deref(), Some("1500"));
 }
+
+/// File › Import timing… on `path` (typed into the path field, as where no file dialog
+/// is available), then waits until the preview has parsed it.
+fn preview_timing(ed: &mut Editor, path: &std::path::Path) {
+    use cuestudio::ui::timing_import::Parsed;
+    ed.harness
+        .state_mut()
+        .execute(cuestudio::ui::UiCommand::ImportTiming);
+    ed.harness.run_steps(2);
+    fill_path(ed, path);
+    ed.run_until("the import preview", |app| {
+        app.timing_import()
+            .is_some_and(|p| p.parsed != Parsed::Parsing)
+    });
+    ed.harness.run_steps(1);
+}
+
+/// Replaces the text of the field labelled `label`, leaving its dialog open.
+fn retype(ed: &mut Editor, label: &str, text: &str) {
+    use egui::accesskit::Role;
+    ed.harness
+        .get_by_role_and_label(Role::TextInput, label)
+        .focus();
+    ed.harness.run_steps(1);
+    ed.harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    ed.harness
+        .get_by_role_and_label(Role::TextInput, label)
+        .type_text(text);
+    ed.harness.run_steps(2);
+}
+
+/// The cues added after the first `n`, with their ids.
+fn added_after(app: &CuestudioApp, n: usize) -> Vec<(cuestudio::doc::CueId, cuesheet::Cue)> {
+    app.doc
+        .cues()
+        .skip(n)
+        .map(|(id, c)| (id, c.clone()))
+        .collect()
+}
+
+#[test]
+fn an_lrc_import_previews_its_cues_and_comes_in_as_a_renamed_lane_in_one_undo_step() {
+    let mut ed = editor();
+    ed.open(sample());
+    let before = ed.harness.state().doc.show().clone();
+    let n = before.cues.len();
+    let dir = tempfile::tempdir().unwrap();
+    let lrc = dir.path().join("song.lrc");
+    std::fs::write(
+        &lrc,
+        "[ti:Hoshizora]\n[00:01.00]Twinkle, twinkle\n[00:04.50][00:09.25]きらきら星\n\
+         [00:07.00]How I wonder\n",
+    )
+    .unwrap();
+    preview_timing(&mut ed, &lrc);
+    // The file, its format, how many cues over what span, and every cue with its text.
+    let preview = ed.harness.state().timing_import().expect("the preview");
+    assert_eq!(preview.format, Some(cuesheet::timing::Format::Lrc));
+    assert_eq!(preview.lane, "song", "the file's stem");
+    ed.harness.get_by_label("song.lrc");
+    ed.harness
+        .get_by_label("4 cues, from 00:01.000 to 00:09.250");
+    ed.harness.get_by_label("00:04.500");
+    ed.harness.get_by_label("Twinkle, twinkle");
+    assert_eq!(ed.harness.get_all_by_label("きらきら星").count(), 2);
+    // Nothing changes before Import.
+    assert!(!ed.harness.state().doc.is_dirty());
+
+    retype(&mut ed, "New lane", "Lyrics");
+    retype(&mut ed, "Action for every cue", "lyric");
+    assert_eq!(
+        ed.harness.get_all_by_label("lyric").count(),
+        4,
+        "the table follows"
+    );
+    click_button(&mut ed, "Import 4 cues");
+    ed.harness.run_steps(3);
+
+    let app = ed.harness.state();
+    assert!(app.timing_import().is_none(), "the preview closed");
+    let added = added_after(app, n);
+    let times: Vec<i64> = added.iter().map(|(_, c)| c.time).collect();
+    assert_eq!(times, [1000, 4500, 7000, 9250]);
+    for (_, cue) in &added {
+        assert_eq!(cue.lane.as_deref(), Some("Lyrics"));
+        assert_eq!(cue.action, "lyric");
+    }
+    let text = |c: &cuesheet::Cue| {
+        c.params
+            .as_ref()
+            .and_then(|p| p["text"].as_str().map(str::to_owned))
+    };
+    assert_eq!(
+        text(&added[1].1).as_deref(),
+        Some("きらきら星"),
+        "the text stays"
+    );
+    assert_eq!(app.doc.lanes().last().map(String::as_str), Some("Lyrics"));
+    assert!(
+        app.doc.show().lanes.iter().any(|l| l.name == "Lyrics"),
+        "listed"
+    );
+    assert_eq!(app.doc.undo_label(), Some("Import 4 cues from song.lrc"));
+    // The new cues are selected, and the view fits them.
+    let ids: std::collections::BTreeSet<_> = added.iter().map(|(id, _)| *id).collect();
+    assert_eq!(app.editor.selection, ids);
+    let r = ed.timeline_rect();
+    let left = r.left() + cuestudio::ui::timeline::GUTTER_W;
+    assert!(ed.timeline_x(1000) >= left && ed.timeline_x(9250) <= r.right());
+    assert!(
+        ed.harness.state().editor.view.span_ms(r.width()) < 20_000,
+        "zoomed to the lyrics, not the whole show"
+    );
+
+    // One undo takes all of it away, the lane too.
+    ed.undo();
+    let app = ed.harness.state();
+    assert_eq!(app.doc.show(), &before);
+    assert!(!app.doc.lanes().iter().any(|l| l == "Lyrics"));
+}
+
+#[test]
+fn a_csv_import_keeps_its_actions_and_cancel_changes_nothing() {
+    use egui::accesskit::Role;
+    let mut ed = editor();
+    ed.open(sample());
+    let n = ed.harness.state().doc.show().cues.len();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("cues.csv");
+    std::fs::write(
+        &csv,
+        "time,action,duration\n0:01.500,kick,\n2000,flash,500\n",
+    )
+    .unwrap();
+    preview_timing(&mut ed, &csv);
+    ed.harness
+        .get_by_label("2 cues, from 00:01.500 to 00:02.500");
+    ed.harness.get_by_label("kick");
+    ed.harness.get_by_label("00:00.500");
+    assert!(
+        ed.harness
+            .query_by_role_and_label(Role::TextInput, "Action for every cue")
+            .is_none(),
+        "a CSV names its actions"
+    );
+    click_button(&mut ed, "Import 2 cues");
+    ed.harness.run_steps(3);
+    let app = ed.harness.state();
+    let added = added_after(app, n);
+    let got: Vec<(i64, &str, Option<&str>)> = added
+        .iter()
+        .map(|(_, c)| (c.time, c.action.as_str(), c.lane.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [(1500, "kick", Some("cues")), (2000, "flash", Some("cues"))]
+    );
+    assert_eq!(app.doc.undo_label(), Some("Import 2 cues from cues.csv"));
+
+    // The same file again: the lane's name is made unique, and Cancel imports nothing.
+    preview_timing(&mut ed, &csv);
+    assert_eq!(
+        ed.harness.state().timing_import().map(|p| p.lane.as_str()),
+        Some("cues 2")
+    );
+    let revision = ed.harness.state().doc.revision();
+    click_button(&mut ed, "Cancel");
+    ed.harness.run_steps(2);
+    let app = ed.harness.state();
+    assert!(app.timing_import().is_none());
+    assert_eq!(app.doc.revision(), revision, "nothing changed");
+    assert_eq!(app.doc.show().cues.len(), n + 2);
+    assert!(!app.doc.lanes().iter().any(|l| l == "cues 2"));
+    assert_eq!(app.doc.undo_label(), Some("Import 2 cues from cues.csv"));
+}
+
+#[test]
+fn a_bad_timing_file_says_where_and_imports_nothing() {
+    use egui_kittest::kittest::NodeT;
+    let mut ed = editor();
+    ed.open(sample());
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.lrc");
+    std::fs::write(&bad, "[00:01.00]ok\n[00:0x.00]bad\n").unwrap();
+    let first = ed.harness.state().doc.cue_ids()[0];
+    ed.harness.state_mut().editor.selection.insert(first);
+    preview_timing(&mut ed, &bad);
+    // The preview is modal: keys do not reach the show behind it.
+    ed.harness.key_press(Key::Delete);
+    ed.harness.run_steps(2);
+    ed.harness
+        .get_by_label("bad.lrc:2: expected a time stamp like [01:23.45], got [00:0x.00]");
+    let import = ed
+        .harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "Import");
+    assert!(import.accesskit_node().is_disabled());
+    import.click();
+    ed.harness.run_steps(2);
+    assert!(ed.harness.state().timing_import().is_some(), "still open");
+    ed.harness.key_press(Key::Escape);
+    ed.harness.run_steps(2);
+    let app = ed.harness.state();
+    assert!(app.timing_import().is_none());
+    assert!(!app.doc.is_dirty(), "nothing imported");
+}
+
+#[test]
+fn a_wrong_format_guess_is_corrected_from_the_list_and_midi_offers_its_tracks() {
+    use cuestudio::ui::timing_import::Parsed;
+    use egui::accesskit::Role;
+    let mut ed = editor();
+    ed.open(sample());
+    let dir = tempfile::tempdir().unwrap();
+    // A CSV cue list saved as .txt: read as Audacity labels, it fails.
+    let txt = dir.path().join("marks.txt");
+    std::fs::write(&txt, "time,action\n500,kick\n").unwrap();
+    preview_timing(&mut ed, &txt);
+    let parsed = |ed: &Editor| ed.harness.state().timing_import().map(|p| p.parsed.clone());
+    assert!(
+        matches!(parsed(&ed), Some(Parsed::Failed(_))),
+        "{:?}",
+        parsed(&ed)
+    );
+    ed.harness
+        .get_by_role_and_label(Role::ComboBox, "Format")
+        .click();
+    ed.harness.run_steps(2);
+    ed.harness.get_by_label("CSV cue list").click();
+    ed.run_until("the new parse", |app| {
+        app.timing_import()
+            .is_some_and(|p| matches!(p.parsed, Parsed::Cues(_)))
+    });
+    ed.harness
+        .get_by_label("1 cue, from 00:00.500 to 00:00.500");
+    click_button(&mut ed, "Cancel");
+    ed.harness.run_steps(2);
+
+    // A name that says no format: the preview asks for one, and parses it once chosen.
+    let dat = dir.path().join("marks.dat");
+    std::fs::write(&dat, "time,action\n500,kick\n700,snare\n").unwrap();
+    preview_timing(&mut ed, &dat);
+    assert_eq!(parsed(&ed), Some(Parsed::NoFormat));
+    ed.harness
+        .get_by_label("The file's name does not say its format: choose one above.");
+    ed.harness
+        .get_by_role_and_label(Role::ComboBox, "Format")
+        .click();
+    ed.harness.run_steps(2);
+    ed.harness.get_by_label("CSV cue list").click();
+    ed.run_until("the parse", |app| {
+        app.timing_import()
+            .is_some_and(|p| matches!(p.parsed, Parsed::Cues(_)))
+    });
+    ed.harness
+        .get_by_label("2 cues, from 00:00.500 to 00:00.700");
+    ed.harness.key_press(Key::Escape);
+    ed.harness.run_steps(2);
+    assert!(ed.harness.state().timing_import().is_none());
+
+    // MIDI: the first track with notes is chosen, and its notes are named.
+    let mid = dir.path().join("drums.mid");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("crates/cuesheet/tests/fixtures/timing/drums.mid");
+    std::fs::copy(fixture, &mid).unwrap();
+    preview_timing(&mut ed, &mid);
+    let p = ed.harness.state().timing_import().expect("the preview");
+    assert_eq!(p.track, 1);
+    assert_eq!(p.file_cues().len(), 3);
+    ed.harness.get_by_label("C2 (36), velocity 100");
+    ed.harness.get_by_label("120 BPM, 1 tempo change");
+    click_button(&mut ed, "Import 3 cues");
+    ed.harness.run_steps(3);
+    let app = ed.harness.state();
+    assert_eq!(app.doc.undo_label(), Some("Import 3 cues from drums.mid"));
+    assert_eq!(app.doc.lanes().last().map(String::as_str), Some("drums"));
+}

@@ -65,7 +65,41 @@ impl CuestudioApp {
             Action::Rehearsal => self.start_rehearsal(),
             Action::AskAdmin(pending) => self.modal = Some(Modal::ConfirmAdmin(pending)),
             Action::SendAdmin(pending) => self.send_admin(pending),
+            Action::ParseTiming { file, format } => self.parse_timing(file, format),
+            Action::ImportTiming { source, lane, cues } => self.import_timing(source, lane, cues),
         }
+    }
+
+    /// Adds a timing file's cues as a new lane, in one undo step; they become the
+    /// selection and the view fits them.
+    fn import_timing(&mut self, source: String, lane: String, cues: Vec<cuesheet::Cue>) {
+        if self.read_only() {
+            self.notify(
+                format!("Not imported from {source}: the show is live"),
+                true,
+            );
+            return;
+        }
+        let n = cues.len();
+        let span = commands::span_of(&cues);
+        self.apply_edit(Edit::ImportCues {
+            source: source.clone(),
+            lane: lane.clone(),
+            cues,
+        });
+        self.editor.selected_marker = None;
+        if let Some((start, end)) = span {
+            self.editor.timeline.show_span(start, end);
+        }
+        let cues = if n == 1 {
+            "1 cue".into()
+        } else {
+            format!("{n} cues")
+        };
+        self.notify(
+            format!("Imported {cues} from {source} as the lane “{lane}”"),
+            false,
+        );
     }
 
     /// Applies an edit unless the document is read-only (live); the cues it creates
@@ -107,6 +141,7 @@ impl CuestudioApp {
             },
             UiCommand::SaveAs => self.pick(Purpose::SaveAs),
             UiCommand::ImportSheet => self.pick(Purpose::Import),
+            UiCommand::ImportTiming => self.pick(Purpose::ImportTiming),
             UiCommand::ExportExtended => self.pick(Purpose::Export(false)),
             UiCommand::ExportSeed => self.pick(Purpose::Export(true)),
             UiCommand::OpenAudio => self.pick(Purpose::Audio),
@@ -285,7 +320,14 @@ impl CuestudioApp {
     /// window asks about unsaved changes.
     pub(super) fn handle_keys(&mut self, ctx: &egui::Context) {
         let typing = ctx.egui_wants_keyboard_input();
-        for (shortcut, cmd) in crate::ui::command::keymap() {
+        // The import preview is modal: the show behind it takes no keys (Delete, Ctrl+Z).
+        let previewing = self.timing_import.is_some();
+        let keymap = if previewing {
+            Vec::new()
+        } else {
+            crate::ui::command::keymap()
+        };
+        for (shortcut, cmd) in keymap {
             // While typing, only shortcuts with Ctrl (save, open…) reach the app; text fields
             // keep their own undo, select all and arrows.
             if typing && (!shortcut.modifiers.command || cmd.yields_to_text_fields()) {
@@ -298,7 +340,7 @@ impl CuestudioApp {
                 self.actions.push(Action::Command(cmd));
             }
         }
-        if !typing {
+        if !typing && !previewing {
             let events = ctx.input(|i| i.events.clone());
             for e in &events {
                 if let Some(action) = crate::ui::command::clipboard_action(e) {
@@ -333,6 +375,12 @@ impl CuestudioApp {
             .unwrap_or_default();
         match ext.as_str() {
             e if crate::audio::is_audio_extension(e) => self.path_chosen(Purpose::Audio, path),
+            // A timing file opens the import preview (nothing changes until Import).
+            _ if cuesheet::timing::Format::from_path(&path).is_some() => {
+                if self.command_applies(UiCommand::ImportTiming) {
+                    self.path_chosen(Purpose::ImportTiming, path);
+                }
+            }
             _ => self.guard_unsaved(Pending::Open(Some(path))),
         }
     }

@@ -4,15 +4,17 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use cuesheet::timing::Format;
 use cuesheet::{Document as Parsed, ExportFormat};
 
 use super::{CuestudioApp, Job, MAX_RECENT};
 use crate::audio::load::LoadEvent;
 use crate::doc::autosave::{self, Recovery};
 use crate::doc::{Document, Edit};
-use crate::ui::Purpose;
 use crate::ui::modal::Modal;
 use crate::ui::status::AudioStatus;
+use crate::ui::timing_import::{self, TimingImport};
+use crate::ui::{Purpose, TimingFile};
 
 impl CuestudioApp {
     /// Reads and parses `path` on a background thread.
@@ -75,6 +77,38 @@ impl CuestudioApp {
         });
     }
 
+    /// Reads a timing file and parses it in the format its name says, on a background
+    /// thread; the import preview opens with the result.
+    fn read_timing(&mut self, path: PathBuf) {
+        self.spawn_job(format!("Reading {}", path.display()), move || {
+            let result = match std::fs::read(&path) {
+                Ok(bytes) => {
+                    let file = TimingFile {
+                        path: path.clone(),
+                        bytes: bytes.into(),
+                    };
+                    let format = Format::from_path(&path);
+                    let parsed = format.map_or(timing_import::Parsed::NoFormat, |f| {
+                        timing_import::parse(&file, f)
+                    });
+                    Ok((file, format, parsed))
+                }
+                Err(e) => Err(format!("Not imported: {}: {e}", path.display())),
+            };
+            Job::TimingRead { result }
+        });
+    }
+
+    /// Parses a timing file again in `format`, on a background thread, for the preview.
+    pub(super) fn parse_timing(&mut self, file: TimingFile, format: Format) {
+        let label = format!("Reading {} as {}", file.name(), format.title());
+        self.spawn_job(label, move || Job::TimingParsed {
+            path: file.path.clone(),
+            format,
+            parsed: timing_import::parse(&file, format),
+        });
+    }
+
     /// Asks for a path: a native dialog on a background thread, or the in-app path field
     /// when no dialog is available.
     pub fn pick(&mut self, purpose: Purpose) {
@@ -95,6 +129,9 @@ impl CuestudioApp {
             }
             d = match purpose {
                 Purpose::Audio => d.add_filter("Audio or video", crate::audio::EXTENSIONS),
+                Purpose::ImportTiming => d
+                    .add_filter("Timing files", &Format::EXTENSIONS)
+                    .add_filter("All files", &["*"]),
                 _ => d.add_filter("JSON", &["json"]),
             };
             let started = Instant::now();
@@ -136,7 +173,7 @@ impl CuestudioApp {
                 .unwrap_or_else(|| format!("show{suffix}"))
         };
         match purpose {
-            Purpose::Open | Purpose::Import | Purpose::Audio => base
+            Purpose::Open | Purpose::Import | Purpose::ImportTiming | Purpose::Audio => base
                 .as_ref()
                 .and_then(|p| p.parent())
                 .map(|d| format!("{}/", d.display()))
@@ -155,6 +192,7 @@ impl CuestudioApp {
             Purpose::Open => self.open_path(path),
             Purpose::SaveAs => self.save_to(path),
             Purpose::Import => self.import_from(path),
+            Purpose::ImportTiming => self.read_timing(path),
             Purpose::Export(seed) => self.export_to(path, seed),
             Purpose::Audio => {
                 // The show names the file relative to its own folder when it can.
@@ -279,6 +317,24 @@ impl CuestudioApp {
                     self.autosaving = false;
                     if let Err(e) = result {
                         self.notify(format!("Autosave failed: {e}"), true);
+                    }
+                }
+                Job::TimingRead { result } => match result {
+                    Ok((file, format, parsed)) => {
+                        let lane = TimingImport::lane_for(&self.doc, &file);
+                        self.timing_import = Some(TimingImport::new(file, format, parsed, lane));
+                    }
+                    Err(e) => self.notify(e, true),
+                },
+                Job::TimingParsed {
+                    path,
+                    format,
+                    parsed,
+                } => {
+                    if let Some(preview) = &mut self.timing_import
+                        && preview.file.path == path
+                    {
+                        preview.parsed_as(format, parsed);
                     }
                 }
                 Job::Picked {

@@ -75,6 +75,12 @@ impl eframe::App for CuestudioApp {
             server: &self.live.url,
         };
         modal_ui(&ctx, &mut self.modal, &view, &mut self.actions);
+        ui::timing_import::timing_import_ui(
+            &ctx,
+            &mut self.timing_import,
+            &self.doc,
+            &mut self.actions,
+        );
         self.apply_actions();
     }
 

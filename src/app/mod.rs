@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use cuesheet::catalog::Catalog;
 use cuesheet::lint::Finding;
+use cuesheet::timing::Format;
 use cuesheet::{Cue, Document as Parsed};
 
 use crate::audio::load::AudioLoad;
@@ -24,7 +25,8 @@ use crate::doc::autosave::{self, Autosaver};
 use crate::ui::command::CommandState;
 use crate::ui::modal::Modal;
 use crate::ui::status::AudioStatus;
-use crate::ui::{Action, EditorState, Purpose, UiCommand};
+use crate::ui::timing_import::{Parsed as TimingParse, TimingImport};
+use crate::ui::{Action, EditorState, Purpose, TimingFile, UiCommand};
 
 mod apply;
 mod derived;
@@ -126,6 +128,17 @@ enum Job {
         result: Result<(), String>,
     },
     Autosaved(Result<(), String>),
+    /// A timing file read (or not) and parsed in the format its name says (if it says
+    /// one), for the import preview.
+    TimingRead {
+        result: Result<(TimingFile, Option<Format>, TimingParse), String>,
+    },
+    /// A timing file parsed again in another format.
+    TimingParsed {
+        path: PathBuf,
+        format: Format,
+        parsed: TimingParse,
+    },
     /// A file dialog answered; `None` path with `unavailable` means no dialog could be shown.
     Picked {
         purpose: Purpose,
@@ -154,6 +167,8 @@ pub struct CuestudioApp {
     jobs: Receiver<Job>,
     busy: Vec<String>,
     modal: Option<Modal>,
+    /// File › Import timing…'s preview, while it is open.
+    timing_import: Option<TimingImport>,
     /// The last message, whether it is an error, and when it came.
     status: Option<(String, bool, Instant)>,
     autosaver: Autosaver,
@@ -223,6 +238,7 @@ impl CuestudioApp {
             jobs,
             busy: Vec::new(),
             modal: None,
+            timing_import: None,
             status: None,
             autosaver,
             autosaving: false,
@@ -294,6 +310,11 @@ impl CuestudioApp {
     /// Whether `cmd` would do anything now: a menu shows the rest disabled.
     pub fn command_applies(&self, cmd: UiCommand) -> bool {
         self.command_state().applies(cmd)
+    }
+
+    /// File › Import timing…'s preview, while it is open.
+    pub fn timing_import(&self) -> Option<&TimingImport> {
+        self.timing_import.as_ref()
     }
 
     /// Whether audio is being decoded (or a chosen file is being tried).

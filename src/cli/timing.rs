@@ -82,14 +82,7 @@ pub fn import(args: &ImportArgs) -> ExitCode {
             return ExitCode::from(EXIT_INVALID);
         }
     };
-    for cue in &mut cues {
-        if let Some(a) = &args.action {
-            cue.action.clone_from(a);
-        }
-        if let Some(l) = &args.lane {
-            cue.lane = Some(l.clone());
-        }
-    }
+    cuesheet::timing::assign(&mut cues, args.action.as_deref(), args.lane.as_deref());
     let n = cues.len();
     let (out, show) = match (&args.output, &args.into) {
         (_, Some(into)) => match add_to(into, cues) {

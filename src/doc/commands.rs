@@ -139,6 +139,30 @@ pub fn prev_marker(doc: &Document, at_ms: i64, playing: bool) -> Option<i64> {
         .map(|m| m.time)
 }
 
+/// `base` if no lane has that name, else `base 2`, `base 3`… the first not taken (a blank
+/// `base` counts as "Imported"): the name of a lane a file comes in as.
+pub fn unique_lane(doc: &Document, base: &str) -> String {
+    let base = match base.trim() {
+        "" => "Imported",
+        b => b,
+    };
+    let lanes = doc.lanes();
+    std::iter::once(base.to_owned())
+        .chain((2..).map(|n| format!("{base} {n}")))
+        .find(|name| !lanes.contains(name))
+        .unwrap_or_default()
+}
+
+/// The span of `cues`: the first start to the last end (time + duration); `None` if empty.
+pub fn span_of(cues: &[Cue]) -> Option<(i64, i64)> {
+    let start = cues.iter().map(|c| c.time).min()?;
+    let end = cues
+        .iter()
+        .map(|c| c.time.saturating_add(c.duration.unwrap_or(0)))
+        .max()?;
+    Some((start, end))
+}
+
 /// A new lane, named "Lane N" with the first N not taken.
 pub fn add_lane(doc: &Document) -> Edit {
     let lanes = doc.lanes();

@@ -113,6 +113,13 @@ pub enum Edit {
         from: String,
         to: String,
     },
+    /// Import a file's cues as the lane `lane`, added at the end of the lane list (joined
+    /// if the name is taken): one undo step named after `source`, the file.
+    ImportCues {
+        source: String,
+        lane: String,
+        cues: Vec<Cue>,
+    },
     /// Add an empty lane at the end of the lane list (nothing if the name is taken).
     AddLane {
         name: String,
@@ -164,6 +171,9 @@ impl Edit {
             Edit::SetAudio { .. } => "Set audio".to_owned(),
             Edit::SetEffects { .. } => "Edit effect catalog".to_owned(),
             Edit::ReplaceCues { .. } => "Import cue sheet".to_owned(),
+            Edit::ImportCues { source, cues, .. } => {
+                format!("{} from {source}", n("Import", cues.len()))
+            }
             Edit::RenameLane { .. } => "Rename lane".to_owned(),
             Edit::AddLane { .. } => "Add lane".to_owned(),
             Edit::MoveLane { .. } => "Move lane".to_owned(),
@@ -271,6 +281,24 @@ pub(super) fn apply(doc: &mut Document, edit: Edit) -> Vec<CueId> {
         Edit::SetAudio { audio } => doc.show.audio = audio,
         Edit::SetEffects { effects, .. } => doc.show.effects = effects,
         Edit::RenameLane { from, to } => rename_lane(doc, &from, &to),
+        Edit::ImportCues { lane, cues, .. } => {
+            list_every_lane(doc);
+            if !doc.show.lanes.iter().any(|l| l.name == lane) {
+                doc.show.lanes.push(cuesheet::Lane {
+                    name: lane.clone(),
+                    ..cuesheet::Lane::default()
+                });
+            }
+            let in_lane = (!lane.is_empty()).then_some(lane);
+            for mut cue in cues {
+                cue.time = cue.time.max(0);
+                cue.lane.clone_from(&in_lane);
+                let id = doc.fresh_id();
+                doc.show.cues.push(cue);
+                doc.ids.push(id);
+                created.push(id);
+            }
+        }
         Edit::AddLane { name } => {
             list_every_lane(doc);
             if !doc.show.lanes.iter().any(|l| l.name == name) {

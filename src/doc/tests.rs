@@ -496,6 +496,37 @@ fn renaming_a_lane_renames_its_cues_in_one_undo_step() {
 }
 
 #[test]
+fn an_import_adds_its_lane_and_cues_in_one_undo_step() {
+    let mut doc = laned(&[(0, Some("A")), (1, None)]);
+    let lane = commands::unique_lane(&doc, "A");
+    assert_eq!(lane, "A 2");
+    let created = doc.apply(Edit::ImportCues {
+        source: "song.lrc".into(),
+        lane: lane.clone(),
+        cues: vec![
+            Cue {
+                lane: Some("from the file".into()),
+                ..cue(500, "textFade")
+            },
+            cue(-20, "textFade"),
+        ],
+    });
+    assert_eq!(created.len(), 2);
+    assert_eq!(doc.undo_label(), Some("Import 2 cues from song.lrc"));
+    assert_eq!(doc.lanes(), ["A", "", "A 2"]);
+    let names: Vec<&str> = doc.show().lanes.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(names, ["A", "", "A 2"], "listed in the show");
+    assert_eq!(cue_lanes(&doc), [Some("A"), None, Some("A 2"), Some("A 2")]);
+    assert_eq!(times(&doc), [0, 1, 500, 0]);
+    assert_eq!(commands::span_of(&doc.show().cues[2..]), Some((0, 500)));
+    assert!(doc.undo());
+    assert_eq!(doc.lanes(), ["A", ""]);
+    assert!(doc.show().lanes.is_empty(), "as it was");
+    assert_eq!(times(&doc), [0, 1]);
+    assert_eq!(commands::unique_lane(&doc, "  "), "Imported");
+}
+
+#[test]
 fn moving_and_flagging_lanes_are_one_step_each() {
     let mut doc = laned(&[(0, Some("A")), (1, Some("B")), (2, Some("C"))]);
     doc.apply(Edit::MoveLane { from: 2, to: 0 });

@@ -3,7 +3,10 @@
 //! the frame. (Their own view state, [`super::EditorState`], they change directly.)
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
+use cuesheet::Cue;
+use cuesheet::timing::Format;
 use timesync::TransportUpdate;
 
 use super::UiCommand;
@@ -50,6 +53,47 @@ pub enum Action {
     AskAdmin(PendingAdmin),
     /// Send a confirmed change of the server's transport.
     SendAdmin(PendingAdmin),
+    /// Parse a timing file (again) in `format`, for the import preview.
+    ParseTiming {
+        file: TimingFile,
+        format: Format,
+    },
+    /// Add a timing file's cues as the new lane `lane`, in one undo step named after
+    /// `source`, the file's name.
+    ImportTiming {
+        source: String,
+        lane: String,
+        cues: Vec<Cue>,
+    },
+}
+
+/// A timing file read into memory: parsed again from here when its format is changed.
+#[derive(Clone, PartialEq)]
+pub struct TimingFile {
+    pub path: PathBuf,
+    pub bytes: Arc<[u8]>,
+}
+
+impl TimingFile {
+    /// The file's name, as the preview and the undo step name it.
+    pub fn name(&self) -> String {
+        self.path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| self.path.display().to_string())
+    }
+}
+
+impl std::fmt::Debug for TimingFile {
+    // The path and size, not every byte.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "TimingFile({}, {} bytes)",
+            self.path.display(),
+            self.bytes.len()
+        )
+    }
 }
 
 /// What a chosen path is for.
@@ -58,6 +102,8 @@ pub enum Purpose {
     Open,
     SaveAs,
     Import,
+    /// A timing file to preview and bring in as a new lane.
+    ImportTiming,
     /// `true`: the seed sheet (time and action only).
     Export(bool),
     Audio,
@@ -69,6 +115,7 @@ impl Purpose {
             Purpose::Open => "Open a show or cue sheet",
             Purpose::SaveAs => "Save the show as",
             Purpose::Import => "Import a CDN cue sheet",
+            Purpose::ImportTiming => "Import timing",
             Purpose::Export(false) => "Export the cue sheet to",
             Purpose::Export(true) => "Export the seed cue sheet to",
             Purpose::Audio => "Open audio",

@@ -13,6 +13,7 @@ pub enum UiCommand {
     Save,
     SaveAs,
     ImportSheet,
+    ImportTiming,
     ExportExtended,
     ExportSeed,
     OpenAudio,
@@ -58,6 +59,7 @@ impl UiCommand {
         UiCommand::Save,
         UiCommand::SaveAs,
         UiCommand::ImportSheet,
+        UiCommand::ImportTiming,
         UiCommand::ExportExtended,
         UiCommand::ExportSeed,
         UiCommand::OpenAudio,
@@ -100,6 +102,7 @@ impl UiCommand {
             UiCommand::Save => "Save",
             UiCommand::SaveAs => "Save As…",
             UiCommand::ImportSheet => "Import cue sheet…",
+            UiCommand::ImportTiming => "Import timing…",
             UiCommand::ExportExtended => "Export cue sheet…",
             UiCommand::ExportSeed => "Export seed sheet…",
             UiCommand::OpenAudio => "Open audio…",
@@ -144,6 +147,10 @@ impl UiCommand {
             UiCommand::Save => "Save the show (atomically)",
             UiCommand::SaveAs => "Save the show under a new name",
             UiCommand::ImportSheet => "Replace the cues with those of a CDN cue sheet",
+            UiCommand::ImportTiming => {
+                "Bring a timing file in as a new lane, after a preview: Audacity labels, CSV, \
+                 LRC lyrics, SRT subtitles, xLights timing, REAPER markers or MIDI notes"
+            }
             UiCommand::ExportExtended => {
                 "Write the CDN cue sheet with tolerance, duration and params"
             }
@@ -208,6 +215,7 @@ impl UiCommand {
             UiCommand::Save => const { &[key(M::COMMAND, Key::S)] },
             UiCommand::SaveAs => const { &[key(CMD_SHIFT, Key::S)] },
             UiCommand::ImportSheet => const { &[key(M::COMMAND, Key::I)] },
+            UiCommand::ImportTiming => const { &[key(CMD_SHIFT, Key::I)] },
             UiCommand::ExportExtended => const { &[key(M::COMMAND, Key::E)] },
             UiCommand::ExportSeed => const { &[key(CMD_SHIFT, Key::E)] },
             UiCommand::Quit => const { &[key(M::COMMAND, Key::Q)] },
@@ -325,6 +333,7 @@ impl CommandState {
             | UiCommand::AddMarker
             | UiCommand::AddLane
             | UiCommand::ImportSheet
+            | UiCommand::ImportTiming
             | UiCommand::OpenAudio => edit,
             UiCommand::PlayPause | UiCommand::JumpStart | UiCommand::JumpEnd => !self.live,
             UiCommand::PrevMarker | UiCommand::NextMarker => !self.live && self.markers,

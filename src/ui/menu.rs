@@ -74,6 +74,7 @@ pub fn menu_ui(ui: &mut egui::Ui, view: &MenuView<'_>, actions: &mut Vec<Action>
             group(ui, &[C::Save, C::SaveAs], state, actions, true);
             let files = [
                 C::ImportSheet,
+                C::ImportTiming,
                 C::ExportExtended,
                 C::ExportSeed,
                 C::OpenAudio,

@@ -17,13 +17,14 @@ pub mod stage;
 pub mod status;
 pub mod time_map;
 pub mod timeline;
+pub mod timing_import;
 pub mod tolerance;
 pub mod transport;
 
 use std::collections::BTreeSet;
 
 use crate::doc::{CueId, MarkerId};
-pub use action::{Action, Pending, PendingAdmin, Purpose};
+pub use action::{Action, Pending, PendingAdmin, Purpose, TimingFile};
 pub use command::UiCommand;
 pub use time_map::{TimeMapping, TimeView};
 

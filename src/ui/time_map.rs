@@ -33,6 +33,20 @@ impl TimeView {
         }
     }
 
+    /// A view that shows `[start_ms, end_ms]` with a margin of a twentieth of the span (at
+    /// least half a second) on each side, in `width` points.
+    pub fn showing(start_ms: i64, end_ms: i64, width: f32) -> Self {
+        let span = end_ms.saturating_sub(start_ms).max(0);
+        let margin = (span / 20).max(500);
+        let start = start_ms.saturating_sub(margin).max(0);
+        let end = end_ms.saturating_add(margin);
+        Self {
+            start_ms: start,
+            ms_per_px: ((end - start) as f64 / f64::from(width.max(1.0)))
+                .clamp(MIN_MS_PER_PX, MAX_MS_PER_PX),
+        }
+    }
+
     /// Zoom by `factor` (> 1 zooms in) keeping the time under `anchor_ms` in place.
     pub fn zoomed(self, factor: f64, anchor_ms: i64) -> Self {
         let ms_per_px = (self.ms_per_px / factor).clamp(MIN_MS_PER_PX, MAX_MS_PER_PX);
@@ -189,6 +203,18 @@ mod tests {
         let out = v.zoomed(1e-9, 0);
         assert_eq!(out.ms_per_px, MAX_MS_PER_PX);
         assert_eq!(out.start_ms, 0);
+    }
+
+    #[test]
+    fn showing_a_span_keeps_a_margin_and_never_starts_before_zero() {
+        let v = TimeView::showing(60_000, 80_000, 1000.0);
+        assert_eq!(v.start_ms, 59_000);
+        assert!((v.ms_per_px - 22.0).abs() < 1e-9);
+        let m = v.mapping(0.0, 1000.0);
+        assert!(m.x_from_time(60_000) > 0.0 && m.x_from_time(80_000) < 1000.0);
+        let early = TimeView::showing(100, 100, 500.0);
+        assert_eq!(early.start_ms, 0);
+        assert!((early.ms_per_px - 1.2).abs() < 1e-9);
     }
 
     #[test]

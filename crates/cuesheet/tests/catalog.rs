@@ -60,7 +60,7 @@ fn a_shows_overrides_reject_a_repeated_key() {
         .located_lines(&path);
     assert_eq!(
         lines,
-        [format!("{}: 5:67: duplicate key \"count\"", path.display())]
+        [format!("{}:5:67: duplicate key \"count\"", path.display())]
     );
 
     let repeated_action = show.replace(

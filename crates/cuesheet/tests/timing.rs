@@ -69,9 +69,9 @@ fn audacity_bad_lines_are_all_located_and_nothing_is_imported() {
     ));
     assert_eq!(
         err,
-        "line 2: expected the start in seconds (like 1.500000), got \"abc\"\n\
-         line 3: the end (1.000000) is before the start (2.000000)\n\
-         line 4: expected start, end and label separated by tabs"
+        "2: expected the start in seconds (like 1.500000), got \"abc\"\n\
+         3: the end (1.000000) is before the start (2.000000)\n\
+         4: expected start, end and label separated by tabs"
     );
 }
 
@@ -129,25 +129,25 @@ fn csv_fixture_reads_ms_and_clock_times_and_quoted_fields() {
 fn csv_problems_are_located_and_nothing_is_imported() {
     assert_eq!(
         error_text(csv::import(b"time,effect\n")),
-        "line 1: unknown column \"effect\" in the header; the columns are time, action, tolerance, duration, lane, note"
+        "1: unknown column \"effect\" in the header; the columns are time, action, tolerance, duration, lane, note"
     );
     assert_eq!(
         error_text(csv::import(b"time,note\n")),
-        "line 1: the header has no \"action\" column"
+        "1: the header has no \"action\" column"
     );
     assert_eq!(
         error_text(csv::import(
             b"time,action,duration\n1000,ok,\n-5,neg,\n1:75,bad,\n\"a\nb\",x\n2000,,10\n3000,d,1.5\n"
         )),
-        "line 3: time must be ms or mm:ss.mmm (>= 0), got \"-5\"\n\
-         line 4: time must be ms or mm:ss.mmm (>= 0), got \"1:75\"\n\
-         line 5: expected 3 fields as in the header, got 2\n\
-         line 7: action is empty\n\
-         line 8: duration must be whole ms (>= 0), got \"1.5\""
+        "3: time must be ms or mm:ss.mmm (>= 0), got \"-5\"\n\
+         4: time must be ms or mm:ss.mmm (>= 0), got \"1:75\"\n\
+         5: expected 3 fields as in the header, got 2\n\
+         7: action is empty\n\
+         8: duration must be whole ms (>= 0), got \"1.5\""
     );
     assert_eq!(
         error_text(csv::import(b"time,action\n1,a\n2,\"b\n")),
-        "line 3: a quoted field is never closed"
+        "3: a quoted field is never closed"
     );
 }
 
@@ -201,10 +201,16 @@ fn lrc_problems_are_located_and_nothing_is_imported() {
         error_text(lrc::import(
             b"[ti:x]\n[00:01.00]ok\nno stamp here\n[00:6x.00]bad\n[00:02.00\n[offset:soon]\n"
         )),
-        "line 3: expected a time stamp like [01:23.45] before the text \"no stamp here\"\n\
-         line 4: expected a time stamp like [01:23.45], got [00:6x.00]\n\
-         line 5: a tag is never closed with ']': \"[00:02.00\"\n\
-         line 6: expected the offset in ms like [offset:+250], got [offset:soon]"
+        "3: expected a time stamp like [01:23.45] before the text \"no stamp here\"\n\
+         4: expected a time stamp like [01:23.45], got [00:6x.00]\n\
+         5: a tag is never closed with ']': \"[00:02.00\"\n\
+         6: expected the offset in ms like [offset:+250], got [offset:soon]"
+    );
+    // With the file, each problem reads FILE:LINE: message, as compilers write them.
+    let err = lrc::import(b"[00:01.00]ok\n\n[00:6x.00]bad\n").unwrap_err();
+    assert_eq!(
+        err.located_lines(std::path::Path::new("song.lrc")),
+        ["song.lrc:3: expected a time stamp like [01:23.45], got [00:6x.00]"]
     );
 }
 
@@ -228,10 +234,10 @@ fn srt_problems_are_located_and_nothing_is_imported() {
         error_text(srt::import(
             b"1\n00:00:01,000 --> 00:00:02,000\nok\n\nx\n00:00:03,000 --> 00:00:04,000\nbad number\n\n3\n00:00:05 --> 00:00:06\nno ms\n\n4\n00:00:09,000 --> 00:00:08,000\nbackwards\n\n5\n"
         )),
-        "line 5: expected the subtitle number, got \"x\"\n\
-         line 10: expected times like 00:00:01,000 --> 00:00:04,000, got \"00:00:05 --> 00:00:06\"\n\
-         line 14: the end time is before the start time\n\
-         line 17: expected the times (00:00:01,000 --> 00:00:04,000) after the subtitle number"
+        "5: expected the subtitle number, got \"x\"\n\
+         10: expected times like 00:00:01,000 --> 00:00:04,000, got \"00:00:05 --> 00:00:06\"\n\
+         14: the end time is before the start time\n\
+         17: expected the times (00:00:01,000 --> 00:00:04,000) after the subtitle number"
     );
 }
 
@@ -342,16 +348,16 @@ fn xtiming_problems_are_located_and_nothing_is_imported() {
     let bad = b"<timings>\n<timing name=\"T\">\n<EffectLayer>\n<Effect starttime=\"0\" endtime=\"5\"/>\n<Effect starttime=\"x\" endtime=\"5\"/>\n<Effect endtime=\"5\"/>\n<Effect starttime=\"9\" endtime=\"5\"/>\n</EffectLayer>\n</timing>\n</timings>\n";
     assert_eq!(
         error_text(xtiming::import(bad)),
-        "line 5: starttime must be whole ms (>= 0), got \"x\"\n\
-         line 6: the mark has no starttime\n\
-         line 7: endtime 5 is before starttime 9"
+        "5: starttime must be whole ms (>= 0), got \"x\"\n\
+         6: the mark has no starttime\n\
+         7: endtime 5 is before starttime 9"
     );
     assert_eq!(
         error_text(xtiming::import(b"<lyrics/>")),
-        "line 1: expected an xLights timing file (<timings> or <timing>), got <lyrics>"
+        "1: expected an xLights timing file (<timings> or <timing>), got <lyrics>"
     );
     let syntax = error_text(xtiming::import(b"<timings>\n<timing>\n</timings>"));
-    assert!(syntax.starts_with("line 3: "), "{syntax}");
+    assert!(syntax.starts_with("3: "), "{syntax}");
 }
 
 #[test]
@@ -406,14 +412,14 @@ fn reaper_problems_are_located_and_measures_beats_explained() {
         error_text(reaper::import(
             b"#,Name,Start,End,Length\nM1,a,1.1.00,,\nR1,b,0:02.000,0:01.000,\nX1,c,0:01.000,,\nR2,d,0:01.000,,\n"
         )),
-        "line 2: Start: \"1.1.00\" looks like Measures.Beats; set REAPER's time display to Minutes:Seconds before exporting\n\
-         line 3: the region ends (1000 ms) before it starts (2000 ms)\n\
-         line 4: expected a marker (M1) or region (R1) in the # column, got \"X1\"\n\
-         line 5: End: expected a time like 1:02.500 or 62.500 (seconds), got \"\""
+        "2: Start: \"1.1.00\" looks like Measures.Beats; set REAPER's time display to Minutes:Seconds before exporting\n\
+         3: the region ends (1000 ms) before it starts (2000 ms)\n\
+         4: expected a marker (M1) or region (R1) in the # column, got \"X1\"\n\
+         5: End: expected a time like 1:02.500 or 62.500 (seconds), got \"\""
     );
     assert_eq!(
         error_text(reaper::import(b"time,action\n1,a\n")),
-        "line 1: expected REAPER's header #,Name,Start,End,Length (from the Region/Marker Manager)"
+        "1: expected REAPER's header #,Name,Start,End,Length (from the Region/Marker Manager)"
     );
 }
 
@@ -487,6 +493,9 @@ fn midi_fixture_gives_the_tempo_map_and_the_notes_in_ms() {
     ];
     assert_eq!(file.track_cues(1).expect("track 1"), expected);
     assert_eq!(file.track_cues(0).expect("track 0"), vec![]);
+    assert_eq!(file.notes(1), &expected[..]);
+    assert!(file.notes(0).is_empty() && file.notes(9).is_empty());
+    assert_eq!(file.first_track_with_notes(), Some(1));
     assert_eq!(
         Format::Midi.import(&fixture("drums.mid")).expect("parses"),
         expected

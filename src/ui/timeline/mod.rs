@@ -90,6 +90,8 @@ pub struct TimelineState {
     pub last_rect: Rect,
     /// A time to bring into view on the next frame (see [`TimelineState::reveal`]).
     reveal_ms: Option<i64>,
+    /// A span to fit the view to on the next frame (see [`TimelineState::show_span`]).
+    show_span_ms: Option<(i64, i64)>,
 }
 
 impl TimelineState {
@@ -97,6 +99,11 @@ impl TimelineState {
     /// playhead out of view).
     pub fn reveal(&mut self, ms: i64) {
         self.reveal_ms = Some(ms);
+    }
+
+    /// Fits the view to `[start_ms, end_ms]` on the next frame (cues just imported).
+    pub fn show_span(&mut self, start_ms: i64, end_ms: i64) {
+        self.show_span_ms = Some((start_ms, end_ms));
     }
 }
 
@@ -123,6 +130,7 @@ impl Default for TimelineState {
             hover_ms: None,
             last_rect: Rect::NOTHING,
             reveal_ms: None,
+            show_span_ms: None,
         }
     }
 }
@@ -158,6 +166,9 @@ pub fn timeline_ui(
     if state.fit_pending && width > 10.0 {
         state.view = TimeView::fit(end_ms, width);
         state.fit_pending = false;
+    }
+    if let Some((start, end)) = state.timeline.show_span_ms.take() {
+        state.view = TimeView::showing(start, end, width);
     }
     if let Some(t) = state.timeline.reveal_ms.take() {
         state.view = state.view.following(t, width);

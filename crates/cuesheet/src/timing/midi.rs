@@ -130,6 +130,17 @@ impl MidiFile {
         sections
     }
 
+    /// The notes of track `index` (0-based) as cues, borrowed; none if there is no such
+    /// track.
+    pub fn notes(&self, index: usize) -> &[Cue] {
+        self.cues.get(index).map_or(&[], Vec::as_slice)
+    }
+
+    /// The index of the first track that has notes.
+    pub fn first_track_with_notes(&self) -> Option<usize> {
+        self.tracks.iter().position(|t| t.notes > 0)
+    }
+
     /// The notes of the first track that has any (none if no track has notes).
     pub fn first_notes(&self) -> Vec<Cue> {
         self.cues

@@ -1,6 +1,7 @@
 //! Timing files designers already have, as the tools that make them write them: each
 //! importer turns one file's bytes into cues (`time` in ms), or refuses the whole file with
-//! located problems (`line N: message`), so nothing is ever half-imported.
+//! located problems (each at its line, which [`ParseError::located_lines`] writes as
+//! `FILE:LINE: message`), so nothing is ever half-imported.
 //!
 //! - [`audacity`]: Audacity label tracks (`start\tend\tlabel`, seconds), and back.
 //! - [`csv`]: CSV cue lists with a header (`time,action[,tolerance,duration,lane,note]`), and back.
@@ -66,6 +67,27 @@ impl Format {
         }
     }
 
+    /// What people call it, for menus: `LRC lyrics`, `MIDI notes`…
+    pub fn title(self) -> &'static str {
+        match self {
+            Format::Audacity => "Audacity labels",
+            Format::Csv => "CSV cue list",
+            Format::Lrc => "LRC lyrics",
+            Format::Srt => "SRT subtitles",
+            Format::Xtiming => "xLights timing",
+            Format::Reaper => "REAPER markers",
+            Format::Midi => "MIDI notes",
+        }
+    }
+
+    /// Whether the file names each cue's action itself (CSV's `action` column). In the
+    /// other formats a cue comes from a label, a line of lyrics or a note, which is an
+    /// action only when it is an action name ([`is_action_name`]), so an importer may want
+    /// to give the cues one ([`assign`]).
+    pub fn names_actions(self) -> bool {
+        self == Format::Csv
+    }
+
     /// The format with this short name (any case).
     pub fn from_name(name: &str) -> Option<Format> {
         Format::ALL
@@ -77,6 +99,7 @@ impl Format {
     /// `.csv` (a cue list; REAPER's CSV must be named with `--format reaper`), `.lrc`,
     /// `.srt`, `.xtiming`, `.mid`.
     pub fn from_path(path: &std::path::Path) -> Option<Format> {
+        // Keep in step with `EXTENSIONS`.
         let ext = path.extension()?.to_str()?;
         match ext.to_ascii_lowercase().as_str() {
             "txt" => Some(Format::Audacity),
@@ -88,6 +111,10 @@ impl Format {
             _ => None,
         }
     }
+
+    /// The extensions [`Format::from_path`] knows, for file dialogs' filters.
+    pub const EXTENSIONS: [&'static str; 7] =
+        ["txt", "csv", "lrc", "srt", "xtiming", "mid", "midi"];
 
     /// Reads a file of this format: all its cues, or every problem found (for MIDI, the
     /// notes of the first track with notes; [`midi::read`] gives the tempo map and a
@@ -105,13 +132,28 @@ impl Format {
     }
 }
 
+/// Gives every cue `action` and puts every cue in `lane` (`None` leaves what the file
+/// gave; an empty lane is no lane): `cuestudio import --action/--lane` and the editor's
+/// import preview, one rule.
+pub fn assign(cues: &mut [Cue], action: Option<&str>, lane: Option<&str>) {
+    for cue in cues {
+        if let Some(a) = action {
+            a.clone_into(&mut cue.action);
+        }
+        if let Some(l) = lane {
+            cue.lane = (!l.is_empty()).then(|| l.to_owned());
+        }
+    }
+}
+
 /// The action of cues that show text (`params.text`).
 pub const TEXT_ACTION: &str = "textFade";
 
-/// A problem on line `line` (1-based): displays as `line 3: message`.
+/// A problem on line `line` (1-based): displays as `3: message`, and as
+/// `song.lrc:3: message` with the file.
 pub(crate) fn at_line(line: usize, message: impl Into<String>) -> Problem {
     Problem {
-        location: Location::Path(format!("line {line}")),
+        location: Location::Line { line },
         message: message.into(),
     }
 }
@@ -218,7 +260,7 @@ pub(crate) fn text_cue(time: i64, text: &str, duration: Option<i64>) -> Cue {
 }
 
 /// The text a `textFade` cue shows (`params.text`), if it is one.
-pub(crate) fn cue_text(cue: &Cue) -> Option<&str> {
+pub fn cue_text(cue: &Cue) -> Option<&str> {
     if cue.action != TEXT_ACTION {
         return None;
     }
@@ -291,6 +333,29 @@ mod tests {
         assert!(sjis.contains("looks like Shift_JIS"), "{sjis}");
         assert!(sjis.contains("save the file as UTF-8"));
         assert!(!err(b"\xFF\xFF\xFF").contains("Shift_JIS"));
+    }
+
+    #[test]
+    fn every_extension_names_a_format_and_assign_overrides_only_what_is_given() {
+        for ext in Format::EXTENSIONS {
+            let name = format!("song.{}", ext.to_ascii_uppercase());
+            assert!(
+                Format::from_path(std::path::Path::new(&name)).is_some(),
+                "{ext}"
+            );
+        }
+        let mut cues = vec![text_cue(5, "la", None)];
+        assign(&mut cues, None, Some("Lyrics"));
+        assert_eq!(
+            (cues[0].action.as_str(), cues[0].lane.as_deref()),
+            (TEXT_ACTION, Some("Lyrics"))
+        );
+        assign(&mut cues, Some("lyric"), Some(""));
+        assert_eq!(
+            (cues[0].action.as_str(), cues[0].lane.as_deref()),
+            ("lyric", None)
+        );
+        assert_eq!(cue_text(&text_cue(0, "la", None)), Some("la"));
     }
 
     #[test]
