@@ -430,6 +430,69 @@ fn import_brings_a_timing_file_into_a_new_show_or_an_existing_one() {
 }
 
 #[test]
+fn import_of_midi_brings_the_chosen_track_and_the_tempo_map_as_the_grid() {
+    let dir = tempfile::tempdir().unwrap();
+    let mid = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/crates/cuesheet/tests/fixtures/timing/drums.mid"
+    );
+    let new = dir.path().join("new.cueshow.json");
+    let out = cuestudio(&["import", mid, "-o", new.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let show = cuesheet::parse_show(&std::fs::read(&new).unwrap()).unwrap();
+    // The fixture: 120 BPM, 60 BPM from 2 s, no time signature (4/4); notes on track 1.
+    let grid: Vec<(i64, f64, String)> = show
+        .tempo
+        .iter()
+        .map(|s| (s.time, s.bpm, s.meter()))
+        .collect();
+    assert_eq!(grid, [(0, 120.0, "4/4".into()), (2000, 60.0, "4/4".into())]);
+    let times: Vec<i64> = show.cues.iter().map(|c| c.time).collect();
+    assert_eq!(times, [0, 2000, 4000]);
+
+    // A chosen track that does not exist imports nothing and says how many there are.
+    let other = dir.path().join("other.cueshow.json");
+    let out = cuestudio(&["import", mid, "--track", "5", "-o", other.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("track 5 does not exist"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!other.exists());
+    // --track belongs to MIDI.
+    let labels = write(dir.path(), "labels.txt", "1.0\t1.0\tflash\n");
+    let out = cuestudio(&[
+        "import",
+        &labels,
+        "--track",
+        "1",
+        "-o",
+        other.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+
+    // Into a show that has its own grid: the grid stays.
+    let out = cuestudio(&[
+        "import",
+        mid,
+        "--track",
+        "1",
+        "--into",
+        new.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("kept its own tempo grid"),
+        "{}",
+        text(&out.stderr)
+    );
+    let again = cuesheet::parse_show(&std::fs::read(&new).unwrap()).unwrap();
+    assert_eq!(again.tempo, show.tempo);
+    assert_eq!(again.cues.len(), 6);
+}
+
+#[test]
 fn import_refuses_bad_files_whole_and_says_where() {
     let dir = tempfile::tempdir().unwrap();
     let bad = write(

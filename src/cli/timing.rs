@@ -15,7 +15,9 @@ use super::{EXIT_INVALID, EXIT_IO, problem_lines};
     group = clap::ArgGroup::new("target").required(true).args(["output", "into"]),
     after_help = "Formats: audacity (.txt label track), csv (time,action[,tolerance,duration,\
                   lane,note]), lrc, srt, xtiming (xLights), reaper (Region/Marker Manager \
-                  CSV), midi (.mid: the first track with notes).\n\n\
+                  CSV), midi (.mid: the notes of --track, by default the first track with \
+                  notes; the file's tempo map and time signatures become the show's tempo \
+                  grid unless the show already has one).\n\n\
                   Examples:\n  cuestudio import labels.txt -o new.cueshow.json\n  \
                   cuestudio import lyrics.srt --lane Lyrics --into show.cueshow.json\n  \
                   cuestudio import markers.csv --format reaper --action startSong1 -o new.cueshow.json"
@@ -32,6 +34,10 @@ pub struct ImportArgs {
     /// Put every imported cue in this lane.
     #[arg(long, value_name = "NAME")]
     pub lane: Option<String>,
+    /// MIDI: the track whose notes become cues (0-based, as `cuestudio import` lists them
+    /// when it does not exist); by default the first track with notes.
+    #[arg(long, value_name = "N")]
+    pub track: Option<usize>,
     /// Write a new show with the imported cues (atomically).
     #[arg(short, long, value_name = "NEW")]
     pub output: Option<PathBuf>,
@@ -73,7 +79,25 @@ pub fn import(args: &ImportArgs) -> ExitCode {
             return ExitCode::from(EXIT_IO);
         }
     };
-    let mut cues = match format.import(&bytes) {
+    let imported = match format {
+        Format::Midi => cuesheet::timing::midi::read(&bytes).and_then(|midi| {
+            let cues = match args.track {
+                Some(track) => midi.track_cues(track)?,
+                None => midi.first_notes(),
+            };
+            Ok((cues, midi.tempo_sections()))
+        }),
+        _ if args.track.is_some() => {
+            eprintln!(
+                "--track is for MIDI files; {} is {}",
+                args.file.display(),
+                format.name()
+            );
+            return ExitCode::from(EXIT_IO);
+        }
+        _ => format.import(&bytes).map(|cues| (cues, Vec::new())),
+    };
+    let (mut cues, tempo) = match imported {
         Ok(c) => c,
         Err(e) => {
             for line in problem_lines(&args.file, &e) {
@@ -84,7 +108,7 @@ pub fn import(args: &ImportArgs) -> ExitCode {
     };
     cuesheet::timing::assign(&mut cues, args.action.as_deref(), args.lane.as_deref());
     let n = cues.len();
-    let (out, show) = match (&args.output, &args.into) {
+    let (out, mut show) = match (&args.output, &args.into) {
         (_, Some(into)) => match add_to(into, cues) {
             Ok(show) => (into, show),
             Err(code) => return ExitCode::from(code),
@@ -92,6 +116,24 @@ pub fn import(args: &ImportArgs) -> ExitCode {
         (Some(out), None) => (out, cuesheet::show_from_sheet(cues)),
         (None, None) => return ExitCode::from(EXIT_IO), // clap requires one
     };
+    if !tempo.is_empty() {
+        if show.tempo.is_empty() {
+            eprintln!(
+                "tempo grid from the file: {}",
+                tempo
+                    .iter()
+                    .map(|s| format!("{} BPM {} at {} ms", s.bpm, s.meter(), s.time))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            show.tempo = tempo;
+        } else {
+            eprintln!(
+                "{}: kept its own tempo grid; the file's tempo map was not imported",
+                out.display()
+            );
+        }
+    }
     if let Err(e) = cuesheet::write_atomic(out, cuesheet::show_to_json(&show).as_bytes()) {
         eprintln!("{}: {e}", out.display());
         return ExitCode::from(EXIT_IO);
