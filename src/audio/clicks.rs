@@ -418,7 +418,7 @@ impl<S: Source> ClickMixer<S> {
             };
             let sound = self.sounds.of(voice.kind);
             // Read `speed` times faster, so after rodio's speed-up it sounds as written.
-            let at = (self.frame - voice.onset) as f64 * speed;
+            let at = self.frame.saturating_sub(voice.onset) as f64 * speed;
             // The cast is the intent: the table index below `at`.
             let i = at as usize;
             let (Some(&a), b) = (sound.get(i), sound.get(i + 1).copied().unwrap_or(0.0)) else {

@@ -203,6 +203,8 @@ impl Player {
             let decoder = Playback::open(path)?;
             let track = rodio::Player::connect_new(out.sink.mixer());
             track.pause();
+            // A new rodio player starts at 1×; seeks and the clock assume the rate set.
+            track.set_speed(self.transport.rate);
             track.append(self.clicks.mix(decoder));
             out.track = Some(track);
         }
