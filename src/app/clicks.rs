@@ -10,14 +10,21 @@ use super::CuestudioApp;
 use crate::audio::clicks::{ClickLevels, ClickSchedule};
 use crate::doc::Document;
 
-/// The metronome's beats, `(ms, downbeat)`, from the show's tempo grid.
+/// The metronome's beats from 0 to `end_ms`, `(ms, downbeat)`, from the show's tempo grid.
 ///
-/// Empty for now: shows have no tempo grid yet. When `Show::tempo` and
-/// `cuesheet::grid::TempoMap` land (issue 14, section 2), this is the one place to fill in:
-/// every beat of the tempo map over the show (`true` on the first beat of a bar). Nothing
-/// else changes: the app already calls it whenever the document changes.
-pub fn metronome_beats(show: &Show) -> Vec<(i64, bool)> {
-    let _ = show;
+/// Empty for now: this branch's shows have no tempo grid yet. When `Show::tempo` and
+/// `cuesheet::grid::TempoMap` are merged (issue 14, section 2), this body is the one thing
+/// to fill in, e.g.
+///
+/// ```ignore
+/// let map = cuesheet::grid::TempoMap::new(&show.tempo);
+/// map.beats(0, end_ms).map(|l| (l.time, l.is_downbeat())).collect()
+/// ```
+///
+/// Nothing else changes: the app already calls it whenever the document changes and when
+/// the audio's length becomes known, and hands the result to the player.
+pub fn metronome_beats(show: &Show, end_ms: i64) -> Vec<(i64, bool)> {
+    let _ = (show, end_ms);
     Vec::new()
 }
 
@@ -28,9 +35,14 @@ pub fn cue_click_times(doc: &Document) -> Vec<i64> {
 }
 
 impl CuestudioApp {
-    /// Hands the player the beats and cue times of the document as it is now.
+    /// Hands the player the beats (over the audio, or the cues if they run longer) and cue
+    /// times of the document as it is now.
     pub(super) fn refresh_clicks(&mut self) {
-        let beats = metronome_beats(self.doc.show());
+        let end = self
+            .audio_duration_ms()
+            .unwrap_or(0)
+            .max(self.doc.content_end_ms());
+        let beats = metronome_beats(self.doc.show(), end);
         let cues = cue_click_times(&self.doc);
         self.player.set_click_times(beats, cues);
     }
