@@ -147,16 +147,29 @@ fn clicks_ui(ui: &mut egui::Ui, view: &TransportView, actions: &mut Vec<Action>)
     let config = MenuConfig::new().close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside);
     let (response, _) = MenuButton::from_button(button).config(config).ui(ui, |ui| {
         let mut next = clicks;
-        ui.checkbox(&mut next.metronome, "Metronome")
-            .on_hover_text("A click on every beat during playback, louder on the downbeats");
+        egui::Grid::new("clicks")
+            .num_columns(2)
+            .spacing([10.0, 6.0])
+            .show(ui, |ui| {
+                ui.checkbox(&mut next.metronome, "Metronome").on_hover_text(
+                    "A click on every beat during playback, louder on the downbeats",
+                );
+                ui.end_row();
+                level_row(
+                    ui,
+                    "Metronome level",
+                    next.metronome,
+                    &mut next.metronome_level,
+                );
+                ui.checkbox(&mut next.cues, "Cue clicks").on_hover_text(
+                    "A tick as the playhead passes each cue (of the lanes the stage plays)",
+                );
+                ui.end_row();
+                level_row(ui, "Cue click level", next.cues, &mut next.cue_level);
+            });
         if !view.has_beats {
-            ui.weak("The show has no tempo grid yet: no beats to click");
+            ui.weak("The show has no tempo grid yet: the metronome has no beats to click.");
         }
-        level_ui(ui, "Metronome level", &mut next.metronome_level);
-        ui.separator();
-        ui.checkbox(&mut next.cues, "Cue clicks")
-            .on_hover_text("A tick as the playhead passes each cue (of the lanes the stage plays)");
-        level_ui(ui, "Cue click level", &mut next.cue_level);
         if next != clicks {
             actions.push(Action::SetClicks(next));
         }
@@ -164,12 +177,12 @@ fn clicks_ui(ui: &mut egui::Ui, view: &TransportView, actions: &mut Vec<Action>)
     response.on_hover_text("Hear the timing: a metronome and a tick on each cue while playing");
 }
 
-fn level_ui(ui: &mut egui::Ui, label: &str, level: &mut f32) {
-    ui.horizontal(|ui| {
-        let label = ui.label(label);
-        let slider = egui::Slider::new(level, 0.0..=1.0).step_by(0.05);
-        ui.add(slider).labelled_by(label.id);
-    });
+/// A level's label and slider, a row of the clicks' grid; greyed out while `on` is not.
+fn level_row(ui: &mut egui::Ui, label: &str, on: bool, level: &mut f32) {
+    let label = ui.add_enabled(on, egui::Label::new(label));
+    let slider = egui::Slider::new(level, 0.0..=1.0).step_by(0.05);
+    ui.add_enabled(on, slider).labelled_by(label.id);
+    ui.end_row();
 }
 
 /// A label with its value, kept together: on a new row when the rest of this one is
