@@ -2299,3 +2299,126 @@ fn a_wrong_format_guess_is_corrected_from_the_list_and_midi_offers_its_tracks() 
     assert_eq!(app.doc.undo_label(), Some("Import 3 cues from drums.mid"));
     assert_eq!(app.doc.lanes().last().map(String::as_str), Some("drums"));
 }
+
+#[test]
+fn the_clicks_menu_sets_the_metronome_and_cue_clicks_and_cues_follow_edits() {
+    use egui::accesskit::Role;
+    let mut ed = editor();
+    ed.open(sample());
+    ed.harness.run_steps(2);
+    let schedule = |ed: &Editor| ed.harness.state().click_schedule();
+    let previewed = |ed: &Editor| -> Vec<i64> {
+        let mut t: Vec<i64> = ed
+            .harness
+            .state()
+            .doc
+            .preview_cues()
+            .iter()
+            .map(|c| c.time)
+            .collect();
+        t.sort();
+        t.dedup();
+        t
+    };
+    // Off by default, but the cue times are already in place.
+    let s = schedule(&ed);
+    assert!(!s.levels.metronome && !s.levels.cues);
+    assert!(s.cues.len() >= 20);
+    assert_eq!(s.cues, previewed(&ed));
+    assert!(s.beats.is_empty(), "no tempo grid yet");
+
+    ed.harness.get_by_label("Clicks").click();
+    ed.harness.run_steps(2);
+    ed.harness.get_by_label("Metronome").click();
+    ed.harness.run_steps(2);
+    // The menu stays open for the rest.
+    ed.harness.get_by_label("Cue clicks").click();
+    ed.harness.run_steps(2);
+    ed.harness
+        .get_by_role_and_label(Role::Slider, "Cue click level")
+        .set_value_accesskit(0.25);
+    ed.harness.run_steps(2);
+    ed.harness
+        .get_by_role_and_label(Role::Slider, "Metronome level")
+        .set_value_accesskit(0.9);
+    ed.harness.run_steps(2);
+    let app = ed.harness.state();
+    let levels = app.settings.clicks;
+    assert!(levels.metronome && levels.cues);
+    assert_eq!((levels.metronome_level, levels.cue_level), (0.9, 0.25));
+    assert_eq!(schedule(&ed).levels, levels, "the player has them");
+    assert!(
+        ed.harness
+            .query_by_label_contains("no tempo grid yet")
+            .is_some(),
+        "the metronome says why it is silent"
+    );
+    // Kept with the editor's settings.
+    let saved = serde_json::to_string(&ed.harness.state().settings).unwrap();
+    let back: cuestudio::app::Settings = serde_json::from_str(&saved).unwrap();
+    assert_eq!(back.clicks, levels);
+
+    // A tapped cue clicks, a moved one clicks where it went, a muted lane's cues do not.
+    ed.harness.key_press(Key::Escape);
+    ed.harness.run_steps(2);
+    ed.harness
+        .state_mut()
+        .execute(cuestudio::ui::UiCommand::JumpStart);
+    ed.harness.key_press(Key::Space);
+    ed.harness.step();
+    ed.clock.advance(4_321);
+    ed.harness.step();
+    ed.harness.key_press(Key::T);
+    ed.harness.step();
+    ed.harness.key_press(Key::Space);
+    ed.harness.run_steps(2);
+    assert!(schedule(&ed).cues.contains(&4_321));
+    ed.harness.key_press(Key::ArrowRight); // the tapped cue is selected: +10 ms
+    ed.harness.run_steps(2);
+    let s = schedule(&ed);
+    assert!(
+        s.cues.contains(&4_331) && !s.cues.contains(&4_321),
+        "{:?}",
+        s.cues
+    );
+    assert_eq!(s.cues, previewed(&ed));
+    ed.harness.get_by_label("Mute lane Pyro").click();
+    ed.harness.run_steps(2);
+    let pyro: Vec<i64> = ed
+        .harness
+        .state()
+        .doc
+        .show()
+        .cues
+        .iter()
+        .filter(|c| c.lane.as_deref() == Some("Pyro"))
+        .map(|c| c.time)
+        .collect();
+    assert!(!pyro.is_empty());
+    let s = schedule(&ed);
+    assert_eq!(s.cues, previewed(&ed));
+    assert!(s.cues.len() < previewed_all(&ed));
+
+    // Off again from the menu.
+    ed.harness.get_by_label("Clicks").click();
+    ed.harness.run_steps(2);
+    ed.harness.get_by_label("Metronome").click();
+    ed.harness.run_steps(2);
+    assert!(!schedule(&ed).levels.metronome);
+    assert!(schedule(&ed).levels.cues);
+}
+
+fn previewed_all(ed: &Editor) -> usize {
+    let mut t: Vec<i64> = ed
+        .harness
+        .state()
+        .doc
+        .show()
+        .cues
+        .iter()
+        .map(|c| c.time)
+        .collect();
+    t.sort();
+    t.dedup();
+    t.len()
+}

@@ -46,6 +46,7 @@ impl CuestudioApp {
                 self.settings.output_latency_ms = ms;
                 self.player.set_output_latency_ms(ms);
             }
+            Action::SetClicks(levels) => self.set_clicks(levels),
             Action::PathChosen(purpose, path) => self.path_chosen(purpose, path),
             Action::SaveThen(pending) => {
                 self.pending_after_save = Some(pending);

@@ -1,5 +1,5 @@
-//! What follows from the document: the show's effective catalog and the lint findings,
-//! autosave and the recovery offered at start.
+//! What follows from the document: the show's effective catalog, the lint findings and
+//! what clicks during playback; autosave and the recovery offered at start.
 
 use std::path::Path;
 use std::time::Instant;
@@ -12,8 +12,8 @@ use crate::ui::modal::Modal;
 use crate::ui::status::AudioStatus;
 
 impl CuestudioApp {
-    /// Recomputes what depends on the document: the catalog with the show's overrides and
-    /// the lint findings (during a pointer gesture at most every
+    /// Recomputes what depends on the document: the catalog with the show's overrides, the
+    /// lint findings and the clicks (during a pointer gesture at most every
     /// [`LINT_EVERY_DURING_GESTURE`]).
     pub(super) fn refresh_derived(&mut self) {
         if self.derived_revision == Some(self.doc.revision()) {
@@ -49,6 +49,7 @@ impl CuestudioApp {
         };
         self.findings = cuesheet::lint::lint(self.doc.show(), &self.catalog, audio_end);
         self.flagged = self.findings.iter().filter_map(|f| f.cue).collect();
+        self.refresh_clicks();
         if !self.player.is_playing()
             && !matches!(
                 self.audio_status,

@@ -414,6 +414,8 @@ impl CuestudioApp {
                     self.audio_status = AudioStatus::Ready { duration_ms };
                     self.player
                         .set_duration_ms(duration_ms.max(self.doc.content_end_ms()));
+                    // The metronome runs to the end of the audio.
+                    self.refresh_clicks();
                     if let Some(audio) = self.audio_candidate.take() {
                         // A newly chosen file: the show takes it (one undo step), and the
                         // view fits it.

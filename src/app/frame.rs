@@ -141,6 +141,8 @@ impl CuestudioApp {
             rate: self.player.rate(),
             looping: self.loop_range.is_some(),
             output_latency_ms: self.settings.output_latency_ms,
+            clicks: self.settings.clicks,
+            has_beats: !self.player.click_schedule().beats.is_empty(),
             known_actions: ui::inspector::known_actions(&self.doc, &self.catalog),
         };
         transport_ui(ui, &view, &mut self.editor, &mut self.actions);

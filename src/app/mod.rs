@@ -6,6 +6,7 @@
 //! - `apply`: actions, commands and keys;
 //! - `files`: open, save, import, export, file dialogs and the audio;
 //! - `derived`: what follows from the document (catalog, lint) and autosave;
+//! - `clicks`: the metronome's beats and the cue times the player clicks on;
 //! - `live`: the live session and the rehearsal server.
 
 use std::collections::BTreeSet;
@@ -18,6 +19,7 @@ use cuesheet::lint::Finding;
 use cuesheet::timing::Format;
 use cuesheet::{Cue, Document as Parsed};
 
+use crate::audio::clicks::ClickLevels;
 use crate::audio::load::AudioLoad;
 use crate::audio::player::Player;
 use crate::doc::Document;
@@ -29,6 +31,7 @@ use crate::ui::timing_import::{Parsed as TimingParse, TimingImport};
 use crate::ui::{Action, EditorState, Purpose, TimingFile, UiCommand};
 
 mod apply;
+pub mod clicks;
 mod derived;
 mod files;
 mod frame;
@@ -82,6 +85,8 @@ pub struct Settings {
     pub audience_view: bool,
     pub show_cue_list: bool,
     pub show_side_panel: bool,
+    /// The metronome and the cue clicks: on or off, and their levels.
+    pub clicks: ClickLevels,
 }
 
 impl Default for Settings {
@@ -95,6 +100,7 @@ impl Default for Settings {
             audience_view: false,
             show_cue_list: true,
             show_side_panel: true,
+            clicks: ClickLevels::default(),
         }
     }
 }
@@ -220,6 +226,7 @@ impl CuestudioApp {
         let mut autosaver = Autosaver::default();
         autosaver.reset(Instant::now());
         player.set_output_latency_ms(settings.output_latency_ms);
+        player.set_click_levels(settings.clicks);
         Self {
             doc: Document::default(),
             editor,

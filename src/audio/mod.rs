@@ -8,10 +8,12 @@
 //! - [`load`] runs a decode on a background thread and reports progress.
 //! - [`player`] plays through rodio when a device exists and always keeps a clock, so the
 //!   playhead moves even without a sound card; [`stream`] is what it plays: the same
-//!   track, decoded the same way, as a rodio source.
+//!   track, decoded the same way, as a rodio source, with the metronome and cue
+//!   [`clicks`] mixed in.
 //! - [`waveform`] produces BBC audiowaveform JSON (`cuestudio waveform`).
 
 mod buckets;
+pub mod clicks;
 pub mod decode;
 pub mod load;
 mod mp4;

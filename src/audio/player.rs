@@ -6,7 +6,8 @@
 //! clock alone drives the playhead and [`Player::device_notice`] says so. With a device, the
 //! rodio player follows the transport and the position comes from the audio clock, minus
 //! the output latency. rodio plays a [`Playback`] (the track the waveform shows, trimmed the
-//! same way), not its own decoder. Tests inject a [`ManualClock`].
+//! same way), not its own decoder, with the [`clicks`](super::clicks) mixed in; the audible
+//! position is the frame that mixer has reached. Tests inject a [`ManualClock`].
 
 use std::path::Path;
 use std::sync::Arc;
@@ -16,6 +17,7 @@ use std::time::{Duration, Instant};
 use rodio::Source as _;
 
 use super::AudioError;
+use super::clicks::{ClickLevels, ClickSchedule, Clicks};
 use super::stream::Playback;
 
 /// A monotonic time source in ms (any origin).
@@ -144,6 +146,7 @@ pub struct Player {
     notice: Option<String>,
     latency_ms: i64,
     path: Option<std::path::PathBuf>,
+    clicks: Clicks,
 }
 
 impl Default for Player {
@@ -183,6 +186,7 @@ impl Player {
             notice: Some("No audio device: playing silently".into()),
             latency_ms: 0,
             path: None,
+            clicks: Clicks::new(),
         }
     }
 
@@ -199,7 +203,9 @@ impl Player {
             let decoder = Playback::open(path)?;
             let track = rodio::Player::connect_new(out.sink.mixer());
             track.pause();
-            track.append(decoder);
+            // A new rodio player starts at 1×; seeks and the clock assume the rate set.
+            track.set_speed(self.transport.rate);
+            track.append(self.clicks.mix(decoder));
             out.track = Some(track);
         }
         self.path = Some(path.to_path_buf());
@@ -274,10 +280,10 @@ impl Player {
     pub fn position_ms(&self) -> i64 {
         let now = self.clock.now_ms();
         match self.track() {
-            Some(track) if self.transport.playing => {
-                let audio = i64::try_from(track.get_pos().as_millis()).unwrap_or(i64::MAX);
-                self.transport.clamp(audio - self.latency_ms)
-            }
+            Some(_) if self.transport.playing => match self.clicks.played_ms() {
+                Some(audio) => self.transport.clamp(audio - self.latency_ms),
+                None => self.transport.position(now),
+            },
             _ => self.transport.position(now),
         }
     }
@@ -292,6 +298,7 @@ impl Player {
         let now = self.clock.now_ms();
         self.transport.reanchor(now);
         self.transport.rate = rate;
+        self.clicks.set_speed(rate);
         if let Some(track) = self.track() {
             track.set_speed(rate);
         }
@@ -344,9 +351,10 @@ impl Player {
             return;
         };
         let audible = match self.track() {
-            Some(track) if self.transport.playing => {
-                i64::try_from(track.get_pos().as_millis()).unwrap_or(i64::MAX)
-            }
+            Some(_) if self.transport.playing => match self.clicks.played_ms() {
+                Some(ms) => ms,
+                None => return,
+            },
             _ => return,
         };
         if audible >= b {
@@ -361,9 +369,27 @@ impl Player {
         self.output.as_ref().and_then(|o| o.track.as_ref())
     }
 
+    /// Sets the beats `(ms, downbeat)` and cue times (ms) that click, in any order; the
+    /// levels stay. Cheap when nothing changed. Heard from the next few ms of audio on.
+    pub fn set_click_times(&mut self, beats: Vec<(i64, bool)>, cues: Vec<i64>) {
+        self.clicks.set_times(beats, cues);
+    }
+
+    /// Sets whether the metronome and the cue clicks sound, and how loud.
+    pub fn set_click_levels(&mut self, levels: ClickLevels) {
+        self.clicks.set_levels(levels);
+    }
+
+    /// What clicks now (also without a device, where nothing is heard).
+    pub fn click_schedule(&self) -> Arc<ClickSchedule> {
+        self.clicks.schedule().clone()
+    }
+
     fn sync_seek(&self, ms: i64) {
         if let Some(track) = self.track() {
-            let to = Duration::from_millis(u64::try_from(ms.max(0)).unwrap_or(0));
+            // rodio's speed-up multiplies the position it seeks to by the speed.
+            let secs = ms.max(0) as f64 / 1000.0 / f64::from(self.transport.rate);
+            let to = Duration::try_from_secs_f64(secs).unwrap_or(Duration::ZERO);
             if let Err(e) = track.try_seek(to) {
                 tracing::warn!("audio seek to {ms} ms failed: {e}");
             }
@@ -476,5 +502,29 @@ mod tests {
         assert!(err.contains("/nonexistent/dir/show.ogg"), "{err}");
         p.close();
         assert_eq!(p.position_ms(), 0);
+    }
+
+    #[test]
+    fn a_silent_player_keeps_the_click_schedule() {
+        let (mut p, clock) = player(10_000);
+        let levels = ClickLevels {
+            metronome: true,
+            cues: true,
+            ..ClickLevels::default()
+        };
+        p.set_click_levels(levels);
+        p.set_click_times(vec![(1_000, false), (0, true)], vec![700, 300]);
+        p.set_rate(1.5);
+        p.play();
+        clock.advance(1_000);
+        assert_eq!(
+            p.position_ms(),
+            1_500,
+            "no device: the clock, clicks or not"
+        );
+        let s = p.click_schedule();
+        assert_eq!(s.beats, [(0, true), (1_000, false)]);
+        assert_eq!(s.cues, [300, 700]);
+        assert_eq!(s.levels, levels);
     }
 }

@@ -10,6 +10,7 @@ use cuesheet::timing::Format;
 use timesync::TransportUpdate;
 
 use super::UiCommand;
+use crate::audio::clicks::ClickLevels;
 use crate::doc::Edit;
 use crate::doc::autosave::Recovery;
 
@@ -34,6 +35,8 @@ pub enum Action {
     SetRate(f32),
     /// How late the sound reaches the ears, in ms.
     SetOutputLatency(i64),
+    /// The metronome and cue clicks: on or off, and their levels.
+    SetClicks(ClickLevels),
     /// A path was typed for `purpose` (where no file dialog is available).
     PathChosen(Purpose, PathBuf),
     /// "Unsaved changes": save, then do this.

@@ -1,9 +1,11 @@
-//! The transport bar: play, the time, rate, loop, zoom, snapping, the action new cues get,
-//! and the output latency.
+//! The transport bar: play, the time, rate, loop, the clicks (metronome and cues), zoom,
+//! snapping, the action new cues get, and the output latency.
 
 use egui::RichText;
+use egui::containers::menu::{MenuButton, MenuConfig};
 
 use super::{Action, EditorState, UiCommand};
+use crate::audio::clicks::ClickLevels;
 
 /// What the transport bar shows.
 pub struct TransportView {
@@ -12,6 +14,10 @@ pub struct TransportView {
     pub rate: f32,
     pub looping: bool,
     pub output_latency_ms: i64,
+    /// The metronome and cue clicks.
+    pub clicks: ClickLevels,
+    /// Whether the show has beats for the metronome (a tempo grid).
+    pub has_beats: bool,
     /// The actions offered for new cues.
     pub known_actions: Vec<String>,
 }
@@ -68,6 +74,7 @@ pub fn transport_ui(
         {
             actions.push(Action::Command(UiCommand::LoopSelection));
         }
+        clicks_ui(ui, view, actions);
         ui.separator();
         actions.extend(command(
             ui,
@@ -129,6 +136,53 @@ pub fn transport_ui(
             }
         });
     });
+}
+
+/// "Clicks": a button that opens the metronome's and the cue clicks' switches and levels.
+/// Each change is one [`Action::SetClicks`].
+fn clicks_ui(ui: &mut egui::Ui, view: &TransportView, actions: &mut Vec<Action>) {
+    let clicks = view.clicks;
+    let button = egui::Button::new("Clicks").selected(clicks.metronome || clicks.cues);
+    // Stays open while switches and sliders are used; a click elsewhere closes it.
+    let config = MenuConfig::new().close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside);
+    let (response, _) = MenuButton::from_button(button).config(config).ui(ui, |ui| {
+        let mut next = clicks;
+        egui::Grid::new("clicks")
+            .num_columns(2)
+            .spacing([10.0, 6.0])
+            .show(ui, |ui| {
+                ui.checkbox(&mut next.metronome, "Metronome").on_hover_text(
+                    "A click on every beat during playback, louder on the downbeats",
+                );
+                ui.end_row();
+                level_row(
+                    ui,
+                    "Metronome level",
+                    next.metronome,
+                    &mut next.metronome_level,
+                );
+                ui.checkbox(&mut next.cues, "Cue clicks").on_hover_text(
+                    "A tick as the playhead passes each cue (of the lanes the stage plays)",
+                );
+                ui.end_row();
+                level_row(ui, "Cue click level", next.cues, &mut next.cue_level);
+            });
+        if !view.has_beats {
+            ui.weak("The show has no tempo grid yet: the metronome has no beats to click.");
+        }
+        if next != clicks {
+            actions.push(Action::SetClicks(next));
+        }
+    });
+    response.on_hover_text("Hear the timing: a metronome and a tick on each cue while playing");
+}
+
+/// A level's label and slider, a row of the clicks' grid; greyed out while `on` is not.
+fn level_row(ui: &mut egui::Ui, label: &str, on: bool, level: &mut f32) {
+    let label = ui.add_enabled(on, egui::Label::new(label));
+    let slider = egui::Slider::new(level, 0.0..=1.0).step_by(0.05);
+    ui.add_enabled(on, slider).labelled_by(label.id);
+    ui.end_row();
 }
 
 /// A label with its value, kept together: on a new row when the rest of this one is
