@@ -1,7 +1,8 @@
 //! The maths of the editing commands: pure functions of the document that answer what a
 //! command changes, as the [`Edit`] to apply. The app only decides when to run them.
 
-use cuesheet::{Cue, Marker};
+use cuesheet::grid::TapTempo;
+use cuesheet::{Cue, Marker, TempoSection};
 
 use super::{CueId, Document, Edit};
 
@@ -185,6 +186,67 @@ pub fn nudge(ids: &[CueId], delta_ms: i64) -> Option<Edit> {
 /// Deletes the selected cues; nothing when none is selected.
 pub fn delete(ids: &[CueId]) -> Option<Edit> {
     (!ids.is_empty()).then(|| Edit::DeleteCues { ids: ids.to_vec() })
+}
+
+/// Quantise: the cues `ids` moved to `snap` of their times (the grid's nearest line), as
+/// one undo step named after how many cues it quantises; nothing when none would move.
+pub fn quantise(doc: &Document, ids: &[CueId], snap: impl Fn(i64) -> i64) -> Option<Edit> {
+    let times: Vec<(CueId, i64)> = ids
+        .iter()
+        .filter_map(|&id| doc.cue(id).map(|c| (id, snap(c.time).max(0), c.time)))
+        .map(|(id, to, _)| (id, to))
+        .collect();
+    let moves = times
+        .iter()
+        .any(|&(id, to)| doc.cue(id).is_some_and(|c| c.time != to));
+    moves.then_some(Edit::QuantiseCues { times })
+}
+
+/// Tap tempo's Apply: a tempo section at the tapped tempo whose first downbeat is the first
+/// tap's playhead, in the meter of the section in effect there (4/4 without one). It
+/// replaces a section at that very time; later sections stay. `None` before two taps or
+/// for a tempo no section may have.
+pub fn tap_tempo(doc: &Document, tap: &TapTempo) -> Option<Edit> {
+    let at = tap.first_show_ms()?;
+    let map = doc.tempo_map();
+    let meter = map
+        .section_at(at)
+        .and_then(|i| map.sections().get(i))
+        .map_or((4, 4), |s| (s.beats_per_bar, s.beat_unit));
+    let section = tap.section(meter)?;
+    Some(Edit::AddTempoSection { section })
+}
+
+/// Correct one beat: beat `beat` of tempo section `section` dragged to `to` (see
+/// [`cuesheet::grid::TempoMap::refit`]); frames of one drag share `merge`, one undo step.
+pub fn refit_beat(doc: &Document, section: usize, beat: i64, to: i64, merge: u64) -> Option<Edit> {
+    let map = doc.tempo_map();
+    // The grid's indices are the show's when every section is valid, as a document's are.
+    if map.sections().len() != doc.tempo().len() {
+        return None;
+    }
+    let fitted = map.refit(section, beat, to)?;
+    Some(Edit::SetTempoSection {
+        index: section,
+        section: fitted,
+        merge: Some(merge),
+    })
+}
+
+/// A new tempo section at `at_ms` for the Tempo panel's Add: the tempo and meter of the
+/// section in effect there (120 BPM in 4/4 in a show without one).
+pub fn add_tempo_section(doc: &Document, at_ms: i64) -> Edit {
+    let map = doc.tempo_map();
+    let base = map
+        .section_at(at_ms)
+        .and_then(|i| map.sections().get(i).copied())
+        .unwrap_or_default();
+    Edit::AddTempoSection {
+        section: TempoSection {
+            time: at_ms.max(0),
+            ..base
+        },
+    }
 }
 
 #[cfg(test)]

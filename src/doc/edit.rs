@@ -1,7 +1,7 @@
 //! The edits a panel can ask for. Each is applied by [`apply`], the only code that changes
 //! a [`Document`]'s show.
 
-use cuesheet::{Cue, Marker};
+use cuesheet::{Cue, Marker, TempoSection};
 use serde_json::{Map, Value};
 
 use super::{CueId, Document, MarkerId};
@@ -135,6 +135,30 @@ pub enum Edit {
         flag: LaneFlag,
         on: bool,
     },
+    /// Replace the tempo grid (an analysis, an import): the valid sections, in time order,
+    /// the later of two at one time kept.
+    SetTempo {
+        sections: Vec<TempoSection>,
+    },
+    /// Add a tempo section (tap tempo, the Tempo panel); it replaces one at the same time.
+    AddTempoSection {
+        section: TempoSection,
+    },
+    /// Change the tempo section at `index` (a typed field, a dragged beat). Its time stays
+    /// between its neighbours' and at least 0, its tempo and meter within what a section
+    /// may have (a value out of range is clamped; a meter unit that is none is ignored).
+    SetTempoSection {
+        index: usize,
+        section: TempoSection,
+        merge: Option<u64>,
+    },
+    RemoveTempoSection {
+        index: usize,
+    },
+    /// Move each cue to its time: the selection snapped to the grid, as one step.
+    QuantiseCues {
+        times: Vec<(CueId, i64)>,
+    },
 }
 
 /// A lane's flags (see [`cuesheet::Lane`]).
@@ -186,6 +210,11 @@ impl Edit {
                 (LaneFlag::Solo, false) => "Unsolo lane",
             }
             .to_owned(),
+            Edit::SetTempo { .. } => "Set tempo".to_owned(),
+            Edit::AddTempoSection { .. } => "Add tempo section".to_owned(),
+            Edit::SetTempoSection { .. } => "Edit tempo".to_owned(),
+            Edit::RemoveTempoSection { .. } => "Remove tempo section".to_owned(),
+            Edit::QuantiseCues { times } => n("Quantise", times.len()),
         }
     }
 
@@ -197,7 +226,8 @@ impl Edit {
             | Edit::SetTitle { merge, .. }
             | Edit::SetExpectedDrift { merge, .. }
             | Edit::SetTimeServer { merge, .. }
-            | Edit::SetEffects { merge, .. } => *merge,
+            | Edit::SetEffects { merge, .. }
+            | Edit::SetTempoSection { merge, .. } => *merge,
             _ => None,
         }
     }
@@ -326,6 +356,25 @@ pub(super) fn apply(doc: &mut Document, edit: Edit) -> Vec<CueId> {
                 } = on;
             }
         }
+        Edit::SetTempo { sections } => doc.show.tempo = in_time_order(sections),
+        Edit::AddTempoSection { section } => {
+            let mut sections = std::mem::take(&mut doc.show.tempo);
+            sections.push(section);
+            doc.show.tempo = in_time_order(sections);
+        }
+        Edit::SetTempoSection { index, section, .. } => set_tempo_section(doc, index, section),
+        Edit::RemoveTempoSection { index } => {
+            if index < doc.show.tempo.len() {
+                doc.show.tempo.remove(index);
+            }
+        }
+        Edit::QuantiseCues { times } => {
+            for (id, time) in times {
+                if let Some(cue) = doc.index_of(id).and_then(|i| doc.show.cues.get_mut(i)) {
+                    cue.time = time.max(0);
+                }
+            }
+        }
         Edit::ReplaceCues { cues } => {
             doc.show.cues.clear();
             doc.ids.clear();
@@ -338,6 +387,45 @@ pub(super) fn apply(doc: &mut Document, edit: Edit) -> Vec<CueId> {
         }
     }
     created
+}
+
+/// The valid sections of `sections` in time order; of two at one time, the later in the
+/// list.
+fn in_time_order(sections: Vec<TempoSection>) -> Vec<TempoSection> {
+    let mut sections: Vec<TempoSection> = sections.into_iter().filter(|s| s.is_valid()).collect();
+    // Stable: among equal times the list's order stays, and the last one is kept.
+    sections.sort_by_key(|s| s.time);
+    let mut kept: Vec<TempoSection> = Vec::with_capacity(sections.len());
+    for s in sections {
+        match kept.last_mut() {
+            Some(last) if last.time == s.time => *last = s,
+            _ => kept.push(s),
+        }
+    }
+    kept
+}
+
+fn set_tempo_section(doc: &mut Document, index: usize, new: TempoSection) {
+    let tempo = &mut doc.show.tempo;
+    let lo = index
+        .checked_sub(1)
+        .and_then(|i| tempo.get(i))
+        .map_or(0, |s| s.time + 1);
+    let hi = tempo.get(index + 1).map_or(i64::MAX, |s| s.time - 1);
+    let Some(section) = tempo.get_mut(index) else {
+        return;
+    };
+    if lo <= hi {
+        section.time = new.time.clamp(lo, hi);
+    }
+    if !new.bpm.is_nan() {
+        let range = TempoSection::BPM_RANGE;
+        section.bpm = new.bpm.clamp(*range.start(), *range.end());
+    }
+    section.beats_per_bar = new.beats_per_bar.clamp(1, TempoSection::MAX_BEATS_PER_BAR);
+    if TempoSection::BEAT_UNITS.contains(&new.beat_unit) {
+        section.beat_unit = new.beat_unit;
+    }
 }
 
 /// Lists every lane in the show, in the order shown, so that a change to one lane (its

@@ -12,7 +12,8 @@ mod history;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-use cuesheet::{Cue, Lane, Marker, Show};
+use cuesheet::grid::TempoMap;
+use cuesheet::{Cue, Lane, Marker, Show, TempoSection};
 
 pub use edit::{CuePatch, Edit, LaneFlag};
 use history::History;
@@ -199,6 +200,17 @@ impl Document {
             !lane.is_some_and(|l| l.muted) && (solo || !any_solo)
         };
         Cow::Owned(self.show.cues.iter().filter(plays).cloned().collect())
+    }
+
+    /// The tempo grid's sections, in time order.
+    pub fn tempo(&self) -> &[TempoSection] {
+        &self.show.tempo
+    }
+
+    /// The tempo grid (empty when the show has no sections). Its section indices are the
+    /// show's: every section a document holds is valid (files are checked, edits keep them).
+    pub fn tempo_map(&self) -> TempoMap {
+        TempoMap::new(&self.show.tempo)
     }
 
     /// The end of the last cue or marker (time + duration), at least 0.

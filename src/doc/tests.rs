@@ -571,3 +571,139 @@ fn the_preview_leaves_out_muted_lanes_and_plays_only_soloed_ones() {
     doc.apply(flag("B", LaneFlag::Muted, false));
     assert_eq!(played(&doc), [1, 2]);
 }
+
+fn section(time: i64, bpm: f64, beats_per_bar: u32) -> cuesheet::TempoSection {
+    cuesheet::TempoSection {
+        time,
+        bpm,
+        beats_per_bar,
+        beat_unit: 4,
+    }
+}
+
+fn tempo_times(doc: &Document) -> Vec<(i64, f64)> {
+    doc.tempo().iter().map(|s| (s.time, s.bpm)).collect()
+}
+
+#[test]
+fn tempo_sections_stay_valid_and_in_time_order_and_each_change_is_one_step() {
+    let mut doc = doc_with(&[]);
+    // An analysis's sections, out of order, one invalid, two at one time (the later wins).
+    doc.apply(Edit::SetTempo {
+        sections: vec![
+            section(8_000, 90.0, 3),
+            section(0, 120.0, 4),
+            section(4_000, 0.0, 4),
+            section(8_000, 95.0, 3),
+        ],
+    });
+    assert_eq!(tempo_times(&doc), [(0, 120.0), (8_000, 95.0)]);
+    assert_eq!(doc.undo_label(), Some("Set tempo"));
+    doc.apply(Edit::AddTempoSection {
+        section: section(4_000, 100.0, 4),
+    });
+    assert_eq!(
+        tempo_times(&doc),
+        [(0, 120.0), (4_000, 100.0), (8_000, 95.0)]
+    );
+    // A typed offset cannot pass a neighbour, a tempo out of range is clamped, a meter
+    // unit that is none is ignored; each frame of one gesture merges into one step.
+    for (time, bpm) in [(3_000, 100.0), (9_000, 1_000.0)] {
+        doc.apply(Edit::SetTempoSection {
+            index: 1,
+            section: cuesheet::TempoSection {
+                beat_unit: 5,
+                ..section(time, bpm, 7)
+            },
+            merge: Some(3),
+        });
+    }
+    let s = doc.tempo()[1];
+    assert_eq!(
+        (s.time, s.bpm, s.beats_per_bar, s.beat_unit),
+        (7_999, 400.0, 7, 4)
+    );
+    assert_eq!(doc.undo_label(), Some("Edit tempo"));
+    doc.undo();
+    assert_eq!(doc.tempo()[1], section(4_000, 100.0, 4));
+    doc.apply(Edit::RemoveTempoSection { index: 0 });
+    assert_eq!(tempo_times(&doc), [(4_000, 100.0), (8_000, 95.0)]);
+    assert_eq!(doc.undo_label(), Some("Remove tempo section"));
+    doc.apply(Edit::RemoveTempoSection { index: 9 });
+    assert_eq!(doc.tempo().len(), 2, "no such section: nothing removed");
+}
+
+#[test]
+fn quantise_moves_the_selection_to_the_grid_as_one_undo_step() {
+    // 120 BPM from 1 000: beats every 500 ms.
+    let mut doc = doc_with(&[1_010, 1_740, 2_260, 3_000, 5_555]);
+    doc.apply(Edit::SetTempo {
+        sections: vec![section(1_000, 120.0, 4)],
+    });
+    let ids = doc.cue_ids().to_vec();
+    let map = doc.tempo_map();
+    let beat = |t| map.snap(t, cuesheet::grid::Division::Beat);
+    let edit = commands::quantise(&doc, &ids[..4], beat).unwrap();
+    assert_eq!(edit.label(), "Quantise 4 cues");
+    doc.apply(edit);
+    assert_eq!(times(&doc), [1_000, 1_500, 2_500, 3_000, 5_555]);
+    assert_eq!(doc.history_labels().0.len(), 2, "one step for all four");
+    doc.undo();
+    assert_eq!(times(&doc), [1_010, 1_740, 2_260, 3_000, 5_555]);
+    // Already on the grid, or nothing selected: nothing to do.
+    assert_eq!(commands::quantise(&doc, &ids[3..4], beat), None);
+    assert_eq!(commands::quantise(&doc, &[], beat), None);
+    let half = |t| map.snap(t, cuesheet::grid::Division::Half);
+    let Some(Edit::QuantiseCues { times: moved }) = commands::quantise(&doc, &ids[4..], half)
+    else {
+        panic!("a cue off the grid moves");
+    };
+    assert_eq!(moved, [(ids[4], 5_500)]);
+}
+
+#[test]
+fn tap_tempo_adds_a_section_from_the_first_tap_and_a_beat_drag_refits_it() {
+    let mut doc = doc_with(&[]);
+    let mut tap = cuesheet::grid::TapTempo::default();
+    tap.tap(100_000, 2_400);
+    assert_eq!(commands::tap_tempo(&doc, &tap), None, "one tap is no tempo");
+    for i in 1..=4 {
+        tap.tap(100_000 + i * 469, 2_400 + i * 469);
+    }
+    let edit = commands::tap_tempo(&doc, &tap).unwrap();
+    doc.apply(edit);
+    assert_eq!(tempo_times(&doc), [(2_400, 127.931770)]);
+    assert_eq!(doc.undo_label(), Some("Add tempo section"));
+    // Taps in a 3/4 section keep its meter.
+    doc.apply(Edit::SetTempo {
+        sections: vec![section(0, 90.0, 3)],
+    });
+    let edit = commands::tap_tempo(&doc, &tap).unwrap();
+    let Edit::AddTempoSection { section: s } = edit else {
+        panic!("a section");
+    };
+    assert_eq!((s.time, s.beats_per_bar), (2_400, 3));
+
+    // Beat 4 of the 90 BPM section (2 667 ms) dragged to 2 400 ms over several frames:
+    // one step, and the beat lands where it was dropped.
+    for to in [2_600, 2_500, 2_400] {
+        let edit = commands::refit_beat(&doc, 0, 4, to, 11).unwrap();
+        doc.apply(edit);
+    }
+    assert_eq!(doc.tempo_map().beat_time(0, 4), Some(2_400));
+    assert_eq!(doc.tempo()[0].bpm, 100.0);
+    assert_eq!(doc.history_labels().0.len(), 3);
+    doc.undo();
+    assert_eq!(doc.tempo()[0].bpm, 90.0);
+    assert_eq!(commands::refit_beat(&doc, 0, 4, 10, 12), None, "too fast");
+    assert_eq!(
+        commands::refit_beat(&doc, 3, 4, 2_400, 12),
+        None,
+        "no such section"
+    );
+    // Add at the playhead takes the tempo there.
+    let Edit::AddTempoSection { section: s } = commands::add_tempo_section(&doc, 6_000) else {
+        panic!("a section");
+    };
+    assert_eq!(s, section(6_000, 90.0, 3));
+}

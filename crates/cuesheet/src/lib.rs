@@ -9,6 +9,9 @@
 //!   save format, [`show_from_sheet`] imports a sheet, [`write_atomic`] saves safely.
 //! - [`timing`] imports the timing files designers already have (Audacity labels, CSV,
 //!   LRC, SRT, xLights, REAPER, MIDI) as cues, and exports some of them back.
+//! - [`grid`] is the tempo grid's maths: the lines of a show's [`TempoSection`]s (bars,
+//!   beats, subdivisions), snapping to them, refitting a section to a dragged beat, and
+//!   tap tempo.
 //! - Times are `i64` milliseconds; [`format_time_ms`], [`parse_time_ms`] and
 //!   [`parse_rfc3339_ms`] convert at the edges.
 
@@ -18,6 +21,7 @@ mod error;
 mod export;
 mod fast;
 mod fsio;
+pub mod grid;
 mod json;
 pub mod lint;
 mod model;

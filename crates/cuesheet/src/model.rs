@@ -136,7 +136,7 @@ pub struct Show {
     /// Editor-only: the lanes listed in the show, in order (see [`Lane`]).
     pub lanes: Vec<Lane>,
     /// Editor-only: the tempo grid's sections, in strictly increasing time order (see
-    /// [`TempoSection`]); empty when the show has no grid.
+    /// [`TempoSection`] and [`crate::grid`]); empty when the show has no grid.
     pub tempo: Vec<TempoSection>,
     /// Per-show effect-catalog overrides: action name -> object, kept raw.
     pub effects: Option<Map<String, Value>>,
