@@ -2399,6 +2399,35 @@ fn the_clicks_menu_sets_the_metronome_and_cue_clicks_and_cues_follow_edits() {
     assert_eq!(s.cues, previewed(&ed));
     assert!(s.cues.len() < previewed_all(&ed));
 
+    // A tempo grid: the metronome clicks its beats, accented on each bar's first.
+    ed.harness
+        .state_mut()
+        .apply_edit(cuestudio::doc::Edit::SetTempo {
+            sections: vec![cuesheet::TempoSection {
+                time: 250,
+                bpm: 120.0,
+                beats_per_bar: 3,
+                beat_unit: 4,
+            }],
+        });
+    ed.harness.run_steps(2);
+    let s = schedule(&ed);
+    assert_eq!(
+        &s.beats[..5],
+        &[
+            (250, true),
+            (750, false),
+            (1250, false),
+            (1750, true),
+            (2250, false)
+        ]
+    );
+    assert!(
+        s.beats.last().is_some_and(|b| b.0 >= 60_000),
+        "{:?}",
+        s.beats.last()
+    );
+
     // Off again from the menu.
     ed.harness.get_by_label("Clicks").click();
     ed.harness.run_steps(2);

@@ -10,22 +10,16 @@ use super::CuestudioApp;
 use crate::audio::clicks::{ClickLevels, ClickSchedule};
 use crate::doc::Document;
 
-/// The metronome's beats from 0 to `end_ms`, `(ms, downbeat)`, from the show's tempo grid.
-///
-/// Empty for now: this branch's shows have no tempo grid yet. When `Show::tempo` and
-/// `cuesheet::grid::TempoMap` are merged (issue 14, section 2), this body is the one thing
-/// to fill in, e.g.
-///
-/// ```ignore
-/// let map = cuesheet::grid::TempoMap::new(&show.tempo);
-/// map.beats(0, end_ms).map(|l| (l.time, l.is_downbeat())).collect()
-/// ```
-///
-/// Nothing else changes: the app already calls it whenever the document changes and when
-/// the audio's length becomes known, and hands the result to the player.
+/// The metronome's beats from 0 to `end_ms`, `(ms, downbeat)`, from the show's tempo grid
+/// (none when the show has no grid).
 pub fn metronome_beats(show: &Show, end_ms: i64) -> Vec<(i64, bool)> {
-    let _ = (show, end_ms);
-    Vec::new()
+    let map = cuesheet::grid::TempoMap::new(&show.tempo);
+    if map.is_empty() {
+        return Vec::new();
+    }
+    map.beats(0, end_ms)
+        .map(|line| (line.time, line.is_downbeat()))
+        .collect()
 }
 
 /// The times of the cues that click: those the stage preview plays (muted lanes left out,
