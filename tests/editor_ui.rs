@@ -2293,11 +2293,27 @@ fn a_wrong_format_guess_is_corrected_from_the_list_and_midi_offers_its_tracks() 
     assert_eq!(p.file_cues().len(), 3);
     ed.harness.get_by_label("C2 (36), velocity 100");
     ed.harness.get_by_label("120 BPM, 1 tempo change");
+    // The show has no grid: the file's tempo map becomes it, unless the user says no.
+    use egui_kittest::kittest::NodeT;
+    assert_eq!(
+        ed.harness
+            .get_by_label("Use its tempo map as the tempo grid")
+            .accesskit_node()
+            .toggled(),
+        Some(egui::accesskit::Toggled::True)
+    );
     click_button(&mut ed, "Import 3 cues");
     ed.harness.run_steps(3);
     let app = ed.harness.state();
     assert_eq!(app.doc.undo_label(), Some("Import 3 cues from drums.mid"));
     assert_eq!(app.doc.lanes().last().map(String::as_str), Some("drums"));
+    let grid: Vec<(i64, f64)> = app.doc.tempo().iter().map(|s| (s.time, s.bpm)).collect();
+    assert_eq!(grid, [(0, 120.0), (2000, 60.0)]);
+    ed.harness.state_mut().doc.undo();
+    assert!(
+        ed.harness.state().doc.tempo().is_empty(),
+        "the same undo step"
+    );
 }
 
 #[test]

@@ -67,13 +67,24 @@ impl CuestudioApp {
             Action::AskAdmin(pending) => self.modal = Some(Modal::ConfirmAdmin(pending)),
             Action::SendAdmin(pending) => self.send_admin(pending),
             Action::ParseTiming { file, format } => self.parse_timing(file, format),
-            Action::ImportTiming { source, lane, cues } => self.import_timing(source, lane, cues),
+            Action::ImportTiming {
+                source,
+                lane,
+                cues,
+                tempo,
+            } => self.import_timing(source, lane, cues, tempo),
         }
     }
 
     /// Adds a timing file's cues as a new lane, in one undo step; they become the
     /// selection and the view fits them.
-    fn import_timing(&mut self, source: String, lane: String, cues: Vec<cuesheet::Cue>) {
+    fn import_timing(
+        &mut self,
+        source: String,
+        lane: String,
+        cues: Vec<cuesheet::Cue>,
+        tempo: Option<Vec<cuesheet::TempoSection>>,
+    ) {
         if self.read_only() {
             self.notify(
                 format!("Not imported from {source}: the show is live"),
@@ -87,6 +98,7 @@ impl CuestudioApp {
             source: source.clone(),
             lane: lane.clone(),
             cues,
+            tempo,
         });
         self.editor.selected_marker = None;
         if let Some((start, end)) = span {

@@ -119,6 +119,8 @@ pub enum Edit {
         source: String,
         lane: String,
         cues: Vec<Cue>,
+        /// A MIDI file's tempo map: replaces the show's tempo grid in the same step.
+        tempo: Option<Vec<TempoSection>>,
     },
     /// Add an empty lane at the end of the lane list (nothing if the name is taken).
     AddLane {
@@ -311,7 +313,12 @@ pub(super) fn apply(doc: &mut Document, edit: Edit) -> Vec<CueId> {
         Edit::SetAudio { audio } => doc.show.audio = audio,
         Edit::SetEffects { effects, .. } => doc.show.effects = effects,
         Edit::RenameLane { from, to } => rename_lane(doc, &from, &to),
-        Edit::ImportCues { lane, cues, .. } => {
+        Edit::ImportCues {
+            lane, cues, tempo, ..
+        } => {
+            if let Some(sections) = tempo {
+                doc.show.tempo = in_time_order(sections);
+            }
             list_every_lane(doc);
             if !doc.show.lanes.iter().any(|l| l.name == lane) {
                 doc.show.lanes.push(cuesheet::Lane {

@@ -510,6 +510,7 @@ fn an_import_adds_its_lane_and_cues_in_one_undo_step() {
             },
             cue(-20, "textFade"),
         ],
+        tempo: None,
     });
     assert_eq!(created.len(), 2);
     assert_eq!(doc.undo_label(), Some("Import 2 cues from song.lrc"));
@@ -524,6 +525,19 @@ fn an_import_adds_its_lane_and_cues_in_one_undo_step() {
     assert!(doc.show().lanes.is_empty(), "as it was");
     assert_eq!(times(&doc), [0, 1]);
     assert_eq!(commands::unique_lane(&doc, "  "), "Imported");
+
+    // A MIDI file's tempo map comes in with its notes, in the same step.
+    doc.apply(Edit::ImportCues {
+        source: "drums.mid".into(),
+        lane: "drums".into(),
+        cues: vec![cue(0, "marker")],
+        tempo: Some(vec![section(2000, 60.0, 4), section(0, 120.0, 4)]),
+    });
+    let grid: Vec<i64> = doc.tempo().iter().map(|s| s.time).collect();
+    assert_eq!(grid, [0, 2000], "in time order");
+    assert!(doc.undo());
+    assert!(doc.tempo().is_empty());
+    assert_eq!(times(&doc), [0, 1]);
 }
 
 #[test]

@@ -67,6 +67,8 @@ pub enum Action {
         source: String,
         lane: String,
         cues: Vec<Cue>,
+        /// A MIDI file's tempo map, when it is to become the show's tempo grid.
+        tempo: Option<Vec<cuesheet::TempoSection>>,
     },
 }
 

@@ -56,6 +56,9 @@ pub struct TimingImport {
     /// An action for every cue; blank keeps each cue's own. Only for formats that do not
     /// name actions ([`Format::names_actions`]).
     pub action: String,
+    /// MIDI: whether its tempo map becomes the show's tempo grid; `None` until the user
+    /// says, which means yes when the show has no grid of its own.
+    pub use_tempo: Option<bool>,
 }
 
 impl TimingImport {
@@ -67,6 +70,7 @@ impl TimingImport {
             track: 0,
             lane,
             action: String::new(),
+            use_tempo: None,
         };
         preview.set_parsed(parsed);
         preview
@@ -110,6 +114,17 @@ impl TimingImport {
     fn action_override(&self) -> Option<&str> {
         let takes = self.format.is_some_and(|f| !f.names_actions());
         Some(self.action.trim()).filter(|a| takes && !a.is_empty())
+    }
+
+    /// The tempo grid that comes in with the cues: a MIDI file's tempo map, if it is to
+    /// replace the show's grid (by default only when the show has none).
+    pub fn tempo(&self, show_has_grid: bool) -> Option<Vec<cuesheet::TempoSection>> {
+        match &self.parsed {
+            Parsed::Midi(midi) if self.use_tempo.unwrap_or(!show_has_grid) => {
+                Some(midi.tempo_sections())
+            }
+            _ => None,
+        }
     }
 
     /// The cues as they come in: in the new lane, with the action if one is given.
@@ -166,6 +181,26 @@ fn preview_ui(
     format_ui(ui, p, actions);
     if let Parsed::Midi(midi) = &p.parsed {
         track_ui(ui, midi, &mut p.track);
+        let has_grid = !doc.tempo().is_empty();
+        let mut use_tempo = p.use_tempo.unwrap_or(!has_grid);
+        let label = if has_grid {
+            "Use its tempo map as the tempo grid (replaces the show's)"
+        } else {
+            "Use its tempo map as the tempo grid"
+        };
+        let sections = midi.tempo_sections();
+        let said = sections
+            .iter()
+            .map(|s| format!("{} BPM in {} from {}", s.bpm, s.meter(), s.time))
+            .collect::<Vec<_>>()
+            .join("\n");
+        if ui
+            .checkbox(&mut use_tempo, label)
+            .on_hover_text(said)
+            .changed()
+        {
+            p.use_tempo = Some(use_tempo);
+        }
     }
     ui.add_space(4.0);
     match &p.parsed {
@@ -226,6 +261,7 @@ fn preview_ui(
                 source: p.file.name(),
                 lane: p.lane.trim().to_owned(),
                 cues: p.cues(),
+                tempo: p.tempo(!doc.tempo().is_empty()),
             });
             answered = true;
         }
@@ -291,7 +327,7 @@ fn track_ui(ui: &mut egui::Ui, midi: &MidiFile, track: &mut usize) {
                 n => format!(", {n} tempo changes"),
             };
             ui.label(RichText::new(format!("{:.0} BPM{more}", first.bpm())).weak())
-                .on_hover_text("The file's tempo map: only the notes are imported.");
+                .on_hover_text("The file's tempo map, in quarter notes a minute.");
         }
     });
 }

@@ -550,6 +550,15 @@ fn midi_time_signatures_come_in_ms_with_their_note_value() {
 }
 
 #[test]
+fn midi_with_an_smpte_rate_of_minus_128_is_refused_not_a_panic() {
+    // midly 0.5.3 negates this byte as an i8; found by the proptest on damaged files.
+    let mut bytes = fixture("drums.mid");
+    bytes[12] = 0x80;
+    let err = error_text(midi::read(&bytes).map(|_| Vec::new()));
+    assert!(err.contains("not a readable MIDI file"), "{err}");
+}
+
+#[test]
 fn midi_refuses_what_is_not_midi() {
     let err = error_text(midi::import(b"time,action\n"));
     assert!(err.starts_with("not a readable MIDI file: "), "{err}");

@@ -153,8 +153,18 @@ impl MidiFile {
 
 /// Reads a MIDI file.
 pub fn read(bytes: &[u8]) -> Result<MidiFile, ParseError> {
-    let smf = Smf::parse(bytes)
-        .map_err(|err| Problem::whole(format!("not a readable MIDI file: {err}")))?;
+    if smpte_minus_128(bytes) {
+        return Err(Problem::whole(
+            "not a readable MIDI file: its header's SMPTE frame rate is -128, which no file has",
+        )
+        .into());
+    }
+    // midly 0.5.3 negates the header's SMPTE frame rate as an i8, which overflows (a panic
+    // in a checked build) for -128; that case is refused above, and any other panic in the
+    // parser becomes an error here rather than taking the editor down.
+    let parsed = std::panic::catch_unwind(|| Smf::parse(bytes))
+        .map_err(|_| Problem::whole("not a readable MIDI file: the MIDI reader failed on it"))?;
+    let smf = parsed.map_err(|err| Problem::whole(format!("not a readable MIDI file: {err}")))?;
     let clock = Clock::new(&smf);
     let tempo_map = clock
         .tempos
@@ -252,6 +262,12 @@ pub fn read(bytes: &[u8]) -> Result<MidiFile, ParseError> {
 /// The notes of the first track that has any, as cues.
 pub fn import(bytes: &[u8]) -> Result<Vec<Cue>, ParseError> {
     Ok(read(bytes)?.first_notes())
+}
+
+/// Whether a plain `MThd` header gives SMPTE timing with a frame rate of -128 (division
+/// bytes `0x80 xx`), which midly cannot read without overflowing.
+fn smpte_minus_128(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"MThd") && bytes.get(12) == Some(&0x80)
 }
 
 /// Ticks to ms: by the tempo map for metrical files, by the frame rate for timecode ones.
