@@ -118,8 +118,17 @@ fn analyse_inner(samples: &[f32], sample_rate: u32, report: &mut dyn FnMut(f32))
     report(0.65);
     let curve = tempo::period_curve(env, fr, global);
     report(0.8);
-    let local = track::local_score(env, global);
-    let mut beats = track::track(&local, &curve);
+    let mut global = global;
+    let mut curve = curve;
+    let mut beats = track::track(&track::local_score(env, global), &curve);
+    // The metrical level: re-track at double or half the period when that level shows the
+    // kick-and-snare backbeat more clearly.
+    let factor = meter::level(&beats, &feats, 60.0 * fr / global, (tempo::MIN_BPM, tempo::MAX_BPM));
+    if factor != 1.0 {
+        global *= factor;
+        curve.iter_mut().for_each(|p| *p *= factor);
+        beats = track::track(&track::local_score(env, global), &curve);
+    }
     trim_silent_ends(&mut beats, env, global);
     report(0.9);
     if beats.len() < 2 {

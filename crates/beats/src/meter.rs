@@ -60,10 +60,12 @@ fn bar_evidence(beats: &[usize], feats: &Features) -> Vec<f64> {
     };
     let change: Vec<f64> = (0..beats.len())
         .map(|k| {
+            // Two beats either side, so a kick beat and a snare beat are on each side and
+            // the drums cancel out: what is left is the harmony.
             let (Some(&b), Some(&prev), Some(&next)) = (
                 beats.get(k),
-                k.checked_sub(1).and_then(|i| beats.get(i)),
-                beats.get(k + 1),
+                k.checked_sub(2).and_then(|i| beats.get(i)),
+                beats.get(k + 2),
             ) else {
                 return 0.0;
             };
@@ -72,7 +74,7 @@ fn bar_evidence(beats: &[usize], feats: &Features) -> Vec<f64> {
             before
                 .iter()
                 .zip(&after)
-                .map(|(x, y)| (y - x).max(0.0))
+                .map(|(x, y)| (y - x).abs())
                 .sum::<f64>()
         })
         .collect();
@@ -112,6 +114,93 @@ pub(crate) fn bar_phase(beats: &[usize], feats: &Features) -> (u32, usize) {
         }
     }
     (best.0, best.1)
+}
+
+/// Bands centred below this hold the kick (and the bass), not the snare's body.
+const KICK_HZ: f64 = 150.0;
+/// Bands centred in this range hold the snare's noise.
+const SNARE_HZ: (f64, f64) = (1_500.0, 4_500.0);
+
+/// How much more clearly another level must show a backbeat than the tracked one to be
+/// chosen instead, and the least backbeat score that counts at all.
+const LEVEL_MARGIN: f64 = 0.15;
+const LEVEL_MIN: f64 = 0.15;
+
+/// How much the linear energy of `bands` rises at frame `at`: the mean over the 50 ms after
+/// against the 50 ms before.
+fn rise(feats: &Features, bands: &[usize], at: usize) -> f64 {
+    let span = (0.05 * feats.frame_rate).round().max(1.0) as usize;
+    let frames = feats.mel.len() / feats.n_mels.max(1);
+    let energy = |from: usize, to: usize| -> f64 {
+        let to = to.min(frames);
+        if to <= from || bands.is_empty() {
+            return 0.0;
+        }
+        let mut sum = 0.0;
+        for f in from..to {
+            let row = &feats.mel[f * feats.n_mels..(f + 1) * feats.n_mels];
+            sum += bands.iter().map(|&b| crate::onset::linear(row[b])).sum::<f64>();
+        }
+        sum / ((to - from) * bands.len()) as f64
+    };
+    (energy(at, at + span) - energy(at.saturating_sub(span), at)).max(0.0)
+}
+
+/// How clearly `grid` alternates kick and snare, as a backbeat does (kick on 1 and 3, snare
+/// on 2 and 4): the relative contrast between even and odd grid points in the low bands
+/// times that in the mid bands, positive when the two alternate in opposite phase. Goto's
+/// drum-pattern rule for choosing the beat level (Goto, JNMR 2001).
+pub(crate) fn backbeat(grid: &[usize], feats: &Features) -> f64 {
+    if grid.len() < 8 {
+        return 0.0;
+    }
+    let low: Vec<usize> = (0..feats.n_mels).filter(|&b| feats.centres[b] < KICK_HZ).collect();
+    let mid: Vec<usize> = (0..feats.n_mels)
+        .filter(|&b| (SNARE_HZ.0..SNARE_HZ.1).contains(&feats.centres[b]))
+        .collect();
+    let contrast = |bands: &[usize]| {
+        let (mut even, mut odd) = (0.0, 0.0);
+        for (k, &f) in grid.iter().enumerate() {
+            let a = rise(feats, bands, f);
+            if k % 2 == 0 {
+                even += a;
+            } else {
+                odd += a;
+            }
+        }
+        let (even, odd) = (even / grid.len().div_ceil(2) as f64, odd / (grid.len() / 2) as f64);
+        if even + odd > 0.0 {
+            (even - odd) / (even + odd)
+        } else {
+            0.0
+        }
+    };
+    -contrast(&low) * contrast(&mid)
+}
+
+/// The metrical level: the factor (½, 1 or 2) to apply to the beat period so that the
+/// beats alternate kick and snare (see [`backbeat`]), or 1 when no other level shows a
+/// backbeat more clearly than the tracked one by [`LEVEL_MARGIN`]. `bpm` is the tracked
+/// tempo; a level outside `min_bpm..=max_bpm` is never chosen.
+pub(crate) fn level(beats: &[usize], feats: &Features, bpm: f64, range: (f64, f64)) -> f64 {
+    let here = backbeat(beats, feats);
+    let mut fine = Vec::with_capacity(2 * beats.len());
+    for w in beats.windows(2) {
+        fine.push(w[0]);
+        fine.push((w[0] + w[1]) / 2);
+    }
+    let faster = backbeat(&fine, feats);
+    let coarse = |phase: usize| -> Vec<usize> { beats.iter().copied().skip(phase).step_by(2).collect() };
+    let slower = backbeat(&coarse(0), feats).max(backbeat(&coarse(1), feats));
+    let bar = here.max(LEVEL_MIN - LEVEL_MARGIN) + LEVEL_MARGIN;
+    let in_range = |b: f64| (range.0..=range.1).contains(&b);
+    if faster > bar && faster >= slower && in_range(2.0 * bpm) {
+        0.5
+    } else if slower > bar && in_range(bpm / 2.0) {
+        2.0
+    } else {
+        1.0
+    }
 }
 
 /// Splits the beats into runs of steady tempo: the start index (into `beats`) of each run.

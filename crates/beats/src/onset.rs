@@ -34,6 +34,13 @@ pub(crate) struct Features {
     pub mel: Vec<f32>,
     /// Bands per frame in `mel`.
     pub n_mels: usize,
+    /// Centre frequency of each band, in Hz.
+    pub centres: Vec<f64>,
+}
+
+/// Undoes the log compression of a `mel` value.
+pub(crate) fn linear(v: f32) -> f64 {
+    (f64::from(v).exp() - 1.0) / f64::from(GAMMA)
 }
 
 /// Mean of each run of `factor` samples: a box low-pass and decimation in one step. Non-finite
@@ -58,8 +65,8 @@ fn mel_to_hz(mel: f64) -> f64 {
 }
 
 /// Triangular mel filters over the `N_FFT / 2 + 1` bins: for each band, its first bin and
-/// weights. Also the number of low bands.
-fn mel_filters(rate: f64) -> (Vec<(usize, Vec<f32>)>, usize) {
+/// weights. Also the number of low bands and the centre of each band.
+fn mel_filters(rate: f64) -> (Vec<(usize, Vec<f32>)>, usize, Vec<f64>) {
     let bins = N_FFT / 2 + 1;
     let f_max = F_MAX.min(rate / 2.0 * 0.95);
     let (m_lo, m_hi) = (hz_to_mel(F_MIN), hz_to_mel(f_max));
@@ -69,14 +76,14 @@ fn mel_filters(rate: f64) -> (Vec<(usize, Vec<f32>)>, usize) {
     let bin_hz = rate / N_FFT as f64;
     let mut filters = Vec::with_capacity(N_MELS);
     let mut low = 0;
+    let centres: Vec<f64> = (0..N_MELS).map(|b| edges[b + 1]).collect();
     for b in 0..N_MELS {
         let (lo, mid, hi) = (edges[b], edges[b + 1], edges[b + 2]);
         if mid < LOW_HZ {
             low += 1;
         }
-        // Low bands are narrower than a bin: widen each to at least two bins so none is empty.
-        let half = (bin_hz * 1.01).max(mid - lo).max(hi - mid);
-        let (lo, hi) = ((mid - half).max(lo.min(mid - bin_hz)), (mid + half).min(hi.max(mid + bin_hz)));
+        // Low bands are narrower than a bin: widen each to a bin either side so none is empty.
+        let (lo, hi) = (lo.min(mid - bin_hz), hi.max(mid + bin_hz));
         let first = ((lo / bin_hz).ceil().max(0.0) as usize).min(bins - 1);
         let last = ((hi / bin_hz).floor() as usize).min(bins - 1);
         let weights: Vec<f32> = (first..=last)
@@ -92,7 +99,7 @@ fn mel_filters(rate: f64) -> (Vec<(usize, Vec<f32>)>, usize) {
             .collect();
         filters.push((first, weights));
     }
-    (filters, low.max(1))
+    (filters, low.max(1), centres)
 }
 
 /// Computes the features of `samples` at `sample_rate`, reporting progress from 0 to 1.
@@ -119,7 +126,7 @@ pub(crate) fn features(
             0.5 - 0.5 * p.cos()
         })
         .collect();
-    let (filters, n_low) = mel_filters(rate);
+    let (filters, n_low, centres) = mel_filters(rate);
     let mut planner = RealFftPlanner::<f32>::new();
     let fft = planner.plan_fft_forward(N_FFT);
     let mut input = fft.make_input_vec();
@@ -191,6 +198,7 @@ pub(crate) fn features(
         low,
         mel,
         n_mels: N_MELS,
+        centres,
     }
 }
 
@@ -201,9 +209,10 @@ mod tests {
     #[test]
     fn every_mel_band_has_weight() {
         for rate in [8_000.0, 11_025.0, 12_000.0, 16_000.0] {
-            let (filters, low) = mel_filters(rate);
+            let (filters, low, centres) = mel_filters(rate);
             assert_eq!(filters.len(), N_MELS);
             assert!(low >= 1 && low < N_MELS);
+            assert!(centres.windows(2).all(|w| w[0] < w[1]));
             for (b, (_, w)) in filters.iter().enumerate() {
                 assert!(w.iter().sum::<f32>() > 0.0, "band {b} at {rate} Hz is empty");
             }
