@@ -6,6 +6,7 @@
 #
 #   bash bench/beats/run.sh            # whole run
 #   BEATS_VENV=/path/to/venv bash bench/beats/run.sh   # reuse a venv with librosa, mir_eval
+#   BEATS_BIN=/path/to/cuestudio bash bench/beats/run.sh  # a cuestudio built elsewhere
 #
 # The venv (default bench/beats/.venv, gitignored) is created on first use with
 # `pip install numpy librosa mir_eval soundfile`. Needs python3; ffmpeg for the MP3 timing.
@@ -18,9 +19,20 @@ out="$here/out"
 venv="${BEATS_VENV:-$here/.venv}"
 
 echo "== build (release)"
-cargo build --release --quiet --bin cuestudio
+mkdir -p "$out"
+if [ -z "${BEATS_BIN:-}" ]; then
+  cargo build --release --quiet --bin cuestudio
+  # A shared target dir may get another checkout's binary at any moment: keep ours.
+  cp "$target/release/cuestudio" "$here/.cuestudio"
+  bin="$here/.cuestudio"
+else
+  bin="$BEATS_BIN"
+fi
+if ! "$bin" beats --help > /dev/null 2>&1; then
+  echo "$bin has no 'beats' command (another checkout's build?): set CARGO_TARGET_DIR or BEATS_BIN" >&2
+  exit 2
+fi
 cargo build --release --quiet -p beats --examples
-bin="$target/release/cuestudio"
 
 if [ ! -x "$venv/bin/python" ]; then
   echo "== venv $venv (numpy librosa mir_eval soundfile)"
@@ -29,7 +41,7 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 
 echo "== generate the test set in $out"
-rm -rf "$out"
+rm -rf "$out" && mkdir -p "$out"
 "$target/release/examples/testset" "$out" --long 240 > /dev/null
 if command -v ffmpeg > /dev/null; then
   ffmpeg -loglevel error -y -i "$out/long.wav" -b:a 192k "$out/long.mp3"

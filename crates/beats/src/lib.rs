@@ -56,6 +56,17 @@ pub const MIN_DURATION_MS: i64 = 3_000;
 /// once on synthetic drums (`tests/accuracy.rs` checks it), not per song.
 const BEAT_OFFSET_MS: f64 = 0.0;
 
+/// A beat at either end of the song whose onset peak is under this share of the median
+/// beat's, or under this many times the onsets around it, was counted through silence or
+/// noise (see `trim_silent_ends`).
+const END_SILENCE: f32 = 0.01;
+const END_PEAK_RATIO: f32 = 3.0;
+/// A faint beat there (under this share of the median beat's peak: a quiet intro, or a
+/// decaying cymbal) counts only if it rises clean out of silence, this many times the
+/// onsets around it.
+const END_FAINT: f32 = 0.1;
+const END_FAINT_RATIO: f32 = 30.0;
+
 /// The result of [`analyse`]. Times are ms from the start of the samples.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Analysis {
@@ -130,7 +141,7 @@ fn analyse_inner(samples: &[f32], sample_rate: u32, report: &mut dyn FnMut(f32))
         curve.iter_mut().for_each(|p| *p *= factor);
         beats = track::track(&track::local_score(env, global), &curve);
     }
-    trim_silent_ends(&mut beats, env, global);
+    trim_silent_ends(&mut beats, env, global, fr);
     report(0.9);
     if beats.len() < 2 {
         return Analysis::default();
@@ -191,23 +202,39 @@ fn analyse_inner(samples: &[f32], sample_rate: u32, report: &mut dyn FnMut(f32))
     }
 }
 
-/// Drops beats at either end that fall where the onset envelope is (nearly) silent for a
-/// whole beat: the tracker keeps counting through a song's silent start and end.
-fn trim_silent_ends(beats: &mut Vec<usize>, env: &[f32], period: f64) {
-    let radius = (period / 2.0) as usize;
-    let strength = |b: usize| {
-        env[b.saturating_sub(radius)..(b + radius + 1).min(env.len())]
-            .iter()
-            .fold(0f32, |m, &v| m.max(v))
-    };
-    let mut all: Vec<f32> = beats.iter().map(|&b| strength(b)).collect();
-    all.sort_by(f32::total_cmp);
-    let Some(&median) = all.get(all.len() / 2) else {
+/// Drops beats at either end that do not stand out of their surroundings: the tracker keeps
+/// counting through a song's silent (or noisy) start and end, and through the decay of its
+/// last chord. A beat stands out when its onset peak (within 60 ms) is at least
+/// [`END_SILENCE`] of the median beat's peak and at least [`END_PEAK_RATIO`] times the
+/// median onset over the beat around it ([`END_FAINT_RATIO`] times if the beat is faint);
+/// beats at either end that do not are dropped, up to the first that does.
+fn trim_silent_ends(beats: &mut Vec<usize>, env: &[f32], period: f64, frame_rate: f64) {
+    let near = (0.06 * frame_rate).round() as usize;
+    let around = (period / 2.0).round() as usize;
+    let span = |b: usize, r: usize| &env[b.saturating_sub(r)..(b + r + 1).min(env.len())];
+    // (peak, local median) of each beat.
+    let levels: Vec<(f32, f32)> = beats
+        .iter()
+        .map(|&b| {
+            let peak = span(b, near).iter().fold(0f32, |m, &v| m.max(v));
+            let mut local = span(b, around).to_vec();
+            local.sort_by(f32::total_cmp);
+            (peak, local.get(local.len() / 2).copied().unwrap_or(0.0))
+        })
+        .collect();
+    let mut peaks: Vec<f32> = levels.iter().map(|l| l.0).collect();
+    peaks.sort_by(f32::total_cmp);
+    let Some(&typical) = peaks.get(peaks.len() / 2) else {
         return;
     };
-    let floor = 0.05 * median;
-    let first = beats.iter().position(|&b| strength(b) > floor);
-    let last = beats.iter().rposition(|&b| strength(b) > floor);
+    let stands_out = |&(peak, median): &(f32, f32)| {
+        let faint = peak < END_FAINT * typical;
+        peak >= END_SILENCE * typical
+            && peak >= END_PEAK_RATIO * median
+            && (!faint || peak >= END_FAINT_RATIO * median)
+    };
+    let first = levels.iter().position(stands_out);
+    let last = levels.iter().rposition(stands_out);
     match (first, last) {
         (Some(a), Some(z)) => {
             beats.truncate(z + 1);

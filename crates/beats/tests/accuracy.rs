@@ -159,3 +159,39 @@ fn progress_rises_from_0_to_1_and_rates_other_than_22050_work() {
         assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
     }
 }
+
+#[test]
+fn a_quiet_intro_keeps_its_beats_and_a_noisy_end_gets_none() {
+    let mut quiet = Song::new("intro", Style::Pop, 96.0, 16);
+    quiet.intro_bars = 4;
+    quiet.intro_gain = 0.05;
+    let (f, a, r) = score(&quiet);
+    assert!(f >= 0.95, "F = {f}");
+    let reference = r.beats_ms();
+    // The intro's beats from 5 s on (the second half of the intro) are found.
+    let intro_end = reference[4 * 4];
+    let intro: Vec<i64> = reference
+        .iter()
+        .copied()
+        .filter(|&b| (5_000..intro_end).contains(&b))
+        .collect();
+    assert!(!intro.is_empty());
+    for b in &intro {
+        assert!(
+            a.beats.iter().any(|x| (x - b).abs() <= WINDOW_MS),
+            "intro beat {b} ms missing"
+        );
+    }
+
+    let mut noisy = Song::new("noisy", Style::Rock, 104.0, 16);
+    noisy.noise = 1.5;
+    let (f, a, r) = score(&noisy);
+    assert!(f >= 0.95, "F = {f}");
+    // None is counted in the 2 s of noise after the last beat.
+    let last = *r.beats_ms().last().unwrap();
+    assert!(
+        a.beats.iter().all(|&b| b <= last + WINDOW_MS),
+        "beats after the end at {last} ms: {:?}",
+        a.beats.iter().filter(|&&b| b > last).collect::<Vec<_>>()
+    );
+}
