@@ -508,6 +508,39 @@ pub fn decode_buckets(
     finish(total, &sources)
 }
 
+/// The whole mono mix of `path` (the mean of its channels, as the waveform sees it) and the
+/// track's sample rate: [`decode_buckets`] with buckets of one frame, on `threads` threads.
+/// What beat analysis reads.
+pub fn decode_mono(path: &Path, threads: usize) -> Result<(Vec<f32>, u32), AudioError> {
+    let mut rate = 0;
+    let length = std::cell::Cell::new(None);
+    let mut samples: Vec<f32> = Vec::new();
+    decode_buckets(
+        path,
+        1,
+        threads,
+        |info| {
+            rate = info.sample_rate;
+            length.set(info.total_frames.and_then(|n| usize::try_from(n).ok()));
+        },
+        |chunk| {
+            // A hint only: headers may claim any length.
+            if let Some(n) = length.take() {
+                let _ = samples.try_reserve(n.min(1 << 28));
+            }
+            // Chunks arrive in order and meet end to end; place each at its start anyway.
+            let start = usize::try_from(chunk.start).unwrap_or(usize::MAX);
+            if samples.len() < start {
+                samples.resize(start, 0.0);
+            }
+            samples.truncate(start);
+            samples.extend(chunk.buckets.iter().map(|&(lo, _)| lo));
+            ControlFlow::Continue(())
+        },
+    )?;
+    Ok((samples, rate))
+}
+
 /// An empty result is an error when packets failed to decode (the file is damaged).
 fn finish(total: u64, sources: &[Source]) -> Result<u64, AudioError> {
     if total == 0

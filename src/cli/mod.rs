@@ -5,7 +5,7 @@
 //! stderr as `FILE: location: message`, one line each.
 //!
 //! Every clap definition and exit code lives in this folder, one file per command group:
-//! [`sheet`] (validate, export, info, lint), [`audio`] (waveform), [`live`] (clock, follow),
+//! [`sheet`] (validate, export, info, lint), [`audio`] (waveform, beats), [`live`] (clock, follow),
 //! [`publish`] and [`timing`] (import). The library modules they call take plain options and know nothing of
 //! the command line; only `main.rs` calls into it.
 
@@ -62,6 +62,7 @@ pub enum Command {
     Info(sheet::InfoArgs),
     Lint(sheet::LintArgs),
     Waveform(audio::WaveformArgs),
+    Beats(audio::BeatsArgs),
     Clock(live::ClockArgs),
     Follow(live::FollowArgs),
     Publish(publish::PublishArgs),
@@ -94,6 +95,7 @@ pub fn main() -> ExitCode {
         Some(Command::Info(a)) => sheet::info(&a),
         Some(Command::Lint(a)) => sheet::lint(&a),
         Some(Command::Waveform(a)) => audio::waveform(&a),
+        Some(Command::Beats(a)) => audio::beats(&a),
         Some(Command::Clock(a)) => live::clock(&a),
         Some(Command::Follow(a)) => live::follow(&a),
         Some(Command::Publish(a)) => publish::publish(&a),
