@@ -4,7 +4,7 @@ use std::path::Path;
 
 mod support;
 
-use support::{cuestudio, sample, text};
+use support::{click_wav, cuestudio, sample, text};
 
 fn write(dir: &Path, name: &str, body: &str) -> String {
     let p = dir.join(name);
@@ -571,61 +571,6 @@ fn export_writes_the_timing_tools_formats_and_they_import_back() {
     }
 }
 
-/// Stereo 16-bit WAV at 44.1 kHz: a kick-like click (a decaying 60 Hz sweep) on every beat
-/// at `bpm` from 0.5 s for `seconds`, a softer hi-hat-like tick between beats, and the same
-/// in both channels. Returns the beat times in ms.
-fn click_wav(path: &Path, bpm: f64, seconds: f64) -> Vec<i64> {
-    let rate = 44_100u32;
-    let n = (seconds * f64::from(rate)) as usize;
-    let mut mono = vec![0f64; n];
-    let ibi = 60.0 / bpm;
-    let mut beats = Vec::new();
-    let mut t = 0.5;
-    let mut noise = 0x1234_5678_u32;
-    while t < seconds - 0.5 {
-        beats.push((t * 1000.0).round() as i64);
-        for (i, (at, gain)) in [(t, 0.8), (t + ibi / 2.0, 0.2)].into_iter().enumerate() {
-            let start = (at * f64::from(rate)) as usize;
-            for k in 0..(0.2 * f64::from(rate)) as usize {
-                let Some(s) = mono.get_mut(start + k) else { break };
-                let x = k as f64 / f64::from(rate);
-                let v = if i == 0 {
-                    (std::f64::consts::TAU * (60.0 + 100.0 * (-x / 0.02).exp()) * x).sin()
-                        * (-x / 0.08).exp()
-                } else {
-                    noise ^= noise << 13;
-                    noise ^= noise >> 17;
-                    noise ^= noise << 5;
-                    (f64::from(noise) / f64::from(u32::MAX) - 0.5) * (-x / 0.02).exp()
-                };
-                *s += gain * v;
-            }
-        }
-        t += ibi;
-    }
-    let data_len = (n * 4) as u32;
-    let mut b = Vec::new();
-    b.extend_from_slice(b"RIFF");
-    b.extend_from_slice(&(36 + data_len).to_le_bytes());
-    b.extend_from_slice(b"WAVEfmt ");
-    b.extend_from_slice(&16u32.to_le_bytes());
-    b.extend_from_slice(&1u16.to_le_bytes()); // PCM
-    b.extend_from_slice(&2u16.to_le_bytes()); // stereo
-    b.extend_from_slice(&rate.to_le_bytes());
-    b.extend_from_slice(&(rate * 4).to_le_bytes());
-    b.extend_from_slice(&4u16.to_le_bytes());
-    b.extend_from_slice(&16u16.to_le_bytes());
-    b.extend_from_slice(b"data");
-    b.extend_from_slice(&data_len.to_le_bytes());
-    for s in mono {
-        let v = ((s * 20_000.0).clamp(-32_768.0, 32_767.0) as i16).to_le_bytes();
-        b.extend_from_slice(&v);
-        b.extend_from_slice(&v);
-    }
-    std::fs::write(path, b).unwrap();
-    beats
-}
-
 #[test]
 fn beats_finds_the_clicks_of_a_wav_and_their_tempo() {
     let dir = tempfile::tempdir().unwrap();
@@ -654,7 +599,11 @@ fn beats_finds_the_clicks_of_a_wav_and_their_tempo() {
     assert!((0.5..=1.0).contains(&confidence), "confidence {confidence}");
     assert_eq!(v["beatsPerBar"], 4);
     let downbeats = v["downbeats"].as_array().unwrap();
-    assert!(downbeats.iter().all(|d| found.contains(&d.as_i64().unwrap())));
+    assert!(
+        downbeats
+            .iter()
+            .all(|d| found.contains(&d.as_i64().unwrap()))
+    );
     assert_eq!(v["sections"].as_array().unwrap().len(), 1, "{v}");
 
     let summary = cuestudio(&["beats", wav.to_str().unwrap()]);
@@ -669,10 +618,18 @@ fn beats_of_a_missing_or_bad_file_names_it_and_exits_2() {
     let missing = dir.path().join("nope.wav");
     let out = cuestudio(&["beats", missing.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("nope.wav"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("nope.wav"),
+        "{}",
+        text(&out.stderr)
+    );
     let bad = write(dir.path(), "bad.mp3", "this is not audio at all");
     let out = cuestudio(&["beats", &bad, "--json"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("bad.mp3"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("bad.mp3"),
+        "{}",
+        text(&out.stderr)
+    );
     assert!(out.stdout.is_empty());
 }

@@ -11,6 +11,8 @@ use egui::{Key, Modifiers, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
+mod support;
+
 fn sample() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_shows/hoshizora.cueshow.json")
 }
@@ -2466,4 +2468,56 @@ fn previewed_all(ed: &Editor) -> usize {
     t.sort();
     t.dedup();
     t.len()
+}
+
+#[test]
+fn analyse_beats_runs_in_the_background_and_its_tempo_becomes_the_grid_in_one_step() {
+    use cuestudio::ui::UiCommand;
+    let dir = tempfile::tempdir().unwrap();
+    let wav = dir.path().join("clicks.wav");
+    // 120 BPM from 0.5 s: a beat every 500 ms.
+    let reference = support::click_wav(&wav, 120.0, 16.0);
+    let show = dir.path().join("clicks.cueshow.json");
+    std::fs::write(
+        &show,
+        r#"{"cuestudio":1,"title":"Clicks","audio":"clicks.wav","cues":[{"time":1000,"action":"flash"}]}"#,
+    )
+    .unwrap();
+    let mut ed = editor();
+    ed.open(show);
+    assert!(
+        !ed.harness.state().command_applies(UiCommand::AnalyseBeats),
+        "not before the audio has decoded"
+    );
+    ed.run_until("the audio to decode", |app| {
+        app.command_applies(UiCommand::AnalyseBeats)
+    });
+    ed.harness.state_mut().execute(UiCommand::AnalyseBeats);
+    ed.harness.step();
+    assert!(ed.harness.state().beat_analysis_progress().is_some());
+    assert!(
+        !ed.harness.state().command_applies(UiCommand::AnalyseBeats),
+        "one analysis at a time"
+    );
+    ed.harness.get_by_label_contains("Analysing beats");
+    ed.run_until("the analysis", |app| app.beat_analysis_progress().is_none());
+    ed.harness.run_steps(2);
+    let app = ed.harness.state();
+    let grid = app.doc.tempo().to_vec();
+    assert_eq!(grid.len(), 1, "{grid:?}");
+    assert!((grid[0].bpm - 120.0).abs() < 1.0, "{grid:?}");
+    // The grid's beats are the clicks', within the ±70 ms a beat tracker is scored by.
+    let map = app.doc.tempo_map();
+    for beat in &reference[2..reference.len() - 2] {
+        let snapped = map.snap(*beat, cuesheet::grid::Division::Beat);
+        assert!(
+            (snapped - beat).abs() <= 70,
+            "beat {beat}: grid line {snapped}"
+        );
+    }
+    assert_eq!(app.doc.undo_label(), Some("Set tempo"));
+    ed.harness
+        .get_by_label_contains("Tempo grid from clicks.wav: ");
+    ed.harness.state_mut().doc.undo();
+    assert!(ed.harness.state().doc.tempo().is_empty(), "one undo step");
 }

@@ -155,6 +155,7 @@ impl CuestudioApp {
             UiCommand::SaveAs => self.pick(Purpose::SaveAs),
             UiCommand::ImportSheet => self.pick(Purpose::Import),
             UiCommand::ImportTiming => self.pick(Purpose::ImportTiming),
+            UiCommand::AnalyseBeats => self.analyse_beats(),
             UiCommand::ExportExtended => self.pick(Purpose::Export(false)),
             UiCommand::ExportSeed => self.pick(Purpose::Export(true)),
             UiCommand::OpenAudio => self.pick(Purpose::Audio),

@@ -248,7 +248,7 @@ impl CuestudioApp {
     }
 
     /// The audio file named by the show, resolved against the show's folder.
-    fn audio_path(&self) -> Option<PathBuf> {
+    pub(super) fn audio_path(&self) -> Option<PathBuf> {
         let audio = self.doc.show().audio.as_deref()?;
         let p = Path::new(audio);
         Some(match self.doc.path().and_then(Path::parent) {

@@ -17,6 +17,7 @@ impl eframe::App for CuestudioApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.poll_jobs();
         self.poll_audio();
+        self.poll_beats();
         self.player.update();
         self.follow_live();
         self.refresh_derived();
@@ -153,6 +154,7 @@ impl CuestudioApp {
             audio: &self.audio_status,
             device_notice: self.player.device_notice(),
             busy: &self.busy,
+            beat_analysis: self.beat_analysis_progress(),
             message: self.message(),
             cues: self.doc.show().cues.len(),
             hover_ms: self.editor.timeline.hover_ms,

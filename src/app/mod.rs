@@ -31,6 +31,7 @@ use crate::ui::timing_import::{Parsed as TimingParse, TimingImport};
 use crate::ui::{Action, EditorState, Purpose, TimingFile, UiCommand};
 
 mod apply;
+mod beat_analysis;
 pub mod clicks;
 mod derived;
 mod files;
@@ -175,6 +176,8 @@ pub struct CuestudioApp {
     modal: Option<Modal>,
     /// File › Import timing…'s preview, while it is open.
     timing_import: Option<TimingImport>,
+    /// Edit › Analyse beats, while it runs.
+    beat_job: Option<beat_analysis::BeatJob>,
     /// The last message, whether it is an error, and when it came.
     status: Option<(String, bool, Instant)>,
     autosaver: Autosaver,
@@ -246,6 +249,7 @@ impl CuestudioApp {
             busy: Vec::new(),
             modal: None,
             timing_import: None,
+            beat_job: None,
             status: None,
             autosaver,
             autosaving: false,
@@ -311,6 +315,8 @@ impl CuestudioApp {
             snapping: self.editor.timeline.snapping,
             cue_list: self.settings.show_cue_list,
             side_panel: self.settings.show_side_panel,
+            audio_ready: matches!(self.audio_status, AudioStatus::Ready { .. }),
+            analysing: self.beat_job.is_some(),
         }
     }
 

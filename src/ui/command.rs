@@ -14,6 +14,7 @@ pub enum UiCommand {
     SaveAs,
     ImportSheet,
     ImportTiming,
+    AnalyseBeats,
     ExportExtended,
     ExportSeed,
     OpenAudio,
@@ -60,6 +61,7 @@ impl UiCommand {
         UiCommand::SaveAs,
         UiCommand::ImportSheet,
         UiCommand::ImportTiming,
+        UiCommand::AnalyseBeats,
         UiCommand::ExportExtended,
         UiCommand::ExportSeed,
         UiCommand::OpenAudio,
@@ -103,6 +105,7 @@ impl UiCommand {
             UiCommand::SaveAs => "Save As…",
             UiCommand::ImportSheet => "Import cue sheet…",
             UiCommand::ImportTiming => "Import timing…",
+            UiCommand::AnalyseBeats => "Analyse beats",
             UiCommand::ExportExtended => "Export cue sheet…",
             UiCommand::ExportSeed => "Export seed sheet…",
             UiCommand::OpenAudio => "Open audio…",
@@ -150,6 +153,10 @@ impl UiCommand {
             UiCommand::ImportTiming => {
                 "Bring a timing file in as a new lane, after a preview: Audacity labels, CSV, \
                  LRC lyrics, SRT subtitles, xLights timing, REAPER markers or MIDI notes"
+            }
+            UiCommand::AnalyseBeats => {
+                "Find the beats, bars and tempo of the show's audio (in the background) and \
+                 make them the tempo grid, in one undo step"
             }
             UiCommand::ExportExtended => {
                 "Write the CDN cue sheet with tolerance, duration and params"
@@ -247,6 +254,7 @@ impl UiCommand {
             | UiCommand::Paste
             | UiCommand::OpenAudio
             | UiCommand::AddLane
+            | UiCommand::AnalyseBeats
             | UiCommand::OpenRecent(_)
             | UiCommand::ToggleFollowPlayhead
             | UiCommand::ToggleSnap => &[],
@@ -310,6 +318,10 @@ pub struct CommandState {
     pub snapping: bool,
     pub cue_list: bool,
     pub side_panel: bool,
+    /// The show's audio has decoded.
+    pub audio_ready: bool,
+    /// Edit › Analyse beats is running.
+    pub analysing: bool,
 }
 
 impl CommandState {
@@ -335,6 +347,7 @@ impl CommandState {
             | UiCommand::ImportSheet
             | UiCommand::ImportTiming
             | UiCommand::OpenAudio => edit,
+            UiCommand::AnalyseBeats => edit && self.audio_ready && !self.analysing,
             UiCommand::PlayPause | UiCommand::JumpStart | UiCommand::JumpEnd => !self.live,
             UiCommand::PrevMarker | UiCommand::NextMarker => !self.live && self.markers,
             UiCommand::OpenRecent(i) => i < self.recent,
@@ -410,6 +423,7 @@ mod tests {
                 c,
                 UiCommand::OpenAudio
                     | UiCommand::AddLane
+                    | UiCommand::AnalyseBeats
                     | UiCommand::ToggleFollowPlayhead
                     | UiCommand::ToggleSnap
             );

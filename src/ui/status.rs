@@ -27,6 +27,8 @@ pub struct StatusView<'a> {
     pub device_notice: Option<String>,
     /// Background work in progress.
     pub busy: &'a [String],
+    /// How far Edit › Analyse beats has got, while it runs.
+    pub beat_analysis: Option<f32>,
     /// The message and whether it is an error.
     pub message: Option<(&'a str, bool)>,
     pub cues: usize,
@@ -64,6 +66,12 @@ fn left_ui(ui: &mut egui::Ui, view: &StatusView<'_>, actions: &mut Vec<Action>) 
     if let Some(notice) = &view.device_notice {
         ui.separator();
         ui.add(egui::Label::new(RichText::new(format!("⚠ {notice}")).color(WARNING)).truncate());
+    }
+    if let Some(p) = view.beat_analysis {
+        ui.separator();
+        ui.spinner();
+        let text = format!("Analysing beats {:.0}%", p * 100.0);
+        ui.add(egui::ProgressBar::new(p).desired_width(160.0).text(text));
     }
     for b in view.busy {
         ui.separator();

@@ -1,5 +1,6 @@
-//! Shared by the live tests: a real time server, the `cuestudio follow` binary with its
-//! output timestamped as it arrives, RFC 3339 instants, and the delaying proxy.
+//! Shared by the tests: a click track with known beats (`click_wav`); for the live tests,
+//! a real time server, the `cuestudio follow` binary with its output timestamped as it
+//! arrives, RFC 3339 instants, and the delaying proxy.
 #![allow(dead_code)]
 
 pub mod proxy;
@@ -279,4 +280,61 @@ pub fn assert_on_time(f: &Follow, action: &str, start: i64, time: i64) {
         l.at_ms - fired,
         l.v
     );
+}
+
+/// Stereo 16-bit WAV at 44.1 kHz: a kick-like click (a decaying 60 Hz sweep) on every beat
+/// at `bpm` from 0.5 s for `seconds`, a softer hi-hat-like tick between beats, and the same
+/// in both channels. Returns the beat times in ms.
+pub fn click_wav(path: &Path, bpm: f64, seconds: f64) -> Vec<i64> {
+    let rate = 44_100u32;
+    let n = (seconds * f64::from(rate)) as usize;
+    let mut mono = vec![0f64; n];
+    let ibi = 60.0 / bpm;
+    let mut beats = Vec::new();
+    let mut t = 0.5;
+    let mut noise = 0x1234_5678_u32;
+    while t < seconds - 0.5 {
+        beats.push((t * 1000.0).round() as i64);
+        for (i, (at, gain)) in [(t, 0.8), (t + ibi / 2.0, 0.2)].into_iter().enumerate() {
+            let start = (at * f64::from(rate)) as usize;
+            for k in 0..(0.2 * f64::from(rate)) as usize {
+                let Some(s) = mono.get_mut(start + k) else {
+                    break;
+                };
+                let x = k as f64 / f64::from(rate);
+                let v = if i == 0 {
+                    (std::f64::consts::TAU * (60.0 + 100.0 * (-x / 0.02).exp()) * x).sin()
+                        * (-x / 0.08).exp()
+                } else {
+                    noise ^= noise << 13;
+                    noise ^= noise >> 17;
+                    noise ^= noise << 5;
+                    (f64::from(noise) / f64::from(u32::MAX) - 0.5) * (-x / 0.02).exp()
+                };
+                *s += gain * v;
+            }
+        }
+        t += ibi;
+    }
+    let data_len = (n * 4) as u32;
+    let mut b = Vec::new();
+    b.extend_from_slice(b"RIFF");
+    b.extend_from_slice(&(36 + data_len).to_le_bytes());
+    b.extend_from_slice(b"WAVEfmt ");
+    b.extend_from_slice(&16u32.to_le_bytes());
+    b.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    b.extend_from_slice(&2u16.to_le_bytes()); // stereo
+    b.extend_from_slice(&rate.to_le_bytes());
+    b.extend_from_slice(&(rate * 4).to_le_bytes());
+    b.extend_from_slice(&4u16.to_le_bytes());
+    b.extend_from_slice(&16u16.to_le_bytes());
+    b.extend_from_slice(b"data");
+    b.extend_from_slice(&data_len.to_le_bytes());
+    for s in mono {
+        let v = ((s * 20_000.0).clamp(-32_768.0, 32_767.0) as i16).to_le_bytes();
+        b.extend_from_slice(&v);
+        b.extend_from_slice(&v);
+    }
+    std::fs::write(path, b).unwrap();
+    beats
 }

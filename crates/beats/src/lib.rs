@@ -135,7 +135,12 @@ fn analyse_inner(samples: &[f32], sample_rate: u32, report: &mut dyn FnMut(f32))
     let mut beats = track::track(&track::local_score(env, global), &curve);
     // The metrical level: re-track at double or half the period when that level shows the
     // kick-and-snare backbeat more clearly.
-    let factor = meter::level(&beats, &feats, 60.0 * fr / global, (tempo::MIN_BPM, tempo::MAX_BPM));
+    let factor = meter::level(
+        &beats,
+        &feats,
+        60.0 * fr / global,
+        (tempo::MIN_BPM, tempo::MAX_BPM),
+    );
     if factor != 1.0 {
         global *= factor;
         curve.iter_mut().for_each(|p| *p *= factor);

@@ -139,7 +139,10 @@ fn rise(feats: &Features, bands: &[usize], at: usize) -> f64 {
         let mut sum = 0.0;
         for f in from..to {
             let row = &feats.mel[f * feats.n_mels..(f + 1) * feats.n_mels];
-            sum += bands.iter().map(|&b| crate::onset::linear(row[b])).sum::<f64>();
+            sum += bands
+                .iter()
+                .map(|&b| crate::onset::linear(row[b]))
+                .sum::<f64>();
         }
         sum / ((to - from) * bands.len()) as f64
     };
@@ -154,7 +157,9 @@ pub(crate) fn backbeat(grid: &[usize], feats: &Features) -> f64 {
     if grid.len() < 8 {
         return 0.0;
     }
-    let low: Vec<usize> = (0..feats.n_mels).filter(|&b| feats.centres[b] < KICK_HZ).collect();
+    let low: Vec<usize> = (0..feats.n_mels)
+        .filter(|&b| feats.centres[b] < KICK_HZ)
+        .collect();
     let mid: Vec<usize> = (0..feats.n_mels)
         .filter(|&b| (SNARE_HZ.0..SNARE_HZ.1).contains(&feats.centres[b]))
         .collect();
@@ -168,7 +173,10 @@ pub(crate) fn backbeat(grid: &[usize], feats: &Features) -> f64 {
                 odd += a;
             }
         }
-        let (even, odd) = (even / grid.len().div_ceil(2) as f64, odd / (grid.len() / 2) as f64);
+        let (even, odd) = (
+            even / grid.len().div_ceil(2) as f64,
+            odd / (grid.len() / 2) as f64,
+        );
         if even + odd > 0.0 {
             (even - odd) / (even + odd)
         } else {
@@ -190,7 +198,8 @@ pub(crate) fn level(beats: &[usize], feats: &Features, bpm: f64, range: (f64, f6
         fine.push((w[0] + w[1]) / 2);
     }
     let faster = backbeat(&fine, feats);
-    let coarse = |phase: usize| -> Vec<usize> { beats.iter().copied().skip(phase).step_by(2).collect() };
+    let coarse =
+        |phase: usize| -> Vec<usize> { beats.iter().copied().skip(phase).step_by(2).collect() };
     let slower = backbeat(&coarse(0), feats).max(backbeat(&coarse(1), feats));
     let bar = here.max(LEVEL_MIN - LEVEL_MARGIN) + LEVEL_MARGIN;
     let in_range = |b: f64| (range.0..=range.1).contains(&b);

@@ -214,7 +214,10 @@ mod tests {
             assert!(low >= 1 && low < N_MELS);
             assert!(centres.windows(2).all(|w| w[0] < w[1]));
             for (b, (_, w)) in filters.iter().enumerate() {
-                assert!(w.iter().sum::<f32>() > 0.0, "band {b} at {rate} Hz is empty");
+                assert!(
+                    w.iter().sum::<f32>() > 0.0,
+                    "band {b} at {rate} Hz is empty"
+                );
             }
         }
     }

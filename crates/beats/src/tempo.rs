@@ -71,10 +71,7 @@ pub(crate) fn global_period(env: &[f32], frame_rate: f64) -> Option<f64> {
 
 /// The lag of the largest salience, refined by a parabola through its neighbours.
 fn best_lag(sal: &[f64], min: usize) -> Option<f64> {
-    let (i, &best) = sal
-        .iter()
-        .enumerate()
-        .max_by(|a, b| a.1.total_cmp(b.1))?;
+    let (i, &best) = sal.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1))?;
     if best <= 0.0 || !best.is_finite() {
         return None;
     }
@@ -109,7 +106,13 @@ pub(crate) fn period_curve(env: &[f32], frame_rate: f64, global: f64) -> Vec<f64
             let sal = salience(&ac, frame_rate);
             let top = sal.iter().copied().fold(0.0, f64::max);
             sal.iter()
-                .map(|&v| if top > 0.0 { (v / top + 1e-3).ln() } else { 0.0 })
+                .map(|&v| {
+                    if top > 0.0 {
+                        (v / top + 1e-3).ln()
+                    } else {
+                        0.0
+                    }
+                })
                 .collect()
         })
         .collect();
@@ -165,7 +168,9 @@ mod tests {
     use super::*;
 
     fn pulses(n: usize, period: usize) -> Vec<f32> {
-        (0..n).map(|i| if i % period == 0 { 1.0 } else { 0.0 }).collect()
+        (0..n)
+            .map(|i| if i % period == 0 { 1.0 } else { 0.0 })
+            .collect()
     }
 
     #[test]
