@@ -81,6 +81,7 @@ impl eframe::App for CuestudioApp {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         self.settings.snapping = self.editor.timeline.snapping;
         self.settings.grid_ms = self.editor.timeline.grid_ms;
+        self.settings.snap_grid = self.editor.timeline.snap_grid;
         eframe::set_value(storage, SETTINGS_KEY, &self.settings);
     }
 }
@@ -136,6 +137,7 @@ impl CuestudioApp {
             looping: self.loop_range.is_some(),
             output_latency_ms: self.settings.output_latency_ms,
             known_actions: ui::inspector::known_actions(&self.doc, &self.catalog),
+            has_tempo: !self.doc.tempo().is_empty(),
         };
         transport_ui(ui, &view, &mut self.editor, &mut self.actions);
     }
@@ -169,6 +171,22 @@ impl CuestudioApp {
                 &mut self.actions,
             );
             ui.separator();
+            let sections = self.doc.tempo().len();
+            // Open in a show with a tempo grid; closed, one line, without (each remembered
+            // on its own, so a tempo tapped in opens it).
+            egui::CollapsingHeader::new(format!("Tempo ({sections})"))
+                .id_salt(("tempo", sections > 0))
+                .default_open(sections > 0)
+                .show(ui, |ui| {
+                    ui::tempo::tempo_ui(
+                        ui,
+                        &mut self.editor,
+                        &self.doc,
+                        self.player.position_ms(),
+                        read_only,
+                        &mut self.actions,
+                    )
+                });
             let n = self.findings.len();
             egui::CollapsingHeader::new(format!("Drift & lint ({n})"))
                 .default_open(true)

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use timesync::TransportUpdate;
 
-use super::UiCommand;
+use super::{SnapGrid, UiCommand};
 use crate::doc::Edit;
 use crate::doc::autosave::Recovery;
 
@@ -31,6 +31,8 @@ pub enum Action {
     SetRate(f32),
     /// How late the sound reaches the ears, in ms.
     SetOutputLatency(i64),
+    /// What drags snap to: a grid, or `None` for no snapping.
+    SetSnap(Option<SnapGrid>),
     /// A path was typed for `purpose` (where no file dialog is available).
     PathChosen(Purpose, PathBuf),
     /// "Unsaved changes": save, then do this.

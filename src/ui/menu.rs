@@ -92,6 +92,13 @@ pub fn menu_ui(ui: &mut egui::Ui, view: &MenuView<'_>, actions: &mut Vec<Action>
                 actions,
                 true,
             );
+            group(
+                ui,
+                &[C::TapTempo, C::ApplyTapTempo, C::Quantise],
+                state,
+                actions,
+                true,
+            );
             ui.menu_button("History", |ui| history_ui(ui, view));
         });
         ui.menu_button("View", |ui| {

@@ -1,9 +1,9 @@
 //! The transport bar: play, the time, rate, loop, zoom, snapping, the action new cues get,
-//! and the output latency.
+//! the output latency, and tap tempo's tempo while tapping.
 
 use egui::RichText;
 
-use super::{Action, EditorState, UiCommand};
+use super::{Action, EditorState, SnapGrid, UiCommand};
 
 /// What the transport bar shows.
 pub struct TransportView {
@@ -14,6 +14,8 @@ pub struct TransportView {
     pub output_latency_ms: i64,
     /// The actions offered for new cues.
     pub known_actions: Vec<String>,
+    /// The show has a tempo grid (else a tempo division snaps to the fixed grid).
+    pub has_tempo: bool,
 }
 
 pub fn transport_ui(
@@ -87,14 +89,7 @@ pub fn transport_ui(
             UiCommand::ZoomFit.tooltip(),
             UiCommand::ZoomFit,
         ));
-        let mut snapping = editor.timeline.snapping;
-        if ui
-            .checkbox(&mut snapping, "Snap")
-            .on_hover_text(UiCommand::ToggleSnap.tooltip())
-            .clicked()
-        {
-            actions.push(Action::Command(UiCommand::ToggleSnap));
-        }
+        snap_ui(ui, view, editor, actions);
         ui.separator();
         group(ui, 260.0, |ui| {
             let label = ui.label("New cue action");
@@ -128,6 +123,82 @@ pub fn transport_ui(
                 actions.push(Action::SetOutputLatency(latency));
             }
         });
+    });
+}
+
+/// Snapping: Off, the fixed grid or a division of the tempo grid, in one compact menu.
+fn snap_ui(
+    ui: &mut egui::Ui,
+    view: &TransportView,
+    editor: &EditorState,
+    actions: &mut Vec<Action>,
+) {
+    let t = &editor.timeline;
+    group(ui, 200.0, |ui| {
+        let label = ui.label("Snap");
+        let current = if t.snapping {
+            t.snap_grid.label(t.grid_ms)
+        } else {
+            "Off".to_owned()
+        };
+        let mut chosen = None;
+        egui::ComboBox::from_id_salt("snap")
+            .selected_text(current)
+            .width(130.0)
+            .show_ui(ui, |ui| {
+                if ui.selectable_label(!t.snapping, "Off").clicked() {
+                    chosen = Some(None);
+                }
+                for grid in SnapGrid::CHOICES {
+                    let on = t.snapping && t.snap_grid == grid;
+                    let mut item = ui.selectable_label(on, grid.label(t.grid_ms));
+                    if matches!(grid, SnapGrid::Tempo(_)) && !view.has_tempo {
+                        item = item.on_hover_text(format!(
+                            "The show has no tempo yet: snaps to {} ms. Tap it (B) or set it \
+                             in the Tempo panel.",
+                            t.grid_ms
+                        ));
+                    }
+                    if item.clicked() {
+                        chosen = Some(Some(grid));
+                    }
+                }
+            })
+            .response
+            .labelled_by(label.id)
+            .on_hover_text(UiCommand::ToggleSnap.tooltip());
+        if let Some(choice) = chosen {
+            actions.push(Action::SetSnap(choice));
+        }
+    });
+    tap_ui(ui, editor, actions);
+}
+
+/// While tapping: the tapped tempo and its Apply.
+fn tap_ui(ui: &mut egui::Ui, editor: &EditorState, actions: &mut Vec<Action>) {
+    let tap = &editor.tap;
+    if tap.taps() == 0 {
+        return;
+    }
+    group(ui, 230.0, |ui| {
+        let text = match tap.bpm() {
+            Some(bpm) => format!("Tap: {bpm:.1} BPM"),
+            None => "Tap: keep tapping…".to_owned(),
+        };
+        ui.label(RichText::new(text).monospace())
+            .on_hover_text(format!(
+                "{} taps; {}",
+                tap.taps(),
+                UiCommand::TapTempo.tooltip()
+            ));
+        let apply = egui::Button::new("Apply");
+        if ui
+            .add_enabled(tap.bpm().is_some(), apply)
+            .on_hover_text(UiCommand::ApplyTapTempo.tooltip())
+            .clicked()
+        {
+            actions.push(Action::Command(UiCommand::ApplyTapTempo));
+        }
     });
 }
 
