@@ -2266,6 +2266,22 @@ fn dragging_a_beat_in_the_beat_ruler_refits_the_grid_in_one_undo_step() {
     let first = ed.beat_tick(1_000);
     ed.drag(first, first - egui::vec2(10.0, 0.0));
     assert_eq!(tempo(&ed), [(900, 120.0, "4/4".to_owned())]);
+    ed.undo();
+    // With snapping on, a beat dropped near a cue lands on it: beat 3 (2 500 ms) dragged to
+    // about 2 160 ms goes onto the cue at 2 130 ms; with Alt, where it was dropped.
+    ed.harness.state_mut().editor.timeline.snapping = true;
+    let third = ed.beat_tick(2_500);
+    ed.drag(third, third - egui::vec2(34.0, 0.0));
+    assert_eq!(
+        ed.harness.state().doc.tempo_map().beat_time(0, 3),
+        Some(2_130)
+    );
+    ed.undo();
+    ed.drag_with(third, third - egui::vec2(34.0, 0.0), Modifiers::ALT);
+    assert_eq!(
+        ed.harness.state().doc.tempo_map().beat_time(0, 3),
+        Some(2_160)
+    );
 }
 
 #[test]

@@ -14,7 +14,7 @@ use super::layout::Layout;
 use super::markers::{marker_at, start_rename};
 use super::paint::Hits;
 use crate::doc::{CueId, Edit, MarkerId, commands};
-use crate::ui::{Action, EditorState, Grid, TimeMapping};
+use crate::ui::{Action, EditorState, Grid, TimeMapping, time_map};
 
 /// How close (in points) a drag must come to a snap target to snap.
 const SNAP_PX: f32 = 8.0;
@@ -326,7 +326,7 @@ fn on_drag(cx: &PointerCtx<'_>, state: &mut EditorState, p: Pos2, actions: &mut 
             beat,
             origin_ms,
             merge,
-        }) => drag_beat(cx, section, beat, origin_ms, merge, actions),
+        }) => drag_beat(cx, state, (section, beat), origin_ms, merge, actions),
         Some(Drag::Lane { from }) => {
             // Where it would land: a line along that lane's far side.
             let to = drop_index(cx.lay, p.y);
@@ -387,19 +387,27 @@ fn drag_target(
     Some(target.max(0))
 }
 
-/// Refits the tempo grid so the grabbed beat follows the pointer (unsnapped: it is the
-/// grid being placed); each frame's refit merges into the drag's one undo step.
+/// Refits the tempo grid so the grabbed beat follows the pointer; each frame's refit merges
+/// into the drag's one undo step. It snaps to a cue, marker or the playhead near it (a cue
+/// tapped on the beat, say), never to the grid being placed, and not with Alt held.
 fn drag_beat(
     cx: &PointerCtx<'_>,
-    section: usize,
-    beat: i64,
+    state: &EditorState,
+    (section, beat): (usize, i64),
     origin_ms: i64,
     merge: u64,
     actions: &mut Vec<Action>,
 ) {
     let doc = cx.input.doc;
-    let Some(to) = dragged_to(cx, origin_ms) else {
+    let Some(raw) = dragged_to(cx, origin_ms) else {
         return;
+    };
+    let to = if state.timeline.snapping && !cx.modifiers.alt {
+        let threshold = (f64::from(SNAP_PX) * cx.map.ms_per_px).round() as i64;
+        let candidates = snap_candidates(cx, &BTreeSet::new(), None);
+        time_map::snap(raw, &candidates, 0, threshold)
+    } else {
+        raw
     };
     if let Some(edit) = commands::refit_beat(doc, section, beat, to, merge)
         && let Edit::SetTempoSection {
