@@ -2138,6 +2138,9 @@ fn tap_tempo_shows_the_tempo_live_and_apply_sets_a_section_in_one_undo_step() {
         ed.harness.query_by_label("Tap: 127.9 BPM").is_none(),
         "applied: the taps are done"
     );
+    // The playhead, four taps after the first, is on bar 2's first beat.
+    assert_eq!(ed.harness.state().playhead_ms(), 10_000 + 4 * 469);
+    ed.harness.get_by_label("bar 2.1");
     ed.undo();
     assert!(ed.harness.state().doc.tempo().is_empty());
 

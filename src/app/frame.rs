@@ -138,6 +138,7 @@ impl CuestudioApp {
             output_latency_ms: self.settings.output_latency_ms,
             known_actions: ui::inspector::known_actions(&self.doc, &self.catalog),
             has_tempo: !self.doc.tempo().is_empty(),
+            bar_beat: self.doc.tempo_map().bar_beat_at(self.player.position_ms()),
         };
         transport_ui(ui, &view, &mut self.editor, &mut self.actions);
     }
@@ -150,6 +151,11 @@ impl CuestudioApp {
             message: self.message(),
             cues: self.doc.show().cues.len(),
             hover_ms: self.editor.timeline.hover_ms,
+            hover_bar_beat: self
+                .editor
+                .timeline
+                .hover_ms
+                .and_then(|t| self.doc.tempo_map().bar_beat_at(t)),
             dirty: self.doc.is_dirty(),
         };
         let mut actions = Vec::new();

@@ -182,6 +182,12 @@ pub fn bpm_text(bpm: f64) -> String {
     text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
+/// A position on the tempo grid as designers count it: `bar 12.3` (bar 12, beat 3), from
+/// [`TempoMap::bar_beat_at`].
+pub fn bar_beat_text((bar, beat): (i64, f64)) -> String {
+    format!("bar {bar}.{}", beat.floor() as i64)
+}
+
 /// The grid in effect, for one frame.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Grid<'a> {
@@ -363,6 +369,8 @@ mod tests {
             (Grid::Off, 421, 421)
         );
         assert_eq!(SnapGrid::Fixed.label(250), "250 ms");
+        assert_eq!(bar_beat_text((12, 3.99)), "bar 12.3");
+        assert_eq!(bar_beat_text((0, 4.0)), "bar 0.4");
         assert_eq!(
             [128.0, 127.93177, 87.5, 120.004].map(bpm_text),
             ["128", "127.93", "87.5", "120"]

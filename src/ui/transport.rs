@@ -16,6 +16,8 @@ pub struct TransportView {
     pub known_actions: Vec<String>,
     /// The show has a tempo grid (else a tempo division snaps to the fixed grid).
     pub has_tempo: bool,
+    /// The bar and beat at the playhead, when the show has a tempo grid.
+    pub bar_beat: Option<(i64, f64)>,
 }
 
 pub fn transport_ui(
@@ -51,6 +53,10 @@ pub fn transport_ui(
                 .size(18.0)
                 .strong(),
         );
+        if let Some(bb) = view.bar_beat {
+            ui.label(RichText::new(super::time_map::bar_beat_text(bb)).monospace())
+                .on_hover_text("The bar and beat at the playhead, on the show's tempo grid");
+        }
         ui.separator();
         group(ui, 220.0, |ui| {
             let label = ui.label("Rate");
