@@ -147,6 +147,15 @@ fn snap_ui(
         } else {
             "Off".to_owned()
         };
+        let tip = if t.snapping && matches!(t.snap_grid, SnapGrid::Tempo(_)) && !view.has_tempo {
+            format!(
+                "{}. This show has no tempo yet, so drags snap to {} ms.",
+                UiCommand::ToggleSnap.tooltip(),
+                t.grid_ms
+            )
+        } else {
+            UiCommand::ToggleSnap.tooltip().to_owned()
+        };
         let mut chosen = None;
         egui::ComboBox::from_id_salt("snap")
             .selected_text(current)
@@ -172,7 +181,7 @@ fn snap_ui(
             })
             .response
             .labelled_by(label.id)
-            .on_hover_text(UiCommand::ToggleSnap.tooltip());
+            .on_hover_text(tip);
         if let Some(choice) = chosen {
             actions.push(Action::SetSnap(choice));
         }
