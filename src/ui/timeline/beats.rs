@@ -203,13 +203,22 @@ pub(super) fn draw_beat_ruler(cx: &PaintCtx<'_>) {
         painter.galley(at, galley, color);
         label_end = patch.right();
     }
+    let accent = cx.visuals.selection.stroke.color;
     if let Some(Drag::Beat { section, beat, .. }) = &cx.state.timeline.drag
         && let Some(t) = tempo.beat_time(*section, *beat)
     {
+        // The beat being dragged, across the lanes.
         let x = map.x_from_time(t);
-        let accent = cx.visuals.selection.stroke.color;
         cx.painter
             .vline(x, r.top()..=cx.lay.body.bottom(), Stroke::new(2.0, accent));
+    } else if let Some(p) = cx.painter.ctx().pointer_hover_pos()
+        && !cx.input.read_only
+        && r.contains(p)
+        && let Some(line) = beat_at(tempo, map, p.x)
+    {
+        // The tick a drag would grab.
+        let x = map.x_from_time(line.time);
+        painter.vline(x, r.y_range(), Stroke::new(2.0, accent));
     }
 }
 
