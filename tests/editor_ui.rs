@@ -253,6 +253,7 @@ impl Editor {
         let r = self.timeline_rect();
         let top = r.top()
             + cuestudio::ui::timeline::RULER_H
+            + self.beats_h()
             + cuestudio::ui::timeline::WAVE_H
             + cuestudio::ui::timeline::MARKERS_H;
         let avail = r.bottom() - top;
@@ -337,10 +338,29 @@ impl Editor {
         }
     }
 
+    /// The beat ruler's height: there when the show has a tempo grid.
+    fn beats_h(&self) -> f32 {
+        if self.harness.state().doc.tempo().is_empty() {
+            0.0
+        } else {
+            cuestudio::ui::timeline::BEATS_H
+        }
+    }
+
+    /// Where the beat ruler shows time `t` (the view must show it).
+    fn beat_tick(&self, t: i64) -> Pos2 {
+        let top = self.timeline_rect().top() + cuestudio::ui::timeline::RULER_H;
+        Pos2::new(
+            self.timeline_x(t),
+            top + cuestudio::ui::timeline::BEATS_H / 2.0,
+        )
+    }
+
     /// Where the flag of the marker at `time` is drawn (the view must show it).
     fn marker_flag(&self, time: i64) -> Pos2 {
         let top = self.timeline_rect().top()
             + cuestudio::ui::timeline::RULER_H
+            + self.beats_h()
             + cuestudio::ui::timeline::WAVE_H;
         Pos2::new(
             self.timeline_x(time) + 1.0,
@@ -656,10 +676,14 @@ fn view_toggles_are_commands_with_their_state() {
     ed.open(sample());
     let state = |ed: &Editor| ed.harness.state().command_state();
     assert_eq!(state(&ed).checked(UiCommand::ToggleSnap), Some(true));
-    ed.harness.get_by_label("Snap").click();
-    ed.harness.run_steps(2);
+    choose_snap(&mut ed, "Off");
     assert!(!ed.harness.state().editor.timeline.snapping);
     assert_eq!(state(&ed).checked(UiCommand::ToggleSnap), Some(false));
+    // The toggle goes back to the grid chosen last.
+    ed.harness.state_mut().execute(UiCommand::ToggleSnap);
+    let timeline = &ed.harness.state().editor.timeline;
+    assert!(timeline.snapping);
+    assert_eq!(timeline.snap_grid, cuestudio::ui::SnapGrid::default());
     let follow = ed.harness.state().editor.timeline.follow_playhead;
     ed.harness
         .state_mut()
@@ -2520,4 +2544,281 @@ fn analyse_beats_runs_in_the_background_and_its_tempo_becomes_the_grid_in_one_st
         .get_by_label_contains("Tempo grid from clicks.wav: ");
     ed.harness.state_mut().doc.undo();
     assert!(ed.harness.state().doc.tempo().is_empty(), "one undo step");
+}
+
+// ---------------------------------------------------------------------------------------
+// The tempo grid (issue 14, section 2).
+
+/// Chooses `item` in the transport bar's Snap menu.
+fn choose_snap(ed: &mut Editor, item: &str) {
+    ed.harness
+        .get_by_role_and_label(egui::accesskit::Role::ComboBox, "Snap")
+        .click();
+    ed.harness.run_steps(2);
+    ed.harness.get_by_label(item).click();
+    ed.harness.run_steps(2);
+}
+
+/// Presses and releases `key` within one frame (kittest's `key_press` gives each event a
+/// frame of its own, and a frame is a quarter of a second of its clock), then runs `frames`
+/// frames in all.
+fn tap_key_in_one_frame(ed: &mut Editor, key: Key, frames: usize) {
+    for pressed in [true, false] {
+        ed.harness.input_mut().events.push(egui::Event::Key {
+            key,
+            physical_key: None,
+            pressed,
+            repeat: false,
+            modifiers: Modifiers::NONE,
+        });
+    }
+    ed.harness.run_steps(frames);
+}
+
+/// A show with a tempo grid of 120 BPM in 4/4 from 1 s (beats every 500 ms from 1 000,
+/// triplets every 166.7 ms), and cues off the grid, far from one another, in one lane.
+fn grid_show(ed: &Editor) -> PathBuf {
+    let path = ed._data.path().join("grid.cueshow.json");
+    let text = r#"{"cuestudio": 1, "title": "Grid",
+        "cues": [
+            {"time": 2130, "action": "flash", "lane": "Lights"},
+            {"time": 4410, "action": "flash", "lane": "Lights"},
+            {"time": 6720, "action": "flash", "lane": "Lights"}
+        ],
+        "tempo": [{"time": 1000, "bpm": 120, "meter": "4/4"}]}"#;
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// The tempo sections as (time, bpm, meter).
+fn tempo(ed: &Editor) -> Vec<(i64, f64, String)> {
+    ed.harness
+        .state()
+        .doc
+        .tempo()
+        .iter()
+        .map(|s| (s.time, s.bpm, s.meter()))
+        .collect()
+}
+
+#[test]
+fn tap_tempo_shows_the_tempo_live_and_apply_sets_a_section_in_one_undo_step() {
+    let mut ed = editor();
+    ed.open(sample());
+    assert!(ed.harness.state().doc.tempo().is_empty());
+    // While playing, taps are timed on the show's clock: five taps 469 ms apart from 10 s.
+    ed.harness.key_press(Key::Space);
+    ed.harness.step();
+    ed.clock.advance(10_000);
+    ed.harness.step();
+    for i in 0..5 {
+        if i > 0 {
+            ed.clock.advance(469);
+        }
+        ed.harness.key_press(Key::B);
+        ed.harness.step();
+        if i == 0 {
+            ed.harness.get_by_label("Tap: keep tapping…");
+        }
+    }
+    // 60 000 / 469 ms.
+    ed.harness.get_by_label("Tap: 127.9 BPM");
+    ed.harness.key_press(Key::Space);
+    ed.harness.step();
+    let steps = ed.harness.state().doc.history_labels().0.len();
+    ed.harness.key_press(Key::Enter);
+    ed.harness.run_steps(2);
+    assert_eq!(tempo(&ed), [(10_000, 127.93177, "4/4".to_owned())]);
+    let (labels, _) = ed.harness.state().doc.history_labels();
+    assert_eq!(labels.len(), steps + 1);
+    assert_eq!(labels.last().copied(), Some("Add tempo section"));
+    assert!(
+        ed.harness.query_by_label("Tap: 127.9 BPM").is_none(),
+        "applied: the taps are done"
+    );
+    // The playhead, four taps after the first, is on bar 2's first beat.
+    assert_eq!(ed.harness.state().playhead_ms(), 10_000 + 4 * 469);
+    ed.harness.get_by_label("bar 2.1");
+    ed.undo();
+    assert!(ed.harness.state().doc.tempo().is_empty());
+
+    // Stopped, taps are timed on the frame clock (a frame is 0.25 s here): two frames
+    // apart is 120 BPM, at the playhead. A pause of more than 2 s starts over.
+    ed.harness
+        .state_mut()
+        .execute(cuestudio::ui::UiCommand::JumpStart);
+    for _ in 0..4 {
+        tap_key_in_one_frame(&mut ed, Key::B, 2);
+    }
+    ed.harness.get_by_label("Tap: 120.0 BPM");
+    ed.harness.run_steps(12);
+    tap_key_in_one_frame(&mut ed, Key::B, 2);
+    ed.harness.get_by_label("Tap: keep tapping…");
+    assert!(
+        !ed.harness
+            .state()
+            .command_applies(cuestudio::ui::UiCommand::ApplyTapTempo),
+        "one tap is no tempo"
+    );
+    for _ in 0..2 {
+        tap_key_in_one_frame(&mut ed, Key::B, 2);
+    }
+    // The Apply button does what Enter does.
+    click_button(&mut ed, "Apply");
+    ed.harness.run_steps(2);
+    assert_eq!(tempo(&ed), [(0, 120.0, "4/4".to_owned())]);
+}
+
+#[test]
+fn a_cue_dragged_with_a_tempo_grid_lands_on_the_division_chosen_in_the_toolbar() {
+    let mut ed = editor();
+    let path = grid_show(&ed);
+    ed.open(path);
+    ed.view_from(0);
+    let id = ed.cue_id(2_130, "flash");
+    let y = ed.lane_center_y("Lights");
+    let grab = Pos2::new(ed.timeline_x(2_130) + 2.0, y);
+    // 37 points at 10 ms a point: to 2 500 ms, unsnapped.
+    let by = egui::vec2(37.0, 0.0);
+
+    choose_snap(&mut ed, "Beat");
+    ed.drag(grab, grab + by);
+    assert_eq!(ed.harness.state().doc.cue(id).unwrap().time, 2_500);
+    ed.undo();
+    // Beats are every 500 ms from 1 s, so the cue goes to 2 500 whatever the pixels: a
+    // drag by 28 points (2 410 ms) lands there too; triplets split the beat in three.
+    ed.drag(grab, grab + egui::vec2(28.0, 0.0));
+    assert_eq!(ed.harness.state().doc.cue(id).unwrap().time, 2_500);
+    ed.undo();
+    choose_snap(&mut ed, "1/3 beat (triplets)");
+    ed.drag(grab, grab + egui::vec2(28.0, 0.0));
+    assert_eq!(ed.harness.state().doc.cue(id).unwrap().time, 2_333);
+    ed.undo();
+    choose_snap(&mut ed, "Bar");
+    ed.drag(grab, grab + by);
+    assert_eq!(ed.harness.state().doc.cue(id).unwrap().time, 3_000);
+    ed.undo();
+    // Alt bypasses the grid.
+    ed.drag_with(grab, grab + by, Modifiers::ALT);
+    assert_eq!(ed.harness.state().doc.cue(id).unwrap().time, 2_500);
+    ed.undo();
+    choose_snap(&mut ed, "1/2 beat");
+    ed.drag_with(grab, grab + egui::vec2(28.0, 0.0), Modifiers::ALT);
+    assert_eq!(ed.harness.state().doc.cue(id).unwrap().time, 2_410);
+    ed.undo();
+    ed.drag(grab, grab + egui::vec2(28.0, 0.0));
+    assert_eq!(ed.harness.state().doc.cue(id).unwrap().time, 2_500);
+    assert_eq!(ed.harness.state().doc.undo_label(), Some("Move cue"));
+    // The 250 ms grid, as without a tempo: only near its lines.
+    ed.undo();
+    choose_snap(&mut ed, "250 ms");
+    ed.drag(grab, grab + egui::vec2(28.0, 0.0));
+    assert_eq!(ed.harness.state().doc.cue(id).unwrap().time, 2_410);
+}
+
+#[test]
+fn quantise_moves_the_selected_cues_to_the_grid_in_one_undo_step() {
+    use cuestudio::ui::UiCommand;
+    let mut ed = editor();
+    let path = grid_show(&ed);
+    ed.open(path);
+    let state = |ed: &Editor| ed.harness.state().command_state();
+    assert!(!state(&ed).applies(UiCommand::Quantise), "nothing selected");
+    ed.harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    ed.harness.run_steps(2);
+    assert!(state(&ed).applies(UiCommand::Quantise));
+    ed.harness.key_press(Key::Q);
+    ed.harness.run_steps(2);
+    assert_eq!(ed.times(), [2_000, 4_500, 6_500]);
+    assert_eq!(ed.harness.state().doc.undo_label(), Some("Quantise 3 cues"));
+    ed.undo();
+    assert_eq!(ed.times(), [2_130, 4_410, 6_720]);
+    // To the division chosen in the toolbar; with snapping off there is no grid.
+    ed.harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    choose_snap(&mut ed, "1/4 beat");
+    ed.harness.key_press(Key::Q);
+    ed.harness.run_steps(2);
+    assert_eq!(ed.times(), [2_125, 4_375, 6_750]);
+    choose_snap(&mut ed, "Off");
+    assert!(!state(&ed).applies(UiCommand::Quantise), "no grid");
+}
+
+#[test]
+fn dragging_a_beat_in_the_beat_ruler_refits_the_grid_in_one_undo_step() {
+    let mut ed = editor();
+    let path = grid_show(&ed);
+    ed.open(path);
+    ed.view_from(0);
+    let steps = ed.harness.state().doc.history_labels().0.len();
+    // Beat 4 from the section's start (3 000 ms) dragged 20 points later: 4 beats in 2.2 s.
+    let tick = ed.beat_tick(3_000);
+    ed.drag(tick, tick + egui::vec2(20.0, 0.0));
+    assert_eq!(tempo(&ed), [(1_000, 109.090909, "4/4".to_owned())]);
+    let map = ed.harness.state().doc.tempo_map();
+    assert_eq!(map.beat_time(0, 4), Some(3_200));
+    let (labels, _) = ed.harness.state().doc.history_labels();
+    assert_eq!(labels.len(), steps + 1, "{labels:?}");
+    assert_eq!(labels.last().copied(), Some("Edit tempo"));
+    // No cue moved: the grid is what was placed.
+    assert_eq!(ed.times(), [2_130, 4_410, 6_720]);
+    ed.undo();
+    assert_eq!(tempo(&ed), [(1_000, 120.0, "4/4".to_owned())]);
+    // The first downbeat moves the section, tempo kept.
+    let first = ed.beat_tick(1_000);
+    ed.drag(first, first - egui::vec2(10.0, 0.0));
+    assert_eq!(tempo(&ed), [(900, 120.0, "4/4".to_owned())]);
+    ed.undo();
+    // With snapping on, a beat dropped near a cue lands on it: beat 3 (2 500 ms) dragged to
+    // about 2 160 ms goes onto the cue at 2 130 ms; with Alt, where it was dropped.
+    ed.harness.state_mut().editor.timeline.snapping = true;
+    let third = ed.beat_tick(2_500);
+    ed.drag(third, third - egui::vec2(34.0, 0.0));
+    assert_eq!(
+        ed.harness.state().doc.tempo_map().beat_time(0, 3),
+        Some(2_130)
+    );
+    ed.undo();
+    ed.drag_with(third, third - egui::vec2(34.0, 0.0), Modifiers::ALT);
+    assert_eq!(
+        ed.harness.state().doc.tempo_map().beat_time(0, 3),
+        Some(2_160)
+    );
+}
+
+#[test]
+fn the_tempo_panel_sets_sections_by_hand() {
+    let mut ed = editor();
+    let path = grid_show(&ed);
+    ed.open(path);
+    fill(&mut ed, "BPM", "90");
+    assert_eq!(tempo(&ed), [(1_000, 90.0, "4/4".to_owned())]);
+    fill(&mut ed, "Meter", "6/8");
+    fill(&mut ed, "Start", "0:00.500");
+    assert_eq!(tempo(&ed), [(500, 90.0, "6/8".to_owned())]);
+    // A bad value shows why and leaves the section alone.
+    fill(&mut ed, "BPM", "900");
+    assert_eq!(tempo(&ed)[0].1, 90.0);
+    ed.harness
+        .state_mut()
+        .execute(cuestudio::ui::UiCommand::JumpEnd);
+    ed.harness.run_steps(2);
+    click_button(&mut ed, "Add section at playhead");
+    ed.harness.run_steps(2);
+    let end = ed.harness.state().playhead_ms();
+    assert_eq!(tempo(&ed).len(), 2);
+    assert_eq!(tempo(&ed)[1], (end, 90.0, "6/8".to_owned()));
+    assert_eq!(
+        ed.harness.state().doc.undo_label(),
+        Some("Add tempo section")
+    );
+    ed.harness
+        .get_all_by_role_and_label(egui::accesskit::Role::Button, "Remove")
+        .next()
+        .expect("a Remove button per section")
+        .click();
+    ed.harness.run_steps(2);
+    assert_eq!(tempo(&ed).len(), 1, "the first section removed");
+    assert_eq!(tempo(&ed)[0].0, end);
+    ed.undo();
+    assert_eq!(tempo(&ed).len(), 2);
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use super::CuestudioApp;
 use crate::doc::{Document, Edit, commands};
 use crate::ui::modal::Modal;
-use crate::ui::{Action, Pending, Purpose, UiCommand};
+use crate::ui::{Action, Grid, Pending, Purpose, UiCommand};
 
 /// How far the arrow keys move the selected cues, and with Shift.
 const NUDGE_MS: i64 = 10;
@@ -42,6 +42,13 @@ impl CuestudioApp {
             Action::PasteText(text) => self.paste_text(&text),
             Action::DismissMessage => self.status = None,
             Action::SetRate(r) => self.player.set_rate(r),
+            Action::SetSnap(choice) => {
+                let t = &mut self.editor.timeline;
+                t.snapping = choice.is_some();
+                if let Some(grid) = choice {
+                    t.snap_grid = grid;
+                }
+            }
             Action::SetOutputLatency(ms) => {
                 self.settings.output_latency_ms = ms;
                 self.player.set_output_latency_ms(ms);
@@ -204,6 +211,26 @@ impl CuestudioApp {
                 self.apply_edit(edit);
             }
             UiCommand::AddMarker => self.apply_edit(commands::add_marker(&self.doc, playhead)),
+            UiCommand::TapTempo => {
+                // Intervals on the show's clock while playing (a slowed playback still
+                // gives the music's tempo), else on the frame clock.
+                let clock = if self.player.is_playing() {
+                    playhead
+                } else {
+                    (self.ctx.input(|i| i.time) * 1000.0).round() as i64
+                };
+                self.editor.tap.tap(clock, playhead);
+            }
+            UiCommand::ApplyTapTempo => {
+                self.apply_opt(commands::tap_tempo(&self.doc, &self.editor.tap));
+                self.editor.tap = Default::default();
+            }
+            UiCommand::Quantise => {
+                let tempo = self.doc.tempo_map();
+                let t = &self.editor.timeline;
+                let grid = Grid::new(t.snapping, t.snap_grid, t.grid_ms, &tempo);
+                self.apply_opt(commands::quantise(&self.doc, &ids, |t| grid.nearest(t)));
+            }
             UiCommand::AddLane => {
                 let edit = commands::add_lane(&self.doc);
                 if let Edit::AddLane { name } = &edit {
@@ -249,6 +276,7 @@ impl CuestudioApp {
                 t.follow_playhead = !t.follow_playhead;
             }
             UiCommand::ToggleSnap => {
+                // Off, or back to the grid chosen last.
                 let t = &mut self.editor.timeline;
                 t.snapping = !t.snapping;
             }
@@ -345,6 +373,9 @@ impl CuestudioApp {
             // While typing, only shortcuts with Ctrl (save, open…) reach the app; text fields
             // keep their own undo, select all and arrows.
             if typing && (!shortcut.modifiers.command || cmd.yields_to_text_fields()) {
+                continue;
+            }
+            if cmd.leaves_its_key_unless_it_applies() && !self.command_applies(cmd) {
                 continue;
             }
             // Every press counts: several can arrive in one frame.

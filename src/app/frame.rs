@@ -88,6 +88,7 @@ impl eframe::App for CuestudioApp {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         self.settings.snapping = self.editor.timeline.snapping;
         self.settings.grid_ms = self.editor.timeline.grid_ms;
+        self.settings.snap_grid = self.editor.timeline.snap_grid;
         eframe::set_value(storage, SETTINGS_KEY, &self.settings);
     }
 }
@@ -145,6 +146,8 @@ impl CuestudioApp {
             clicks: self.settings.clicks,
             has_beats: !self.player.click_schedule().beats.is_empty(),
             known_actions: ui::inspector::known_actions(&self.doc, &self.catalog),
+            has_tempo: !self.doc.tempo().is_empty(),
+            bar_beat: self.doc.tempo_map().bar_beat_at(self.player.position_ms()),
         };
         transport_ui(ui, &view, &mut self.editor, &mut self.actions);
     }
@@ -158,6 +161,11 @@ impl CuestudioApp {
             message: self.message(),
             cues: self.doc.show().cues.len(),
             hover_ms: self.editor.timeline.hover_ms,
+            hover_bar_beat: self
+                .editor
+                .timeline
+                .hover_ms
+                .and_then(|t| self.doc.tempo_map().bar_beat_at(t)),
             dirty: self.doc.is_dirty(),
         };
         let mut actions = Vec::new();
@@ -179,6 +187,22 @@ impl CuestudioApp {
                 &mut self.actions,
             );
             ui.separator();
+            let sections = self.doc.tempo().len();
+            // Open in a show with a tempo grid; closed, one line, without (each remembered
+            // on its own, so a tempo tapped in opens it).
+            egui::CollapsingHeader::new(format!("Tempo ({sections})"))
+                .id_salt(("tempo", sections > 0))
+                .default_open(sections > 0)
+                .show(ui, |ui| {
+                    ui::tempo::tempo_ui(
+                        ui,
+                        &mut self.editor,
+                        &self.doc,
+                        self.player.position_ms(),
+                        read_only,
+                        &mut self.actions,
+                    )
+                });
             let n = self.findings.len();
             egui::CollapsingHeader::new(format!("Drift & lint ({n})"))
                 .default_open(true)

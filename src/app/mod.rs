@@ -83,6 +83,8 @@ pub struct Settings {
     pub output_latency_ms: i64,
     pub grid_ms: i64,
     pub snapping: bool,
+    /// What drags snap to (the transport bar's choice).
+    pub snap_grid: crate::ui::SnapGrid,
     pub audience_view: bool,
     pub show_cue_list: bool,
     pub show_side_panel: bool,
@@ -98,6 +100,7 @@ impl Default for Settings {
             output_latency_ms: 0,
             grid_ms: 250,
             snapping: true,
+            snap_grid: crate::ui::SnapGrid::default(),
             audience_view: false,
             show_cue_list: true,
             show_side_panel: true,
@@ -225,6 +228,7 @@ impl CuestudioApp {
         let mut editor = EditorState::default();
         editor.timeline.snapping = settings.snapping;
         editor.timeline.grid_ms = settings.grid_ms;
+        editor.timeline.snap_grid = settings.snap_grid;
         editor.fit_pending = true;
         let mut autosaver = Autosaver::default();
         autosaver.reset(Instant::now());
@@ -317,6 +321,7 @@ impl CuestudioApp {
             side_panel: self.settings.show_side_panel,
             audio_ready: matches!(self.audio_status, AudioStatus::Ready { .. }),
             analysing: self.beat_job.is_some(),
+            tapped_tempo: self.editor.tap.bpm().is_some(),
         }
     }
 

@@ -191,14 +191,18 @@ pub fn delete(ids: &[CueId]) -> Option<Edit> {
 /// Quantise: the cues `ids` moved to `snap` of their times (the grid's nearest line), as
 /// one undo step named after how many cues it quantises; nothing when none would move.
 pub fn quantise(doc: &Document, ids: &[CueId], snap: impl Fn(i64) -> i64) -> Option<Edit> {
-    let times: Vec<(CueId, i64)> = ids
-        .iter()
-        .filter_map(|&id| doc.cue(id).map(|c| (id, snap(c.time).max(0), c.time)))
-        .map(|(id, to, _)| (id, to))
+    // One pass over the show (a selection may be thousands of cues).
+    let wanted: std::collections::BTreeSet<CueId> = ids.iter().copied().collect();
+    let mut moves = false;
+    let times: Vec<(CueId, i64)> = doc
+        .cues()
+        .filter(|(id, _)| wanted.contains(id))
+        .map(|(id, c)| {
+            let to = snap(c.time).max(0);
+            moves |= to != c.time;
+            (id, to)
+        })
         .collect();
-    let moves = times
-        .iter()
-        .any(|&(id, to)| doc.cue(id).is_some_and(|c| c.time != to));
     moves.then_some(Edit::QuantiseCues { times })
 }
 

@@ -375,10 +375,12 @@ pub(super) fn apply(doc: &mut Document, edit: Edit) -> Vec<CueId> {
                 doc.show.tempo.remove(index);
             }
         }
-        Edit::QuantiseCues { times } => {
-            for (id, time) in times {
-                if let Some(cue) = doc.index_of(id).and_then(|i| doc.show.cues.get_mut(i)) {
-                    cue.time = time.max(0);
+        Edit::QuantiseCues { mut times } => {
+            // One pass over the cues against the times sorted by id, as `indices_of` does.
+            times.sort_unstable_by_key(|&(id, _)| id);
+            for (id, cue) in doc.ids.iter().zip(doc.show.cues.iter_mut()) {
+                if let Ok(k) = times.binary_search_by_key(id, |&(id, _)| id) {
+                    cue.time = times[k].1.max(0);
                 }
             }
         }

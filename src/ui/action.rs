@@ -9,7 +9,7 @@ use cuesheet::Cue;
 use cuesheet::timing::Format;
 use timesync::TransportUpdate;
 
-use super::UiCommand;
+use super::{SnapGrid, UiCommand};
 use crate::audio::clicks::ClickLevels;
 use crate::doc::Edit;
 use crate::doc::autosave::Recovery;
@@ -37,6 +37,8 @@ pub enum Action {
     SetOutputLatency(i64),
     /// The metronome and cue clicks: on or off, and their levels.
     SetClicks(ClickLevels),
+    /// What drags snap to: a grid, or `None` for no snapping.
+    SetSnap(Option<SnapGrid>),
     /// A path was typed for `purpose` (where no file dialog is available).
     PathChosen(Purpose, PathBuf),
     /// "Unsaved changes": save, then do this.

@@ -34,6 +34,12 @@ pub enum UiCommand {
     TapCue,
     AddMarker,
     AddLane,
+    /// Tap tempo: one tap in time with the music.
+    TapTempo,
+    /// Tap tempo's Apply: a tempo section at the tapped tempo from the first tap.
+    ApplyTapTempo,
+    /// The selected cues to the snap grid.
+    Quantise,
     PrevMarker,
     NextMarker,
     NudgeLeft,
@@ -79,6 +85,9 @@ impl UiCommand {
         UiCommand::TapCue,
         UiCommand::AddMarker,
         UiCommand::AddLane,
+        UiCommand::TapTempo,
+        UiCommand::ApplyTapTempo,
+        UiCommand::Quantise,
         UiCommand::PrevMarker,
         UiCommand::NextMarker,
         UiCommand::NudgeLeft,
@@ -124,6 +133,9 @@ impl UiCommand {
             UiCommand::TapCue => "Tap cue at playhead",
             UiCommand::AddMarker => "Add marker at playhead",
             UiCommand::AddLane => "Add lane",
+            UiCommand::TapTempo => "Tap tempo",
+            UiCommand::ApplyTapTempo => "Apply tapped tempo",
+            UiCommand::Quantise => "Quantise to grid",
             UiCommand::PrevMarker => "Previous marker",
             UiCommand::NextMarker => "Next marker",
             UiCommand::NudgeLeft => "Nudge left 10 ms",
@@ -185,6 +197,18 @@ impl UiCommand {
             UiCommand::AddLane => {
                 "Add an empty lane and select it, so taps land there (double-click its name to rename it)"
             }
+            UiCommand::TapTempo => {
+                "Tap in time with the music, playing or not; the tempo shows in the toolbar \
+                 (a pause of 2 s starts over)"
+            }
+            UiCommand::ApplyTapTempo => {
+                "Set a tempo section at the tapped tempo, its first downbeat where the first \
+                 tap was"
+            }
+            UiCommand::Quantise => {
+                "Move the selected cues to the nearest line of the snap grid chosen in the \
+                 toolbar (one undo step)"
+            }
             UiCommand::PrevMarker => {
                 "Move the playhead to the marker before it (while playing, the one before the \
                  marker just passed)"
@@ -201,7 +225,9 @@ impl UiCommand {
             UiCommand::ToggleAudience => "Show the stage as a grid of viewers whose clocks drift",
             UiCommand::ToggleFollowPlayhead => "Scroll the timeline to keep the playhead in view",
             UiCommand::ToggleSnap => {
-                "Snap drags to the grid and to other cues (hold Alt to bypass)"
+                "Snap drags to the grid chosen in the toolbar (the tempo's bars, beats or \
+                 parts of a beat; 250 ms without a tempo) and to other cues (hold Alt to \
+                 bypass)"
             }
             UiCommand::ToggleCueList => "Show or hide the cue list on the left",
             UiCommand::ToggleSidePanel => {
@@ -238,6 +264,9 @@ impl UiCommand {
             UiCommand::JumpStart => const { &[key(M::NONE, Key::Home)] },
             UiCommand::JumpEnd => const { &[key(M::NONE, Key::End)] },
             UiCommand::TapCue => const { &[key(M::NONE, Key::T)] },
+            UiCommand::TapTempo => const { &[key(M::NONE, Key::B)] },
+            UiCommand::ApplyTapTempo => const { &[key(M::NONE, Key::Enter)] },
+            UiCommand::Quantise => const { &[key(M::NONE, Key::Q)] },
             UiCommand::AddMarker => const { &[key(M::NONE, Key::M)] },
             UiCommand::PrevMarker => const { &[key(M::NONE, Key::OpenBracket)] },
             UiCommand::NextMarker => const { &[key(M::NONE, Key::CloseBracket)] },
@@ -259,6 +288,12 @@ impl UiCommand {
             | UiCommand::ToggleFollowPlayhead
             | UiCommand::ToggleSnap => &[],
         }
+    }
+
+    /// Whether the command's key is left to the widgets (Enter to a focused button) when
+    /// the command does not apply, instead of being taken and ignored.
+    pub fn leaves_its_key_unless_it_applies(self) -> bool {
+        matches!(self, UiCommand::ApplyTapTempo)
     }
 
     /// Whether the command edits text-field-like state that a focused text field handles
@@ -322,6 +357,8 @@ pub struct CommandState {
     pub audio_ready: bool,
     /// Edit › Analyse beats is running.
     pub analysing: bool,
+    /// Tap tempo has a tempo to apply (two taps or more).
+    pub tapped_tempo: bool,
 }
 
 impl CommandState {
@@ -341,7 +378,10 @@ impl CommandState {
             // Looping turns off with nothing selected.
             UiCommand::LoopSelection => self.cues_selected || self.looping,
             UiCommand::Paste => edit && self.clipboard,
+            UiCommand::Quantise => edit && self.cues_selected && self.snapping,
+            UiCommand::ApplyTapTempo => edit && self.tapped_tempo,
             UiCommand::TapCue
+            | UiCommand::TapTempo
             | UiCommand::AddMarker
             | UiCommand::AddLane
             | UiCommand::ImportSheet
@@ -456,6 +496,22 @@ mod tests {
         assert!(!idle.applies(UiCommand::Paste));
         assert!(!idle.applies(UiCommand::OpenRecent(0)));
         assert!(idle.applies(UiCommand::TapCue));
+        assert!(idle.applies(UiCommand::TapTempo));
+        assert!(
+            !idle.applies(UiCommand::ApplyTapTempo),
+            "nothing tapped yet"
+        );
+        assert!(!idle.applies(UiCommand::Quantise), "nothing selected");
+        let grid = |snapping| CommandState {
+            editable: true,
+            cues_selected: true,
+            snapping,
+            tapped_tempo: true,
+            ..CommandState::default()
+        };
+        assert!(grid(true).applies(UiCommand::Quantise));
+        assert!(!grid(false).applies(UiCommand::Quantise), "no grid chosen");
+        assert!(grid(false).applies(UiCommand::ApplyTapTempo));
         assert!(!idle.applies(UiCommand::NextMarker), "no markers to go to");
         let busy = CommandState {
             editable: true,

@@ -93,6 +93,13 @@ pub fn menu_ui(ui: &mut egui::Ui, view: &MenuView<'_>, actions: &mut Vec<Action>
                 actions,
                 true,
             );
+            group(
+                ui,
+                &[C::TapTempo, C::ApplyTapTempo, C::Quantise],
+                state,
+                actions,
+                true,
+            );
             group(ui, &[C::AnalyseBeats], state, actions, true);
             ui.menu_button("History", |ui| history_ui(ui, view));
         });

@@ -15,6 +15,7 @@ pub mod modal;
 pub mod selection;
 pub mod stage;
 pub mod status;
+pub mod tempo;
 pub mod time_map;
 pub mod timeline;
 pub mod timing_import;
@@ -26,7 +27,7 @@ use std::collections::BTreeSet;
 use crate::doc::{CueId, MarkerId};
 pub use action::{Action, Pending, PendingAdmin, Purpose, TimingFile};
 pub use command::UiCommand;
-pub use time_map::{TimeMapping, TimeView};
+pub use time_map::{Grid, SnapGrid, TimeMapping, TimeView};
 
 /// View state shared by the panels; not part of the document and never undone.
 #[derive(Default)]
@@ -43,6 +44,9 @@ pub struct EditorState {
     pub cue_list: cue_list::CueListState,
     pub catalog: catalog::CatalogPanelState,
     pub live: live::LiveForm,
+    pub tempo: tempo::TempoPanelState,
+    /// Tap tempo's taps so far (see [`cuesheet::grid::TapTempo`]).
+    pub tap: cuesheet::grid::TapTempo,
     /// Source of merge keys for gestures (drags, typed fields).
     next_gesture: u64,
 }

@@ -33,6 +33,8 @@ pub struct StatusView<'a> {
     pub message: Option<(&'a str, bool)>,
     pub cues: usize,
     pub hover_ms: Option<i64>,
+    /// The bar and beat under the pointer, when the show has a tempo grid.
+    pub hover_bar_beat: Option<(i64, f64)>,
     pub dirty: bool,
 }
 
@@ -45,11 +47,15 @@ pub fn status_ui(ui: &mut egui::Ui, view: &StatusView<'_>, actions: &mut Vec<Act
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
             ui.label(format!("{} cues", view.cues));
             if let Some(t) = view.hover_ms {
-                ui.label(
-                    RichText::new(cuesheet::format_time_ms(t))
-                        .monospace()
-                        .weak(),
-                );
+                let text = match view.hover_bar_beat {
+                    Some(bb) => format!(
+                        "{}  {}",
+                        super::time_map::bar_beat_text(bb),
+                        cuesheet::format_time_ms(t)
+                    ),
+                    None => cuesheet::format_time_ms(t),
+                };
+                ui.label(RichText::new(text).monospace().weak());
             }
             if view.dirty {
                 ui.label(RichText::new("unsaved").color(WARNING));

@@ -1,5 +1,8 @@
 //! The timeline's view (what time range is visible) and its per-frame mapping between
-//! show time and screen x. Both are plain values: zoom and pan return a new view.
+//! show time and screen x. Both are plain values: zoom and pan return a new view. And the
+//! grid drags snap to: the fixed one or the show's tempo grid.
+
+use cuesheet::grid::{Division, TempoMap};
 
 /// What part of the show the timeline shows. Persisted with the window layout.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -146,6 +149,110 @@ impl TimeMapping {
     }
 }
 
+/// The grid drags snap to and Quantise moves cues to, chosen in the transport bar (while
+/// snapping is on). Persisted with the settings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum SnapGrid {
+    /// The fixed grid (`grid_ms`, 250 ms).
+    Fixed,
+    /// A division of the show's tempo grid; the fixed grid in a show without tempo.
+    Tempo(Division),
+}
+
+impl Default for SnapGrid {
+    /// Beats: the fixed grid until the show has a tempo.
+    fn default() -> Self {
+        SnapGrid::Tempo(Division::Beat)
+    }
+}
+
+impl SnapGrid {
+    /// What the transport bar offers, in order (besides Off).
+    pub const CHOICES: [SnapGrid; 10] = [
+        SnapGrid::Fixed,
+        SnapGrid::Tempo(Division::Bar),
+        SnapGrid::Tempo(Division::Beat),
+        SnapGrid::Tempo(Division::Half),
+        SnapGrid::Tempo(Division::Third),
+        SnapGrid::Tempo(Division::Quarter),
+        SnapGrid::Tempo(Division::Sixth),
+        SnapGrid::Tempo(Division::Eighth),
+        SnapGrid::Tempo(Division::Twelfth),
+        SnapGrid::Tempo(Division::Sixteenth),
+    ];
+
+    /// The menu's words: "250 ms", "Beat", "1/3 beat (triplets)"…
+    pub fn label(self, grid_ms: i64) -> String {
+        match self {
+            SnapGrid::Fixed => format!("{grid_ms} ms"),
+            SnapGrid::Tempo(d) => d.label().to_owned(),
+        }
+    }
+}
+
+/// A tempo as the ruler and the Tempo panel show it: `128`, `127.93`, `87.5`.
+pub fn bpm_text(bpm: f64) -> String {
+    let text = format!("{bpm:.2}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+/// A position on the tempo grid as designers count it: `bar 12.3` (bar 12, beat 3), from
+/// [`TempoMap::bar_beat_at`].
+pub fn bar_beat_text((bar, beat): (i64, f64)) -> String {
+    format!("bar {bar}.{}", beat.floor() as i64)
+}
+
+/// The grid in effect, for one frame.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Grid<'a> {
+    /// Snapping is off.
+    Off,
+    /// Every `ms` from 0.
+    Fixed(i64),
+    Tempo(&'a TempoMap, Division),
+}
+
+impl<'a> Grid<'a> {
+    /// The grid that `snapping` with `choice` gives in a show whose tempo grid is `tempo`:
+    /// a tempo division needs a tempo, else it is the fixed grid of `grid_ms`.
+    pub fn new(snapping: bool, choice: SnapGrid, grid_ms: i64, tempo: &'a TempoMap) -> Self {
+        match choice {
+            _ if !snapping => Grid::Off,
+            SnapGrid::Tempo(d) if !tempo.is_empty() && d != Division::Off => Grid::Tempo(tempo, d),
+            _ if grid_ms > 0 => Grid::Fixed(grid_ms),
+            _ => Grid::Off,
+        }
+    }
+
+    /// The grid's point nearest `t` (Quantise); `t` itself without a grid.
+    pub fn nearest(self, t: i64) -> i64 {
+        match self {
+            Grid::Off => t,
+            Grid::Fixed(g) => ((t as f64 / g as f64).round() as i64).saturating_mul(g),
+            Grid::Tempo(map, d) => map.snap(t, d),
+        }
+    }
+
+    /// Where a drag at `t` snaps: onto a candidate (a marker, the playhead, another cue)
+    /// within `threshold_ms`, else onto the grid: a tempo grid's nearest line always (a
+    /// candidate only wins when it is nearer), the fixed grid's within the threshold.
+    pub fn snap_drag(self, t: i64, candidates: &[i64], threshold_ms: i64) -> i64 {
+        match self {
+            Grid::Off => t,
+            Grid::Fixed(g) => snap(t, candidates, g, threshold_ms),
+            Grid::Tempo(..) => {
+                let line = self.nearest(t);
+                let near = snap(t, candidates, 0, threshold_ms);
+                if near != t && (near - t).abs() < (line - t).abs() {
+                    near
+                } else {
+                    line
+                }
+            }
+        }
+    }
+}
+
 /// Snap `t` to the nearest candidate within `threshold_ms`; else to the grid, when there
 /// is one (`grid_ms` above zero) and its nearest point is within the threshold; else leave
 /// it. `candidates` need not be sorted.
@@ -246,6 +353,55 @@ mod tests {
         assert_eq!(minor, 1_000);
         assert_eq!(major, 5_000);
         assert!(m.px_from_ms(minor) >= 60.0);
+    }
+
+    #[test]
+    fn a_tempo_grid_snaps_every_drag_and_the_fixed_one_only_near_its_lines() {
+        // 120 BPM from 100 ms: beats at 100, 600, 1 100…
+        let map = TempoMap::new(&[cuesheet::TempoSection {
+            time: 100,
+            ..cuesheet::TempoSection::default()
+        }]);
+        let beat = Grid::new(true, SnapGrid::Tempo(Division::Beat), 250, &map);
+        assert_eq!(beat, Grid::Tempo(&map, Division::Beat));
+        assert_eq!(beat.snap_drag(420, &[], 20), 600, "always onto the grid");
+        assert_eq!(
+            beat.snap_drag(420, &[430], 20),
+            430,
+            "a nearer candidate wins"
+        );
+        assert_eq!(
+            beat.snap_drag(590, &[570], 20),
+            600,
+            "but not a farther one"
+        );
+        assert_eq!(beat.nearest(849), 600);
+        let half = Grid::new(true, SnapGrid::Tempo(Division::Half), 250, &map);
+        assert_eq!(half.nearest(849), 850);
+        // Without a tempo, or with the fixed grid chosen: 250 ms, within the threshold.
+        let none = TempoMap::default();
+        let fixed = Grid::new(true, SnapGrid::Tempo(Division::Beat), 250, &none);
+        assert_eq!(fixed, Grid::Fixed(250));
+        assert_eq!(fixed.snap_drag(420, &[], 20), 420);
+        assert_eq!(fixed.snap_drag(490, &[], 20), 500);
+        assert_eq!(fixed.nearest(420), 500);
+        assert_eq!(
+            Grid::new(true, SnapGrid::Fixed, 250, &map),
+            Grid::Fixed(250)
+        );
+        let off = Grid::new(false, SnapGrid::Tempo(Division::Beat), 250, &map);
+        assert_eq!(
+            (off, off.snap_drag(421, &[420], 20), off.nearest(421)),
+            (Grid::Off, 421, 421)
+        );
+        assert_eq!(SnapGrid::Fixed.label(250), "250 ms");
+        assert_eq!(bar_beat_text((12, 3.99)), "bar 12.3");
+        assert_eq!(bar_beat_text((0, 4.0)), "bar 0.4");
+        assert_eq!(
+            [128.0, 127.93177, 87.5, 120.004].map(bpm_text),
+            ["128", "127.93", "87.5", "120"]
+        );
+        assert_eq!(SnapGrid::default().label(250), "Beat");
     }
 
     #[test]

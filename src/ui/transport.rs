@@ -1,10 +1,11 @@
 //! The transport bar: play, the time, rate, loop, the clicks (metronome and cues), zoom,
-//! snapping, the action new cues get, and the output latency.
+//! snapping, the action new cues get, the output latency, and tap tempo's tempo while
+//! tapping.
 
 use egui::RichText;
 use egui::containers::menu::{MenuButton, MenuConfig};
 
-use super::{Action, EditorState, UiCommand};
+use super::{Action, EditorState, SnapGrid, UiCommand};
 use crate::audio::clicks::ClickLevels;
 
 /// What the transport bar shows.
@@ -20,6 +21,10 @@ pub struct TransportView {
     pub has_beats: bool,
     /// The actions offered for new cues.
     pub known_actions: Vec<String>,
+    /// The show has a tempo grid (else a tempo division snaps to the fixed grid).
+    pub has_tempo: bool,
+    /// The bar and beat at the playhead, when the show has a tempo grid.
+    pub bar_beat: Option<(i64, f64)>,
 }
 
 pub fn transport_ui(
@@ -55,6 +60,10 @@ pub fn transport_ui(
                 .size(18.0)
                 .strong(),
         );
+        if let Some(bb) = view.bar_beat {
+            ui.label(RichText::new(super::time_map::bar_beat_text(bb)).monospace())
+                .on_hover_text("The bar and beat at the playhead, on the show's tempo grid");
+        }
         ui.separator();
         group(ui, 220.0, |ui| {
             let label = ui.label("Rate");
@@ -94,14 +103,7 @@ pub fn transport_ui(
             UiCommand::ZoomFit.tooltip(),
             UiCommand::ZoomFit,
         ));
-        let mut snapping = editor.timeline.snapping;
-        if ui
-            .checkbox(&mut snapping, "Snap")
-            .on_hover_text(UiCommand::ToggleSnap.tooltip())
-            .clicked()
-        {
-            actions.push(Action::Command(UiCommand::ToggleSnap));
-        }
+        snap_ui(ui, view, editor, actions);
         ui.separator();
         group(ui, 260.0, |ui| {
             let label = ui.label("New cue action");
@@ -183,6 +185,91 @@ fn level_row(ui: &mut egui::Ui, label: &str, on: bool, level: &mut f32) {
     let slider = egui::Slider::new(level, 0.0..=1.0).step_by(0.05);
     ui.add_enabled(on, slider).labelled_by(label.id);
     ui.end_row();
+}
+
+/// Snapping: Off, the fixed grid or a division of the tempo grid, in one compact menu.
+fn snap_ui(
+    ui: &mut egui::Ui,
+    view: &TransportView,
+    editor: &EditorState,
+    actions: &mut Vec<Action>,
+) {
+    let t = &editor.timeline;
+    group(ui, 200.0, |ui| {
+        let label = ui.label("Snap");
+        let current = if t.snapping {
+            t.snap_grid.label(t.grid_ms)
+        } else {
+            "Off".to_owned()
+        };
+        let tip = if t.snapping && matches!(t.snap_grid, SnapGrid::Tempo(_)) && !view.has_tempo {
+            format!(
+                "{}. This show has no tempo yet, so drags snap to {} ms.",
+                UiCommand::ToggleSnap.tooltip(),
+                t.grid_ms
+            )
+        } else {
+            UiCommand::ToggleSnap.tooltip().to_owned()
+        };
+        let mut chosen = None;
+        egui::ComboBox::from_id_salt("snap")
+            .selected_text(current)
+            .width(130.0)
+            .show_ui(ui, |ui| {
+                if ui.selectable_label(!t.snapping, "Off").clicked() {
+                    chosen = Some(None);
+                }
+                for grid in SnapGrid::CHOICES {
+                    let on = t.snapping && t.snap_grid == grid;
+                    let mut item = ui.selectable_label(on, grid.label(t.grid_ms));
+                    if matches!(grid, SnapGrid::Tempo(_)) && !view.has_tempo {
+                        item = item.on_hover_text(format!(
+                            "The show has no tempo yet: snaps to {} ms. Tap it (B) or set it \
+                             in the Tempo panel.",
+                            t.grid_ms
+                        ));
+                    }
+                    if item.clicked() {
+                        chosen = Some(Some(grid));
+                    }
+                }
+            })
+            .response
+            .labelled_by(label.id)
+            .on_hover_text(tip);
+        if let Some(choice) = chosen {
+            actions.push(Action::SetSnap(choice));
+        }
+    });
+    tap_ui(ui, editor, actions);
+}
+
+/// While tapping: the tapped tempo and its Apply.
+fn tap_ui(ui: &mut egui::Ui, editor: &EditorState, actions: &mut Vec<Action>) {
+    let tap = &editor.tap;
+    if tap.taps() == 0 {
+        return;
+    }
+    group(ui, 230.0, |ui| {
+        let text = match tap.bpm() {
+            Some(bpm) => format!("Tap: {bpm:.1} BPM"),
+            None => "Tap: keep tapping…".to_owned(),
+        };
+        ui.label(RichText::new(text).monospace())
+            .on_hover_text(format!(
+                "{} taps; {}",
+                tap.taps(),
+                UiCommand::TapTempo.tooltip()
+            ));
+        let apply = egui::Button::new("Apply");
+        if ui
+            .add_enabled(tap.bpm().is_some(), apply)
+            .on_hover_text(UiCommand::ApplyTapTempo.tooltip())
+            .clicked()
+        {
+            actions.push(Action::Command(UiCommand::ApplyTapTempo));
+        }
+    });
 }
 
 /// A label with its value, kept together: on a new row when the rest of this one is

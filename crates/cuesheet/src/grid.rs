@@ -1,6 +1,11 @@
 //! The tempo grid's maths, pure: the lines of a show's [`TempoSection`]s (bars, beats and
 //! their subdivisions, with bar and beat numbers), snapping a time to them, refitting a
-//! section to a dragged beat, and tap tempo.
+//! section to a dragged beat, sections that fit a beat analysis ([`sections_from_beats`]),
+//! and tap tempo.
+//!
+//! A metronome clicks on [`TempoMap::beats`] (accenting [`GridLine::is_downbeat`]); a beat
+//! analysis becomes a grid through [`sections_from_beats`] and the editor's
+//! `Edit::SetTempo`.
 //!
 //! **The grid.** Section `i` governs the times from its `time` up to the next section's
 //! time; the first section also reaches back before its own time, so there are lines before
@@ -404,6 +409,114 @@ impl Iterator for Lines<'_> {
     }
 }
 
+/// How far (as a share) the beat interval must move from a section's to start a new one
+/// in [`sections_from_beats`].
+pub const TEMPO_CHANGE: f64 = 0.04;
+
+/// Tempo sections that fit beat times (a beat analysis's `beats`, ms), for
+/// [`crate::Show::tempo`]: a new section where the beat interval (smoothed over five beats,
+/// so one missed or extra beat does not count) moves more than [`TEMPO_CHANGE`] from the
+/// section's; each section's tempo is the least-squares fit of its beats, and it starts at
+/// its first downbeat (from `downbeats`; its first beat when none falls in it), in `meter`
+/// (beats per bar, beat unit). Sections that would come out of [`TempoSection::BPM_RANGE`]
+/// or not after the one before are left out, so the result is always a valid grid.
+pub fn sections_from_beats(
+    beats: &[i64],
+    downbeats: &[i64],
+    (beats_per_bar, beat_unit): (u32, u32),
+) -> Vec<TempoSection> {
+    let mut beats = beats.to_vec();
+    beats.sort_unstable();
+    beats.dedup();
+    if beats.len() < 2 {
+        return Vec::new();
+    }
+    let intervals: Vec<f64> = beats.windows(2).map(|w| (w[1] - w[0]) as f64).collect();
+    let smoothed: Vec<f64> = (0..intervals.len())
+        .map(|i| {
+            let window = &intervals[i.saturating_sub(2)..(i + 3).min(intervals.len())];
+            let mut w = window.to_vec();
+            w.sort_by(f64::total_cmp);
+            w[w.len() / 2]
+        })
+        .collect();
+    // Segments of beat indices, each from its first beat to its last.
+    let mut segments: Vec<(usize, usize)> = Vec::new();
+    let (mut start, mut reference) = (0, smoothed[0]);
+    for (i, &interval) in smoothed.iter().enumerate().skip(1) {
+        if (interval / reference - 1.0).abs() > TEMPO_CHANGE {
+            segments.push((start, i));
+            (start, reference) = (i, interval);
+        }
+    }
+    segments.push((start, beats.len() - 1));
+    let mut sections: Vec<TempoSection> = Vec::with_capacity(segments.len());
+    for (first, last) in segments {
+        let seg = &beats[first..=last];
+        // Each beat's number from the segment's first, by the typical interval, so a missed
+        // beat leaves a gap in the numbers rather than bending the fit.
+        let mut typical: Vec<f64> =
+            smoothed[first..last.max(first + 1).min(smoothed.len())].to_vec();
+        typical.sort_by(f64::total_cmp);
+        let Some(&typical) = typical.get(typical.len() / 2) else {
+            continue;
+        };
+        let numbers: Vec<i64> = seg
+            .iter()
+            .map(|&t| ((t - seg[0]) as f64 / typical).round() as i64)
+            .collect();
+        let Some((intercept, slope)) = fit_line(&numbers, seg) else {
+            continue;
+        };
+        let bpm = TempoSection::round_bpm(60_000.0 / slope);
+        // The first downbeat near one of the segment's beats, as a beat of the segment.
+        let tolerance = slope / 4.0;
+        let anchor = downbeats
+            .iter()
+            .filter_map(|&d| {
+                let j = seg.partition_point(|&b| b < d);
+                [j.checked_sub(1), Some(j)]
+                    .into_iter()
+                    .flatten()
+                    .filter(|&k| k < seg.len())
+                    .min_by_key(|&k| (seg[k] - d).abs())
+                    .filter(|&k| ((seg[k] - d).abs() as f64) <= tolerance)
+            })
+            .min()
+            .unwrap_or(0);
+        let section = TempoSection {
+            time: (intercept + slope * numbers[anchor] as f64).round() as i64,
+            bpm,
+            beats_per_bar,
+            beat_unit,
+        };
+        if section.is_valid() && sections.last().is_none_or(|s| section.time > s.time) {
+            sections.push(section);
+        }
+    }
+    sections
+}
+
+/// The least-squares line through `(numbers[i], times[i])`: `(intercept, slope)` in ms and
+/// ms per beat; `None` for fewer than two times or a slope that is no interval.
+fn fit_line(numbers: &[i64], times: &[i64]) -> Option<(f64, f64)> {
+    let n = times.len() as f64;
+    if times.len() < 2 || numbers.len() != times.len() {
+        return None;
+    }
+    let t0 = times[0];
+    let mean_x = numbers.iter().map(|&k| k as f64).sum::<f64>() / n;
+    let mean_y = times.iter().map(|&t| (t - t0) as f64).sum::<f64>() / n;
+    let (mut cov, mut var) = (0.0, 0.0);
+    for (&k, &t) in numbers.iter().zip(times) {
+        let dx = k as f64 - mean_x;
+        cov += dx * ((t - t0) as f64 - mean_y);
+        var += dx * dx;
+    }
+    let slope = cov / var;
+    (slope.is_finite() && slope > 0.0).then_some((t0 as f64 + mean_y - slope * mean_x, slope))
+}
+
 /// Tap tempo: taps in time with the music give a tempo, the mean of the recent intervals.
 ///
 /// Each tap gives two times: `clock_ms`, what the intervals are measured on (the show's
@@ -688,6 +801,49 @@ mod tests {
             map.lines(0, i64::MAX, Division::Sixteenth).take(3).count(),
             3
         );
+    }
+
+    #[test]
+    fn sections_fit_an_analysis_beats_and_start_on_its_downbeats() {
+        // 32 beats at 120 BPM from 1 000 ms (downbeats every 4), then 24 at 90 BPM.
+        let mut beats: Vec<i64> = (0..32).map(|k| 1_000 + k * 500).collect();
+        let change = 1_000 + 32 * 500;
+        beats.extend((0..24).map(|k| change + k * 667));
+        let downbeats: Vec<i64> = beats.iter().copied().step_by(4).collect();
+        let sections = sections_from_beats(&beats, &downbeats, (4, 4));
+        let got: Vec<(i64, f64)> = sections.iter().map(|s| (s.time, s.bpm)).collect();
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[0], (1_000, 120.0));
+        assert_eq!(got[1].0, change);
+        assert!((got[1].1 - 89.955).abs() < 0.01, "{got:?}");
+        // Its grid puts the beats where they were.
+        let map = TempoMap::new(&sections);
+        for &b in &beats {
+            assert!((map.snap(b, Division::Beat) - b).abs() <= 1, "{b}");
+        }
+        // Downbeats that fall later than a segment's first beat: the section starts there.
+        let late: Vec<i64> = downbeats.iter().map(|d| d + 1_000).collect();
+        let sections = sections_from_beats(&beats, &late, (3, 4));
+        assert_eq!(sections[0].time, 2_000);
+        assert_eq!(sections[0].beats_per_bar, 3);
+    }
+
+    #[test]
+    fn a_jittered_or_missed_beat_does_not_split_a_section() {
+        // 128 BPM (468.75 ms), each beat up to 8 ms off, one beat missing.
+        let mut beats: Vec<i64> = (0..64)
+            .map(|k| 2_000 + (k as f64 * 468.75).round() as i64 + [0, 8, -5, 3, -8, 6, -2][k % 7])
+            .collect();
+        beats.remove(20);
+        let sections = sections_from_beats(&beats, &[], (4, 4));
+        assert_eq!(sections.len(), 1, "{sections:?}");
+        assert!((sections[0].bpm - 128.0).abs() < 0.05, "{sections:?}");
+        assert!((sections[0].time - 2_000).abs() <= 8);
+        assert_eq!(sections_from_beats(&[5_000], &[], (4, 4)), []);
+        assert_eq!(sections_from_beats(&[], &[], (4, 4)), []);
+        // Too fast for a section: left out.
+        let fast: Vec<i64> = (0..20).map(|k| k * 100).collect();
+        assert_eq!(sections_from_beats(&fast, &[], (4, 4)), []);
     }
 
     #[test]

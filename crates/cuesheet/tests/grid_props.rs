@@ -3,7 +3,7 @@
 //! a refit puts the dragged beat where it was dropped.
 
 use cuesheet::TempoSection;
-use cuesheet::grid::{Division, TempoMap};
+use cuesheet::grid::{Division, TempoMap, sections_from_beats};
 use proptest::prelude::*;
 
 /// One to four sections in time order, any tempo and meter a section may have.
@@ -114,6 +114,30 @@ proptest! {
             for (i, s) in sections.iter().enumerate().filter(|&(i, _)| i != section) {
                 prop_assert_eq!(s, &map.sections()[i], "the others are untouched");
             }
+        }
+    }
+
+    #[test]
+    fn sections_from_any_beats_are_a_valid_grid(
+        beats in prop::collection::vec(-1_000i64..400_000, 0..80),
+        downbeats in prop::collection::vec(-1_000i64..400_000, 0..20),
+        steady in (100i64..3_000, 0i64..10_000, 2usize..200),
+    ) {
+        let sections = sections_from_beats(&beats, &downbeats, (4, 4));
+        prop_assert!(sections.iter().all(TempoSection::is_valid));
+        let map = TempoMap::new(&sections);
+        prop_assert_eq!(map.sections(), &sections[..]);
+        // Steady beats give one section at their tempo, from the first.
+        let (interval, start, n) = steady;
+        let beats: Vec<i64> = (0..n as i64).map(|k| start + k * interval).collect();
+        let sections = sections_from_beats(&beats, &[], (4, 4));
+        let bpm = 60_000.0 / interval as f64;
+        if TempoSection::BPM_RANGE.contains(&bpm) {
+            prop_assert_eq!(sections.len(), 1);
+            prop_assert_eq!(sections[0].time, start);
+            prop_assert!((sections[0].bpm - bpm).abs() < 1e-5);
+        } else {
+            prop_assert!(sections.is_empty());
         }
     }
 }

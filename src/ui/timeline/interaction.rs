@@ -7,13 +7,14 @@ use std::collections::BTreeSet;
 use egui::{Color32, Pos2, Rect, Sense, Stroke, StrokeKind, Vec2};
 
 use super::TimelineInput;
+use super::beats::{beat_at, over_beat};
 use super::cues::{cue_at, cues_in_band};
 use super::lanes::{drop_index, start_rename as start_lane_rename};
 use super::layout::Layout;
 use super::markers::{marker_at, start_rename};
 use super::paint::Hits;
-use crate::doc::{CueId, Edit, MarkerId};
-use crate::ui::{Action, EditorState, TimeMapping, time_map};
+use crate::doc::{CueId, Edit, MarkerId, commands};
+use crate::ui::{Action, EditorState, Grid, TimeMapping, time_map};
 
 /// How close (in points) a drag must come to a snap target to snap.
 const SNAP_PX: f32 = 8.0;
@@ -37,6 +38,14 @@ pub(super) enum Drag {
     Select { from: Pos2, additive: bool },
     /// Scrubbing on the ruler.
     Scrub,
+    /// Correcting one beat: beat `beat` of tempo section `section`, grabbed in the beat
+    /// ruler where it was at `origin_ms`; the grid refits to follow the pointer.
+    Beat {
+        section: usize,
+        beat: i64,
+        origin_ms: i64,
+        merge: u64,
+    },
     /// Moving the lane at `from` by its header.
     Lane { from: usize },
 }
@@ -80,6 +89,8 @@ pub(super) struct PointerCtx<'a> {
     /// Where each cue and marker was drawn this frame.
     pub hits: &'a Hits,
     pub modifiers: egui::Modifiers,
+    /// The show's tempo grid (empty without one).
+    pub tempo: &'a cuesheet::grid::TempoMap,
 }
 
 impl PointerCtx<'_> {
@@ -127,6 +138,18 @@ pub(super) fn handle_pointer(
     }
     if cx.response.drag_stopped() {
         on_drag_stop(cx, state, pointer, actions);
+    }
+    // A beat's tick in the beat ruler can be dragged: say so.
+    let grabbing = matches!(state.timeline.drag, Some(Drag::Beat { .. }));
+    let hovering = !cx.input.read_only
+        && cx
+            .response
+            .hover_pos()
+            .is_some_and(|p| over_beat(cx.tempo, &cx.map, cx.lay.beats, p));
+    if grabbing || hovering {
+        cx.ui
+            .ctx()
+            .set_cursor_icon(egui::CursorIcon::ResizeHorizontal);
     }
 }
 
@@ -229,7 +252,17 @@ fn on_drag_start(cx: &PointerCtx<'_>, state: &mut EditorState) {
     let header = (p.x < cx.lay.body.left())
         .then(|| cx.lay.lane_index_at(p.y))
         .flatten();
-    state.timeline.drag = if cx.lay.ruler.contains(p) || cx.lay.wave.contains(p) {
+    let beat = (editable && cx.lay.beats.contains(p))
+        .then(|| beat_at(cx.tempo, &cx.map, p.x))
+        .flatten();
+    state.timeline.drag = if let Some(line) = beat {
+        Some(Drag::Beat {
+            section: line.section,
+            beat: line.beat,
+            origin_ms: line.time,
+            merge: state.gesture_key(),
+        })
+    } else if cx.lay.ruler.contains(p) || cx.lay.beats.contains(p) || cx.lay.wave.contains(p) {
         Some(Drag::Scrub)
     } else if let Some(from) = header {
         editable.then_some(Drag::Lane { from })
@@ -288,6 +321,12 @@ fn on_drag(cx: &PointerCtx<'_>, state: &mut EditorState, p: Pos2, actions: &mut 
             origin_ms,
             merge,
         }) => drag_marker(cx, state, id, origin_ms, merge, actions),
+        Some(Drag::Beat {
+            section,
+            beat,
+            origin_ms,
+            merge,
+        }) => drag_beat(cx, state, (section, beat), origin_ms, merge, actions),
         Some(Drag::Lane { from }) => {
             // Where it would land: a line along that lane's far side.
             let to = drop_index(cx.lay, p.y);
@@ -313,30 +352,71 @@ fn on_drag(cx: &PointerCtx<'_>, state: &mut EditorState, p: Pos2, actions: &mut 
     }
 }
 
+/// Where a drag of something at `origin_ms` has got to, unsnapped: the pointer's travel
+/// since the press.
+fn dragged_to(cx: &PointerCtx<'_>, origin_ms: i64) -> Option<i64> {
+    let (from, to) = cx
+        .ui
+        .input(|i| i.pointer.press_origin().zip(i.pointer.latest_pos()))?;
+    Some(origin_ms + (f64::from(to.x - from.x) * cx.map.ms_per_px).round() as i64)
+}
+
 /// Where a drag that started at `origin_ms` has got to: the pointer's travel since the
-/// press, snapped (unless Alt is held or snapping is off) to `candidates` or the grid.
+/// press, snapped (unless Alt is held or snapping is off) to `candidates` or the grid chosen
+/// in the toolbar (see [`Grid::snap_drag`]).
 fn drag_target(
     cx: &PointerCtx<'_>,
     state: &EditorState,
     origin_ms: i64,
     candidates: impl FnOnce() -> Vec<i64>,
 ) -> Option<i64> {
-    let (from, to) = cx
-        .ui
-        .input(|i| i.pointer.press_origin().zip(i.pointer.latest_pos()))?;
-    let map = &cx.map;
-    let raw = origin_ms + (f64::from(to.x - from.x) * map.ms_per_px).round() as i64;
-    let target = if state.timeline.snapping && !cx.modifiers.alt {
-        time_map::snap(
-            raw,
-            &candidates(),
-            state.timeline.grid_ms,
-            (f64::from(SNAP_PX) * map.ms_per_px).round() as i64,
-        )
+    let raw = dragged_to(cx, origin_ms)?;
+    let t = &state.timeline;
+    let grid = Grid::new(
+        t.snapping && !cx.modifiers.alt,
+        t.snap_grid,
+        t.grid_ms,
+        cx.tempo,
+    );
+    let target = if grid == Grid::Off {
+        raw
+    } else {
+        let threshold = (f64::from(SNAP_PX) * cx.map.ms_per_px).round() as i64;
+        grid.snap_drag(raw, &candidates(), threshold)
+    };
+    Some(target.max(0))
+}
+
+/// Refits the tempo grid so the grabbed beat follows the pointer; each frame's refit merges
+/// into the drag's one undo step. It snaps to a cue, marker or the playhead near it (a cue
+/// tapped on the beat, say), never to the grid being placed, and not with Alt held.
+fn drag_beat(
+    cx: &PointerCtx<'_>,
+    state: &EditorState,
+    (section, beat): (usize, i64),
+    origin_ms: i64,
+    merge: u64,
+    actions: &mut Vec<Action>,
+) {
+    let doc = cx.input.doc;
+    let Some(raw) = dragged_to(cx, origin_ms) else {
+        return;
+    };
+    let to = if state.timeline.snapping && !cx.modifiers.alt {
+        let threshold = (f64::from(SNAP_PX) * cx.map.ms_per_px).round() as i64;
+        let candidates = snap_candidates(cx, &BTreeSet::new(), None);
+        time_map::snap(raw, &candidates, 0, threshold)
     } else {
         raw
     };
-    Some(target.max(0))
+    if let Some(edit) = commands::refit_beat(doc, section, beat, to, merge)
+        && let Edit::SetTempoSection {
+            section: fitted, ..
+        } = &edit
+        && doc.tempo().get(section) != Some(fitted)
+    {
+        actions.push(Action::Edit(edit));
+    }
 }
 
 /// Moves the selection so the grabbed cue follows the pointer; each frame's move merges
@@ -404,7 +484,9 @@ fn on_drag_stop(
     actions: &mut Vec<Action>,
 ) {
     match state.timeline.drag.take() {
-        Some(Drag::Cues { .. } | Drag::Marker { .. }) => actions.push(Action::SealHistory),
+        Some(Drag::Cues { .. } | Drag::Marker { .. } | Drag::Beat { .. }) => {
+            actions.push(Action::SealHistory);
+        }
         Some(Drag::Select { from, additive }) => {
             if let Some(p) = pointer {
                 if !additive {

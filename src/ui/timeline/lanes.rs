@@ -223,7 +223,7 @@ mod tests {
                 ..Lane::default()
             })
             .collect();
-        let lay = Layout::new(rect, &lanes);
+        let lay = Layout::new(rect, &lanes, false);
         let mid = |i: usize| lay.lanes[i].1.center().y;
         assert_eq!(drop_index(&lay, mid(2)), 2);
         assert_eq!(drop_index(&lay, mid(0)), 0);

@@ -298,7 +298,7 @@ mod tests {
         };
         let state = EditorState::default();
         let rect = Rect::from_min_size(Pos2::ZERO, egui::vec2(700.0, 300.0));
-        let lay = Layout::new(rect, &[cuesheet::Lane::default()]);
+        let lay = Layout::new(rect, &[cuesheet::Lane::default()], false);
         let map = TimeView {
             start_ms,
             ms_per_px: 20.0,
@@ -315,6 +315,7 @@ mod tests {
                 visuals: ui.visuals(),
                 state: &state,
                 input: &input,
+                tempo: &cuesheet::grid::TempoMap::default(),
             };
             rects = draw_markers(&cx).into_iter().map(|h| h.rect).collect();
         });

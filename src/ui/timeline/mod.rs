@@ -1,4 +1,5 @@
-//! The timeline: ruler, waveform lane, markers lane and one lane per cue `lane`.
+//! The timeline: ruler, beat ruler (with a tempo grid), waveform lane, markers lane and one
+//! lane per cue `lane`.
 //!
 //! Drawing is culled: a time-sorted index of the cues (rebuilt when the document changes)
 //! is binary-searched for the visible range, so a frame costs what is visible, not the
@@ -7,10 +8,12 @@
 //! - `layout`: the rows and lanes of a frame;
 //! - `cues`: the cue index (time order per lane, clusters, looks) and hit testing;
 //! - `markers`: the markers row;
+//! - `beats`: the tempo grid: the beat ruler, the lines across the lanes, grabbing a beat;
 //! - `lanes`: the lane headers (hide, mute, solo, rename, reorder);
 //! - `paint`: drawing, through one paint context;
 //! - `interaction`: zoom, pan, the pointer and the scrollbar.
 
+mod beats;
 mod cues;
 mod interaction;
 mod lanes;
@@ -24,14 +27,14 @@ use std::collections::BTreeSet;
 use cuesheet::catalog::Catalog;
 use egui::{Rect, Sense};
 
-use super::{Action, EditorState, TimeView};
+use super::{Action, EditorState, SnapGrid, TimeView};
 use crate::audio::peaks::Peaks;
 use crate::doc::Document;
 pub use cues::tier_color;
 use cues::{Cluster, CueLook, min_gap_ms};
 use interaction::{Drag, PointerCtx};
 use layout::Layout;
-pub use layout::{GUTTER_W, HIDDEN_LANE_H, LANE_H, MARKERS_H, RULER_H, WAVE_H};
+pub use layout::{BEATS_H, GUTTER_W, HIDDEN_LANE_H, LANE_H, MARKERS_H, RULER_H, WAVE_H};
 use markers::Rename;
 use paint::PaintCtx;
 
@@ -76,7 +79,11 @@ pub struct TimelineState {
     cluster_key: Option<(u64, i64)>,
     /// How many single cues the last frame drew, to size this frame's buffers.
     last_cue_count: usize,
+    /// Whether drags snap (to `snap_grid`; Alt bypasses).
     pub snapping: bool,
+    /// What drags snap to, and Quantise moves cues to.
+    pub snap_grid: SnapGrid,
+    /// The fixed grid, in ms.
     pub grid_ms: i64,
     pub follow_playhead: bool,
     /// The action given to cues added by double-click or tap.
@@ -123,6 +130,7 @@ impl Default for TimelineState {
             cluster_key: None,
             last_cue_count: 0,
             snapping: true,
+            snap_grid: SnapGrid::default(),
             grid_ms: 250,
             follow_playhead: true,
             new_action: "flash".to_owned(),
@@ -156,7 +164,8 @@ pub fn timeline_ui(
     {
         timeline.selected_lane = None;
     }
-    let lay = Layout::new(rect, &state.timeline.lanes);
+    let tempo = input.doc.tempo_map();
+    let lay = Layout::new(rect, &state.timeline.lanes, !tempo.is_empty());
     let width = lay.ruler.width();
     let end_ms = state
         .timeline
@@ -191,6 +200,7 @@ pub fn timeline_ui(
         visuals: &visuals,
         state,
         input,
+        tempo: &tempo,
     };
     let hits = paint::paint_timeline(&paint);
     state.timeline.last_cue_count = hits.cues.len();
@@ -209,6 +219,7 @@ pub fn timeline_ui(
         map,
         hits: &hits,
         modifiers: ui.input(|i| i.modifiers),
+        tempo: &tempo,
     };
     interaction::handle_pointer(&pointer, state, actions);
     markers::rename_ui(ui, state, input, &lay, &map, actions);

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use egui::{Align2, Color32, CornerRadius, FontId, Pos2, Rect, Stroke, StrokeKind, Vec2};
 
 use super::TimelineInput;
+use super::beats;
 use super::cues::{Cluster, CueLook, Hit, tier_color};
 use super::layout::Layout;
 use super::markers::{self, MarkerHit};
@@ -23,6 +24,8 @@ pub(super) struct PaintCtx<'a> {
     pub visuals: &'a egui::Visuals,
     pub state: &'a EditorState,
     pub input: &'a TimelineInput<'a>,
+    /// The show's tempo grid (empty without one).
+    pub tempo: &'a cuesheet::grid::TempoMap,
 }
 
 /// Where the cues and markers were drawn, for the pointer.
@@ -37,7 +40,9 @@ pub(super) fn paint_timeline(cx: &PaintCtx<'_>) -> Hits {
         .rect_filled(cx.rect, 0.0, cx.visuals.extreme_bg_color);
     draw_gutter(cx);
     draw_ruler(cx);
+    beats::draw_beat_ruler(cx);
     draw_wave(cx);
+    beats::draw_grid(cx);
     let markers = markers::draw_markers(cx);
     let cues = draw_cues(cx);
     draw_loop_and_playhead(cx);
@@ -60,6 +65,9 @@ fn draw_gutter(cx: &PaintCtx<'_>) {
         );
     };
     label(&lay.ruler, "Time");
+    if lay.beats.height() > 0.0 {
+        label(&lay.beats, "Beats");
+    }
     label(&lay.wave, "Audio");
     label(&lay.markers, "Markers");
     let selected = cx.state.timeline.selected_lane.as_deref();
@@ -100,6 +108,16 @@ fn draw_ruler(cx: &PaintCtx<'_>) {
             ],
             Stroke::new(1.0, color),
         );
+        // The time grid's lines across the lanes, unless the tempo grid draws its own.
+        if is_major && cx.tempo.is_empty() {
+            painter.line_segment(
+                [
+                    Pos2::new(x, lay.ruler.bottom()),
+                    Pos2::new(x, lay.body.bottom()),
+                ],
+                Stroke::new(1.0, visuals.faint_bg_color),
+            );
+        }
         if is_major {
             painter.text(
                 Pos2::new(x + 3.0, lay.ruler.top() + 2.0),
@@ -107,13 +125,6 @@ fn draw_ruler(cx: &PaintCtx<'_>) {
                 cuesheet::format_time_ms(t),
                 FontId::monospace(10.5),
                 visuals.text_color(),
-            );
-            painter.line_segment(
-                [
-                    Pos2::new(x, lay.ruler.bottom()),
-                    Pos2::new(x, lay.body.bottom()),
-                ],
-                Stroke::new(1.0, visuals.faint_bg_color),
             );
         }
         t += minor;
