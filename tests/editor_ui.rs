@@ -2499,8 +2499,8 @@ fn analyse_beats_runs_in_the_background_and_its_tempo_becomes_the_grid_in_one_st
     use cuestudio::ui::UiCommand;
     let dir = tempfile::tempdir().unwrap();
     let wav = dir.path().join("clicks.wav");
-    // 120 BPM from 0.5 s: a beat every 500 ms.
-    let reference = support::click_wav(&wav, 120.0, 16.0);
+    // 120 BPM from 0.5 s: a beat every 500 ms, for a minute.
+    let reference = support::click_wav(&wav, 120.0, 60.0);
     let show = dir.path().join("clicks.cueshow.json");
     std::fs::write(
         &show,
@@ -2530,15 +2530,16 @@ fn analyse_beats_runs_in_the_background_and_its_tempo_becomes_the_grid_in_one_st
     let grid = app.doc.tempo().to_vec();
     assert_eq!(grid.len(), 1, "{grid:?}");
     assert!((grid[0].bpm - 120.0).abs() < 1.0, "{grid:?}");
-    // The grid's beats are the clicks', within the ±70 ms a beat tracker is scored by.
+    // The grid's beats are the clicks', well within the ±70 ms a beat tracker is scored
+    // by, from the first to the last: the fitted tempo does not drift over the minute.
     let map = app.doc.tempo_map();
-    for beat in &reference[2..reference.len() - 2] {
-        let snapped = map.snap(*beat, cuesheet::grid::Division::Beat);
-        assert!(
-            (snapped - beat).abs() <= 70,
-            "beat {beat}: grid line {snapped}"
-        );
-    }
+    let worst = reference
+        .iter()
+        .map(|beat| (map.snap(*beat, cuesheet::grid::Division::Beat) - beat).abs())
+        .max()
+        .unwrap();
+    eprintln!("worst grid line off its click: {worst} ms");
+    assert!(worst <= 30, "a grid line {worst} ms off its click");
     assert_eq!(app.doc.undo_label(), Some("Set tempo"));
     ed.harness
         .get_by_label_contains("Tempo grid from clicks.wav: ");

@@ -26,6 +26,25 @@ pub(super) struct BeatJob {
     name: String,
 }
 
+/// The show's tempo grid from an analysis: sections fitted to the beats it found (least
+/// squares, a new section where the tempo moves, each from its first downbeat), so the
+/// grid's lines stay on the beats over a whole song; the analysis's own tempo map when no
+/// fit comes out.
+pub fn grid_from_analysis(analysis: &beats::Analysis) -> Vec<TempoSection> {
+    let meter = (
+        analysis
+            .beats_per_bar
+            .clamp(1, TempoSection::MAX_BEATS_PER_BAR),
+        4,
+    );
+    let fitted = cuesheet::grid::sections_from_beats(&analysis.beats, &analysis.downbeats, meter);
+    if fitted.is_empty() {
+        tempo_from_analysis(analysis)
+    } else {
+        fitted
+    }
+}
+
 /// The tempo sections of an analysis as the show's tempo grid: times in order and apart,
 /// tempi and meters in the grid's ranges, the beat a quarter note.
 pub fn tempo_from_analysis(analysis: &beats::Analysis) -> Vec<TempoSection> {
@@ -114,7 +133,7 @@ impl CuestudioApp {
         match result {
             Err(e) => self.notify(format!("Beats of {name} not analysed: {e}"), true),
             Ok(analysis) => {
-                let sections = tempo_from_analysis(&analysis);
+                let sections = grid_from_analysis(&analysis);
                 if sections.is_empty() {
                     self.notify(format!("No beats found in {name}"), true);
                 } else if self.read_only() {
