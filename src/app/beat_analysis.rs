@@ -143,10 +143,12 @@ impl CuestudioApp {
                     );
                 } else {
                     let first = sections[0];
+                    let bpm = format!("{:.2}", first.bpm);
+                    let bpm = bpm.trim_end_matches('0').trim_end_matches('.');
                     let tempo = if sections.len() > 1 {
-                        format!("{} tempo sections from {} BPM", sections.len(), first.bpm)
+                        format!("{} tempo sections from {bpm} BPM", sections.len())
                     } else {
-                        format!("{} BPM", first.bpm)
+                        format!("{bpm} BPM")
                     };
                     self.apply_edit(Edit::SetTempo { sections });
                     self.notify(

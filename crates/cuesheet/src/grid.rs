@@ -413,6 +413,9 @@ impl Iterator for Lines<'_> {
 /// in [`sections_from_beats`].
 pub const TEMPO_CHANGE: f64 = 0.04;
 
+/// The fewest beats a tempo section found by [`sections_from_beats`] has (two bars of 4/4).
+pub const MIN_SECTION_BEATS: usize = 8;
+
 /// Tempo sections that fit beat times (a beat analysis's `beats`, ms), for
 /// [`crate::Show::tempo`]: a new section where the beat interval (smoothed over five beats,
 /// so one missed or extra beat does not count) moves more than [`TEMPO_CHANGE`] from the
@@ -450,6 +453,14 @@ pub fn sections_from_beats(
         }
     }
     segments.push((start, beats.len() - 1));
+    // A tempo holds for a while: a run of fewer than MIN_SECTION_BEATS beats (a ritardando's
+    // last few, a stumble at the end of an analysis) makes no section, and its beats do not
+    // bend the fit of the one before; the longest run stands when none is long enough.
+    let longest = segments.iter().copied().max_by_key(|(f, l)| l - f);
+    segments.retain(|(first, last)| last - first + 1 >= MIN_SECTION_BEATS);
+    if segments.is_empty() {
+        segments.extend(longest);
+    }
     let mut sections: Vec<TempoSection> = Vec::with_capacity(segments.len());
     for (first, last) in segments {
         let seg = &beats[first..=last];
@@ -461,10 +472,16 @@ pub fn sections_from_beats(
         let Some(&typical) = typical.get(typical.len() / 2) else {
             continue;
         };
-        let numbers: Vec<i64> = seg
-            .iter()
-            .map(|&t| ((t - seg[0]) as f64 / typical).round() as i64)
-            .collect();
+        // Counted interval by interval: numbering by the distance from the first beat
+        // would slip by one wherever the typical interval (of beats found on a frame
+        // grid, say 499 ms for 500) has drifted half a beat from the true one.
+        let mut numbers: Vec<i64> = Vec::with_capacity(seg.len());
+        let mut number = 0_i64;
+        numbers.push(0);
+        for pair in seg.windows(2) {
+            number += (((pair[1] - pair[0]) as f64 / typical).round() as i64).max(1);
+            numbers.push(number);
+        }
         let Some((intercept, slope)) = fit_line(&numbers, seg) else {
             continue;
         };
@@ -844,6 +861,40 @@ mod tests {
         // Too fast for a section: left out.
         let fast: Vec<i64> = (0..20).map(|k| k * 100).collect();
         assert_eq!(sections_from_beats(&fast, &[], (4, 4)), []);
+    }
+
+    #[test]
+    fn beats_found_on_a_frame_grid_fit_the_true_tempo_over_a_whole_song() {
+        // 300 beats at 120 BPM from 20 ms, each found on an analysis frame of 11.61 ms
+        // (512 samples at 44.1 kHz): intervals of 499 or 511 ms, never 500.
+        let hop = 512.0 / 44.1;
+        let beats: Vec<i64> = (0..300)
+            .map(|k| ((20.0 + k as f64 * 500.0) / hop).round() * hop)
+            .map(|t: f64| t.round() as i64)
+            .collect();
+        let sections = sections_from_beats(&beats, &[], (4, 4));
+        assert_eq!(sections.len(), 1, "{sections:?}");
+        assert!((sections[0].bpm - 120.0).abs() < 0.02, "{sections:?}");
+        let map = TempoMap::new(&sections);
+        for &b in &beats {
+            let off = (map.snap(b, Division::Beat) - b).abs();
+            assert!(off <= 8, "beat {b}: the grid is {off} ms off");
+        }
+    }
+
+    #[test]
+    fn a_few_faster_beats_at_the_end_make_no_section_of_their_own() {
+        // 64 beats at 120 BPM, then three at 128 (an analysis stumbling on a held chord).
+        let mut beats: Vec<i64> = (0..64).map(|k| k * 500).collect();
+        let end = 63 * 500;
+        beats.extend([end + 469, end + 938, end + 1_407]);
+        let sections = sections_from_beats(&beats, &[], (4, 4));
+        assert_eq!(sections.len(), 1, "{sections:?}");
+        assert_eq!(sections[0].time, 0);
+        // A change that holds for two bars or more is a section.
+        let mut beats: Vec<i64> = (0..64).map(|k| k * 500).collect();
+        beats.extend((1..=8).map(|k| end + k * 469));
+        assert_eq!(sections_from_beats(&beats, &[], (4, 4)).len(), 2);
     }
 
     #[test]
