@@ -833,24 +833,7 @@ fn write_wav(path: &std::path::Path) {
     let samples: Vec<i16> = (0..rate)
         .map(|i| ((i as f32 * 0.2).sin() * 8000.0) as i16)
         .collect();
-    let data_len = (samples.len() * 2) as u32;
-    let mut b = Vec::new();
-    b.extend_from_slice(b"RIFF");
-    b.extend_from_slice(&(36 + data_len).to_le_bytes());
-    b.extend_from_slice(b"WAVEfmt ");
-    b.extend_from_slice(&16u32.to_le_bytes());
-    b.extend_from_slice(&1u16.to_le_bytes()); // PCM
-    b.extend_from_slice(&1u16.to_le_bytes()); // mono
-    b.extend_from_slice(&rate.to_le_bytes());
-    b.extend_from_slice(&(rate * 2).to_le_bytes());
-    b.extend_from_slice(&2u16.to_le_bytes());
-    b.extend_from_slice(&16u16.to_le_bytes());
-    b.extend_from_slice(b"data");
-    b.extend_from_slice(&data_len.to_le_bytes());
-    for s in samples {
-        b.extend_from_slice(&s.to_le_bytes());
-    }
-    std::fs::write(path, b).unwrap();
+    std::fs::write(path, support::wav_bytes(rate, 1, &samples)).unwrap();
 }
 
 #[test]
@@ -2066,6 +2049,19 @@ fn preview_timing(ed: &mut Editor, path: &std::path::Path) {
     ed.harness.run_steps(1);
 }
 
+/// Chooses "CSV cue list" in the import preview's Format list and waits for the parse.
+fn choose_format_csv(ed: &mut Editor) {
+    ed.harness
+        .get_by_role_and_label(egui::accesskit::Role::ComboBox, "Format")
+        .click();
+    ed.harness.run_steps(2);
+    ed.harness.get_by_label("CSV cue list").click();
+    ed.run_until("the parse as CSV", |app| {
+        app.timing_import()
+            .is_some_and(|p| matches!(p.parsed, cuestudio::ui::timing_import::Parsed::Cues(_)))
+    });
+}
+
 /// Replaces the text of the field labelled `label`, leaving its dialog open.
 fn retype(ed: &mut Editor, label: &str, text: &str) {
     use egui::accesskit::Role;
@@ -2258,7 +2254,6 @@ fn a_bad_timing_file_says_where_and_imports_nothing() {
 #[test]
 fn a_wrong_format_guess_is_corrected_from_the_list_and_midi_offers_its_tracks() {
     use cuestudio::ui::timing_import::Parsed;
-    use egui::accesskit::Role;
     let mut ed = editor();
     ed.open(sample());
     let dir = tempfile::tempdir().unwrap();
@@ -2272,15 +2267,7 @@ fn a_wrong_format_guess_is_corrected_from_the_list_and_midi_offers_its_tracks() 
         "{:?}",
         parsed(&ed)
     );
-    ed.harness
-        .get_by_role_and_label(Role::ComboBox, "Format")
-        .click();
-    ed.harness.run_steps(2);
-    ed.harness.get_by_label("CSV cue list").click();
-    ed.run_until("the new parse", |app| {
-        app.timing_import()
-            .is_some_and(|p| matches!(p.parsed, Parsed::Cues(_)))
-    });
+    choose_format_csv(&mut ed);
     ed.harness
         .get_by_label("1 cue, from 00:00.500 to 00:00.500");
     click_button(&mut ed, "Cancel");
@@ -2293,15 +2280,7 @@ fn a_wrong_format_guess_is_corrected_from_the_list_and_midi_offers_its_tracks() 
     assert_eq!(parsed(&ed), Some(Parsed::NoFormat));
     ed.harness
         .get_by_label("The file's name does not say its format: choose one above.");
-    ed.harness
-        .get_by_role_and_label(Role::ComboBox, "Format")
-        .click();
-    ed.harness.run_steps(2);
-    ed.harness.get_by_label("CSV cue list").click();
-    ed.run_until("the parse", |app| {
-        app.timing_import()
-            .is_some_and(|p| matches!(p.parsed, Parsed::Cues(_)))
-    });
+    choose_format_csv(&mut ed);
     ed.harness
         .get_by_label("2 cues, from 00:00.500 to 00:00.700");
     ed.harness.key_press(Key::Escape);

@@ -316,25 +316,33 @@ pub fn click_wav(path: &Path, bpm: f64, seconds: f64) -> Vec<i64> {
         }
         t += ibi;
     }
-    let data_len = (n * 4) as u32;
-    let mut b = Vec::new();
+    let frames: Vec<i16> = mono
+        .iter()
+        .flat_map(|s| [(s * 20_000.0).clamp(-32_768.0, 32_767.0) as i16; 2])
+        .collect();
+    std::fs::write(path, wav_bytes(rate, 2, &frames)).unwrap();
+    beats
+}
+
+/// A 16-bit PCM WAV file of `samples` (interleaved when `channels` > 1).
+pub fn wav_bytes(rate: u32, channels: u16, samples: &[i16]) -> Vec<u8> {
+    let data_len = (samples.len() * 2) as u32;
+    let block = channels * 2;
+    let mut b = Vec::with_capacity(44 + samples.len() * 2);
     b.extend_from_slice(b"RIFF");
     b.extend_from_slice(&(36 + data_len).to_le_bytes());
     b.extend_from_slice(b"WAVEfmt ");
     b.extend_from_slice(&16u32.to_le_bytes());
     b.extend_from_slice(&1u16.to_le_bytes()); // PCM
-    b.extend_from_slice(&2u16.to_le_bytes()); // stereo
+    b.extend_from_slice(&channels.to_le_bytes());
     b.extend_from_slice(&rate.to_le_bytes());
-    b.extend_from_slice(&(rate * 4).to_le_bytes());
-    b.extend_from_slice(&4u16.to_le_bytes());
+    b.extend_from_slice(&(rate * u32::from(block)).to_le_bytes());
+    b.extend_from_slice(&block.to_le_bytes());
     b.extend_from_slice(&16u16.to_le_bytes());
     b.extend_from_slice(b"data");
     b.extend_from_slice(&data_len.to_le_bytes());
-    for s in mono {
-        let v = ((s * 20_000.0).clamp(-32_768.0, 32_767.0) as i16).to_le_bytes();
-        b.extend_from_slice(&v);
-        b.extend_from_slice(&v);
+    for s in samples {
+        b.extend_from_slice(&s.to_le_bytes());
     }
-    std::fs::write(path, b).unwrap();
-    beats
+    b
 }
