@@ -523,7 +523,9 @@ fn click_wav(path: &Path, bpm: f64, seconds: f64) -> Vec<i64> {
         for (i, (at, gain)) in [(t, 0.8), (t + ibi / 2.0, 0.2)].into_iter().enumerate() {
             let start = (at * f64::from(rate)) as usize;
             for k in 0..(0.2 * f64::from(rate)) as usize {
-                let Some(s) = mono.get_mut(start + k) else { break };
+                let Some(s) = mono.get_mut(start + k) else {
+                    break;
+                };
                 let x = k as f64 / f64::from(rate);
                 let v = if i == 0 {
                     (std::f64::consts::TAU * (60.0 + 100.0 * (-x / 0.02).exp()) * x).sin()
@@ -590,7 +592,11 @@ fn beats_finds_the_clicks_of_a_wav_and_their_tempo() {
     assert!((0.5..=1.0).contains(&confidence), "confidence {confidence}");
     assert_eq!(v["beatsPerBar"], 4);
     let downbeats = v["downbeats"].as_array().unwrap();
-    assert!(downbeats.iter().all(|d| found.contains(&d.as_i64().unwrap())));
+    assert!(
+        downbeats
+            .iter()
+            .all(|d| found.contains(&d.as_i64().unwrap()))
+    );
     assert_eq!(v["sections"].as_array().unwrap().len(), 1, "{v}");
 
     let summary = cuestudio(&["beats", wav.to_str().unwrap()]);
@@ -605,10 +611,18 @@ fn beats_of_a_missing_or_bad_file_names_it_and_exits_2() {
     let missing = dir.path().join("nope.wav");
     let out = cuestudio(&["beats", missing.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("nope.wav"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("nope.wav"),
+        "{}",
+        text(&out.stderr)
+    );
     let bad = write(dir.path(), "bad.mp3", "this is not audio at all");
     let out = cuestudio(&["beats", &bad, "--json"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("bad.mp3"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("bad.mp3"),
+        "{}",
+        text(&out.stderr)
+    );
     assert!(out.stdout.is_empty());
 }

@@ -34,7 +34,11 @@ fn write_wav(path: &Path, samples: &[f32], rate: u32) -> std::io::Result<()> {
 
 fn write_song(dir: &Path, song: &synth::Song) -> std::io::Result<()> {
     let r = synth::render(song);
-    write_wav(&dir.join(format!("{}.wav", song.name)), &r.samples, r.sample_rate)?;
+    write_wav(
+        &dir.join(format!("{}.wav", song.name)),
+        &r.samples,
+        r.sample_rate,
+    )?;
     let mut f = std::fs::File::create(dir.join(format!("{}.beats", song.name)))?;
     for (t, pos) in &r.beats {
         writeln!(f, "{t:.4}\t{pos}")?;

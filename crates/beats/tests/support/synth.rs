@@ -80,7 +80,10 @@ pub struct Rendered {
 
 impl Rendered {
     pub fn beats_ms(&self) -> Vec<i64> {
-        self.beats.iter().map(|(t, _)| (t * 1000.0).round() as i64).collect()
+        self.beats
+            .iter()
+            .map(|(t, _)| (t * 1000.0).round() as i64)
+            .collect()
     }
     pub fn downbeats_ms(&self) -> Vec<i64> {
         self.beats
@@ -204,7 +207,9 @@ impl Mix {
         let f = 440.0 * 2f64.powf((midi - 69.0) / 12.0);
         self.add(t, len, |x, _| {
             let env = (x / 0.005).min(1.0) * (-x / 0.35).exp() * ((len - x) / 0.02).clamp(0.0, 1.0);
-            let s = (TAU * f * x).sin() + 0.5 * (TAU * 2.0 * f * x).sin() + 0.25 * (TAU * 3.0 * f * x).sin();
+            let s = (TAU * f * x).sin()
+                + 0.5 * (TAU * 2.0 * f * x).sin()
+                + 0.25 * (TAU * 3.0 * f * x).sin();
             vel * 0.35 * env * s
         });
     }
@@ -216,7 +221,8 @@ impl Mix {
             .map(|m| 440.0 * 2f64.powf((m - 69.0) / 12.0))
             .collect();
         self.add(t, len + 0.1, |x, _| {
-            let env = (x / attack).min(1.0) * (-x / 1.5).exp() * ((len + 0.1 - x) / 0.1).clamp(0.0, 1.0);
+            let env =
+                (x / attack).min(1.0) * (-x / 1.5).exp() * ((len + 0.1 - x) / 0.1).clamp(0.0, 1.0);
             let s: f64 = freqs
                 .iter()
                 .map(|f| (TAU * f * x).sin() + 0.3 * (TAU * 2.0 * f * x).sin())
@@ -256,8 +262,8 @@ pub fn render(song: &Song) -> Rendered {
         let bpm = song
             .tempo
             .iter()
-            .filter(|(from, _)| *from <= bar)
-            .last()
+            .rev()
+            .find(|(from, _)| *from <= bar)
             .map_or(120.0, |(_, b)| *b);
         let ibi = 60.0 / bpm;
         for pos in 1..=bpb {
@@ -276,7 +282,12 @@ pub fn render(song: &Song) -> Rendered {
     let mut at = |t: f64, ibi: f64, s: u32| -> f64 {
         let eighth = if s >= 2 { song.swing8 } else { 0.0 };
         let in_eighth = if s % 2 == 1 {
-            song.swing16 * if s >= 2 { 1.0 - song.swing8 } else { song.swing8 }
+            song.swing16
+                * if s >= 2 {
+                    1.0 - song.swing8
+                } else {
+                    song.swing8
+                }
         } else {
             0.0
         };
@@ -293,14 +304,28 @@ pub fn render(song: &Song) -> Rendered {
         // Chords and arpeggio, also in the intro.
         if pos == 1 {
             let bar_len = ibi * f64::from(bpb);
-            let attack = if song.style == Style::Syncopated { 0.01 } else { 0.03 };
-            mix.chord(at(t, ibi, 0), &TRIADS[chord_idx], bar_len, g * v(&mut vel_rng, 1.0), attack);
+            let attack = if song.style == Style::Syncopated {
+                0.01
+            } else {
+                0.03
+            };
+            mix.chord(
+                at(t, ibi, 0),
+                &TRIADS[chord_idx],
+                bar_len,
+                g * v(&mut vel_rng, 1.0),
+                attack,
+            );
         }
         if intro || matches!(song.style, Style::Pop | Style::Waltz) {
             let notes = TRIADS[chord_idx];
             for s in [0, 2] {
                 let n = notes[((beat_in_bar * 2 + s / 2) % 3) as usize] + 12.0;
-                mix.pluck(at(t, ibi, s), n, g * v(&mut vel_rng, if s == 0 { 0.8 } else { 0.6 }));
+                mix.pluck(
+                    at(t, ibi, s),
+                    n,
+                    g * v(&mut vel_rng, if s == 0 { 0.8 } else { 0.6 }),
+                );
             }
         }
         if intro {
@@ -318,7 +343,11 @@ pub fn render(song: &Song) -> Rendered {
                     mix.snare(at(t, ibi, 0), v(&mut vel_rng, 1.0));
                 }
                 for s in [0, 2] {
-                    mix.hat(at(t, ibi, s), v(&mut vel_rng, if s == 0 { 0.8 } else { 0.6 }), false);
+                    mix.hat(
+                        at(t, ibi, s),
+                        v(&mut vel_rng, if s == 0 { 0.8 } else { 0.6 }),
+                        false,
+                    );
                 }
                 let note = if beat_in_bar == 3 { root + 7.0 } else { root };
                 mix.bass(at(t, ibi, 0), note - 12.0, ibi * 0.9, v(&mut vel_rng, 1.0));
@@ -339,9 +368,16 @@ pub fn render(song: &Song) -> Rendered {
             }
             Style::Syncopated => {
                 // Two-bar kick figure with anticipations; snare on 2 and 4 with ghosts.
-                let kicks: &[u32] = if bar % 2 == 0 { &[0, 3, 6, 10, 11] } else { &[0, 6, 9, 14] };
+                let kicks: &[u32] = if bar % 2 == 0 {
+                    &[0, 3, 6, 10, 11]
+                } else {
+                    &[0, 6, 9, 14]
+                };
                 for &k in kicks.iter().filter(|&&k| k / 4 == beat_in_bar) {
-                    mix.kick(at(t, ibi, k % 4), v(&mut vel_rng, if k % 4 == 0 { 1.0 } else { 0.8 }));
+                    mix.kick(
+                        at(t, ibi, k % 4),
+                        v(&mut vel_rng, if k % 4 == 0 { 1.0 } else { 0.8 }),
+                    );
                 }
                 if beat_in_bar % 2 == 1 {
                     mix.snare(at(t, ibi, 0), v(&mut vel_rng, 1.0));
@@ -350,7 +386,11 @@ pub fn render(song: &Song) -> Rendered {
                     mix.snare(at(t, ibi, 1), v(&mut vel_rng, 0.2));
                 }
                 for s in 0..4 {
-                    mix.hat(at(t, ibi, s), v(&mut vel_rng, if s == 2 { 0.7 } else { 0.35 }), false);
+                    mix.hat(
+                        at(t, ibi, s),
+                        v(&mut vel_rng, if s == 2 { 0.7 } else { 0.35 }),
+                        false,
+                    );
                 }
                 // Bass anticipates the next bar's root on the last 16th; stabs on the "and"s.
                 if beat_in_bar == 0 {
@@ -374,7 +414,12 @@ pub fn render(song: &Song) -> Rendered {
                 mix.kick(at(t, ibi, 0), v(&mut vel_rng, 0.3));
                 // Walking bass: a note on every beat.
                 let walk = [0.0, 4.0, 7.0, 9.0];
-                mix.bass(at(t, ibi, 0), root - 12.0 + walk[beat_in_bar as usize], ibi * 0.95, v(&mut vel_rng, 1.0));
+                mix.bass(
+                    at(t, ibi, 0),
+                    root - 12.0 + walk[beat_in_bar as usize],
+                    ibi * 0.95,
+                    v(&mut vel_rng, 1.0),
+                );
                 // Comping snare on a swung off-beat now and then.
                 if vel_rng.uniform() < 0.3 {
                     mix.snare(at(t, ibi, 2), v(&mut vel_rng, 0.35));
@@ -444,11 +489,23 @@ pub fn test_set(sample_rate: u32, bars_scale: f64) -> Vec<Song> {
         set.push(s);
     };
     song("pop-070", Style::Pop, 70.0, 16.0, &|_| {});
-    song("hiphop-088-swing16", Style::Syncopated, 88.0, 20.0, &|s| s.swing16 = 0.62);
-    song("jazz-105-swing", Style::Jazz, 105.0, 24.0, &|s| s.swing8 = 2.0 / 3.0);
+    song("hiphop-088-swing16", Style::Syncopated, 88.0, 20.0, &|s| {
+        s.swing16 = 0.62
+    });
+    song("jazz-105-swing", Style::Jazz, 105.0, 24.0, &|s| {
+        s.swing8 = 2.0 / 3.0
+    });
     song("pop-120", Style::Pop, 120.0, 28.0, &|_| {});
-    song("edm-128-noise", Style::FourOnFloor, 128.0, 30.0, &|s| s.noise = 0.7);
-    song("funk-140-syncopated", Style::Syncopated, 140.0, 32.0, &|_| {});
+    song("edm-128-noise", Style::FourOnFloor, 128.0, 30.0, &|s| {
+        s.noise = 0.7
+    });
+    song(
+        "funk-140-syncopated",
+        Style::Syncopated,
+        140.0,
+        32.0,
+        &|_| {},
+    );
     song("waltz-150-3-4", Style::Waltz, 150.0, 40.0, &|_| {});
     song("rock-160", Style::Rock, 160.0, 36.0, &|_| {});
     song("punk-180", Style::Rock, 180.0, 40.0, &|s| s.jitter_ms = 6.0);
@@ -460,6 +517,8 @@ pub fn test_set(sample_rate: u32, bars_scale: f64) -> Vec<Song> {
         s.intro_bars = ((4.0 * bars_scale).round() as u32).max(2);
         s.intro_gain = 0.08;
     });
-    song("rock-112-noisy", Style::Rock, 112.0, 28.0, &|s| s.noise = 1.5);
+    song("rock-112-noisy", Style::Rock, 112.0, 28.0, &|s| {
+        s.noise = 1.5
+    });
     set
 }
