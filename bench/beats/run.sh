@@ -42,13 +42,13 @@ fi
 
 echo "== generate the test set in $out"
 rm -rf "$out" && mkdir -p "$out"
-"$target/release/examples/testset" "$out" --long 240 > /dev/null
+"$target/release/examples/testset" "$out/set" --sweep "$out/sweep" --long 240 > /dev/null
 if command -v ffmpeg > /dev/null; then
-  ffmpeg -loglevel error -y -i "$out/long.wav" -b:a 192k "$out/long.mp3"
+  ffmpeg -loglevel error -y -i "$out/set/long.wav" -b:a 192k "$out/set/long.mp3"
 fi
 
 echo "== ours: cuestudio beats --json"
-for wav in "$out"/*.wav; do
+for wav in "$out"/set/*.wav "$out"/sweep/*.wav; do
   [ -f "${wav%.wav}.beats" ] || continue
   start=$(date +%s.%N)
   "$bin" beats "$wav" --json > "${wav%.wav}.ours.json"
@@ -56,13 +56,16 @@ for wav in "$out"/*.wav; do
   echo "$end - $start" | bc > "${wav%.wav}.ours.time"
 done
 
-echo "== librosa beat_track and scores"
+echo "== librosa beat_track and scores: the test set (the issue's goals)"
 status=0
-"$venv/bin/python" "$here/score.py" "$out" "$target/release/examples/fmeasure" || status=$?
+"$venv/bin/python" "$here/score.py" "$out/set" "$target/release/examples/fmeasure" || status=$?
+echo
+echo "== the sweep: six styles at six tempos (not a goal; how the method generalises)"
+"$venv/bin/python" "$here/score.py" "$out/sweep" "$target/release/examples/fmeasure" --no-goals || true
 
 echo
 echo "== a 4-minute song: cuestudio beats (decode + analysis), wall time of 3 runs each"
-for f in "$out/long.wav" "$out/long.mp3"; do
+for f in "$out/set/long.wav" "$out/set/long.mp3"; do
   [ -f "$f" ] || continue
   times=()
   for _ in 1 2 3; do

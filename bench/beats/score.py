@@ -1,6 +1,6 @@
 """Scores `cuestudio beats` and librosa's beat tracker on the generated test set.
 
-usage: score.py SETDIR FMEASURE_BIN
+usage: score.py SETDIR FMEASURE_BIN [--no-goals]
 
 SETDIR holds NAME.wav and NAME.beats (reference: seconds, tab, position in bar) from
 `cargo run -p beats --example testset`, and NAME.ours.json (`cuestudio beats --json`) with
@@ -97,7 +97,7 @@ def main():
     print(f"tracks where ours < librosa: {below if below else 'none'}")
     print(f"Rust beats::eval vs mir_eval: largest |difference| in F = {worst_disagreement:.4f}")
     ok = mean(1) >= 0.9 and not below and worst_disagreement < 1e-3
-    sys.exit(0 if ok else 1)
+    sys.exit(0 if ok or "--no-goals" in sys.argv else 1)
 
 
 if __name__ == "__main__":

@@ -2,8 +2,10 @@
 //! (`tests/support/synth.rs`), `NAME.wav` (44.1 kHz, 16-bit mono) and `NAME.beats` (one
 //! line per beat: time in seconds, tab, position in the bar, 1 for a downbeat).
 //!
-//! `cargo run --release -p beats --example testset -- OUTDIR [--long SECONDS]`: with
-//! `--long`, also `long.wav`, a pop song of about that many seconds for timing.
+//! `cargo run --release -p beats --example testset -- OUTDIR [--sweep SWEEPDIR] [--long
+//! SECONDS]`: with `--sweep`, also the sweep of six styles at six tempos (`synth::sweep`, 24
+//! bars each) in SWEEPDIR; with `--long`, also `long.wav`, a pop song of about that many
+//! seconds for timing.
 
 #[path = "../tests/support/synth.rs"]
 mod synth;
@@ -49,9 +51,14 @@ fn write_song(dir: &Path, song: &synth::Song) -> std::io::Result<()> {
 fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(dir) = args.first().map(PathBuf::from) else {
-        eprintln!("usage: testset OUTDIR [--long SECONDS]");
+        eprintln!("usage: testset OUTDIR [--sweep SWEEPDIR] [--long SECONDS]");
         return std::process::ExitCode::from(2);
     };
+    let sweep = args
+        .iter()
+        .position(|a| a == "--sweep")
+        .and_then(|i| args.get(i + 1))
+        .map(PathBuf::from);
     let long = args
         .iter()
         .position(|a| a == "--long")
@@ -62,6 +69,13 @@ fn main() -> std::process::ExitCode {
         for song in synth::test_set(44_100, 1.0) {
             write_song(&dir, &song)?;
             println!("{}", song.name);
+        }
+        if let Some(sweep) = &sweep {
+            std::fs::create_dir_all(sweep)?;
+            for mut song in synth::sweep(44_100, 24) {
+                song.sample_rate = 44_100;
+                write_song(sweep, &song)?;
+            }
         }
         if let Some(seconds) = long {
             let bars = (seconds / 2.0).round() as u32;

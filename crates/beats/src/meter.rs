@@ -125,6 +125,11 @@ const SNARE_HZ: (f64, f64) = (1_500.0, 4_500.0);
 /// chosen instead, and the least backbeat score that counts at all.
 const LEVEL_MARGIN: f64 = 0.15;
 const LEVEL_MIN: f64 = 0.15;
+/// Midpoints rising this many times more than the beats (low bands and all) mean the beats
+/// sit on the off-beats.
+const OFFBEAT_RATIO: f64 = 1.1;
+/// Midpoints rising at least this share of the beats' rise (low bands and all) are beats.
+const MIDPOINT_RATIO: f64 = 0.75;
 
 /// How much the linear energy of `bands` rises at frame `at`: the mean over the 50 ms after
 /// against the 50 ms before.
@@ -186,29 +191,122 @@ pub(crate) fn backbeat(grid: &[usize], feats: &Features) -> f64 {
     -contrast(&low) * contrast(&mid)
 }
 
-/// The metrical level: the factor (½, 1 or 2) to apply to the beat period so that the
-/// beats alternate kick and snare (see [`backbeat`]), or 1 when no other level shows a
-/// backbeat more clearly than the tracked one by [`LEVEL_MARGIN`]. `bpm` is the tracked
-/// tempo; a level outside `min_bpm..=max_bpm` is never chosen.
-pub(crate) fn level(beats: &[usize], feats: &Features, bpm: f64, range: (f64, f64)) -> f64 {
-    let here = backbeat(beats, feats);
+/// Mean linear rise of `bands` at the beats and at the midpoints between them: (beats,
+/// midpoints).
+fn rise_at_beats_and_between(beats: &[usize], feats: &Features, bands: &[usize]) -> (f64, f64) {
+    let n = beats.len().max(1) as f64;
+    let on = beats.iter().map(|&b| rise(feats, bands, b)).sum::<f64>() / n;
+    let between = beats
+        .windows(2)
+        .map(|w| rise(feats, bands, (w[0] + w[1]) / 2))
+        .sum::<f64>()
+        / (n - 1.0).max(1.0);
+    (on, between)
+}
+
+/// The beats moved half a beat later (the last one too, if it stays before `frames`).
+fn to_midpoints(beats: &[usize], frames: usize) -> Vec<usize> {
+    let mut moved: Vec<usize> = beats.windows(2).map(|w| (w[0] + w[1]) / 2).collect();
+    if let (Some(&last), Some(w)) = (beats.last(), beats.windows(2).last()) {
+        let next = last + (w[1] - w[0]) / 2;
+        if next < frames {
+            moved.push(next);
+        }
+    }
+    moved
+}
+
+/// The metrical level and phase of tracked `beats` (at `bpm`), corrected when the music
+/// says otherwise. `retrack(f)` tracks again with every period times `f`. In order:
+///
+/// 1. **Backbeat** (Goto 2001): of double and half the tracked tempo (the off-beats added,
+///    every other beat dropped), the one whose beats alternate kick and snare more clearly
+///    ([`backbeat`]) wins if it beats the tracked level by [`LEVEL_MARGIN`]; a tracked level
+///    with a backbeat of its own then stays.
+/// 2. **Off-beat phase**: beats whose midpoints rise more than the beats themselves, in the
+///    low bands and in all ([`OFFBEAT_RATIO`]), sit on the off-beats (open hats and bass
+///    between four-on-the-floor kicks): they move to the midpoints.
+/// 3. **Too slow**: midpoints that rise nearly as much as the beats ([`MIDPOINT_RATIO`], low
+///    bands and all) are beats too: the tempo doubles.
+/// 4. **Dotted period**: a tresillo kick (3+3+2 sixteenths) makes the dotted eighth a strong
+///    period; ¾ and 4/3 of the tempo are re-tracked and win if they show a backbeat.
+///
+/// No level outside `range` (BPM) is chosen. Returns the beats; the last call of `retrack`
+/// is at the chosen factor.
+pub(crate) fn correct_level(
+    beats: Vec<usize>,
+    feats: &Features,
+    bpm: f64,
+    range: (f64, f64),
+    retrack: &mut dyn FnMut(f64) -> Vec<usize>,
+) -> Vec<usize> {
+    let in_range = |b: f64| (range.0..=range.1).contains(&b);
+    let here = backbeat(&beats, feats);
     let mut fine = Vec::with_capacity(2 * beats.len());
     for w in beats.windows(2) {
         fine.push(w[0]);
         fine.push((w[0] + w[1]) / 2);
     }
-    let faster = backbeat(&fine, feats);
-    let coarse =
-        |phase: usize| -> Vec<usize> { beats.iter().copied().skip(phase).step_by(2).collect() };
-    let slower = backbeat(&coarse(0), feats).max(backbeat(&coarse(1), feats));
     let bar = here.max(LEVEL_MIN - LEVEL_MARGIN) + LEVEL_MARGIN;
-    let in_range = |b: f64| (range.0..=range.1).contains(&b);
-    if faster > bar && faster >= slower && in_range(2.0 * bpm) {
-        0.5
-    } else if slower > bar && in_range(bpm / 2.0) {
-        2.0
-    } else {
-        1.0
+    let mut best: Option<(f64, f64)> = None;
+    if in_range(2.0 * bpm) {
+        best = Some((backbeat(&fine, feats), 0.5));
+    }
+    if in_range(bpm / 2.0) {
+        let coarse =
+            |phase: usize| -> Vec<usize> { beats.iter().copied().skip(phase).step_by(2).collect() };
+        let slower = backbeat(&coarse(0), feats).max(backbeat(&coarse(1), feats));
+        if best.is_none_or(|b| slower > b.0) {
+            best = Some((slower, 2.0));
+        }
+    }
+    if let Some((score, factor)) = best
+        && score > bar
+    {
+        return retrack(factor);
+    }
+    if here >= LEVEL_MIN {
+        return beats;
+    }
+    let low: Vec<usize> = (0..feats.n_mels)
+        .filter(|&b| feats.centres[b] < KICK_HZ)
+        .collect();
+    let all: Vec<usize> = (0..feats.n_mels).collect();
+    let (low_on, low_between) = rise_at_beats_and_between(&beats, feats, &low);
+    let (all_on, all_between) = rise_at_beats_and_between(&beats, feats, &all);
+    if all_between > OFFBEAT_RATIO * all_on && low_between > OFFBEAT_RATIO * low_on {
+        return to_midpoints(&beats, feats.low.len());
+    }
+    if all_between >= MIDPOINT_RATIO * all_on
+        && low_between >= MIDPOINT_RATIO * low_on
+        && in_range(2.0 * bpm)
+    {
+        // The doubled beats may sit on the off-beats in turn.
+        let doubled = retrack(0.5);
+        let (low_on, low_between) = rise_at_beats_and_between(&doubled, feats, &low);
+        let (all_on, all_between) = rise_at_beats_and_between(&doubled, feats, &all);
+        if all_between > OFFBEAT_RATIO * all_on && low_between > OFFBEAT_RATIO * low_on {
+            return to_midpoints(&doubled, feats.low.len());
+        }
+        return doubled;
+    }
+    let mut ternary: Option<(f64, Vec<usize>)> = None;
+    for factor in [0.75, 4.0 / 3.0] {
+        if in_range(bpm / factor) {
+            let other = retrack(factor);
+            let score = backbeat(&other, feats);
+            if score > bar && ternary.as_ref().is_none_or(|t| score > t.0) {
+                ternary = Some((score, other));
+            }
+        }
+    }
+    // `retrack` remembers the last factor it was given: track again at the winner's.
+    match ternary {
+        Some((_, other)) => other,
+        None => {
+            retrack(1.0);
+            beats
+        }
     }
 }
 

@@ -64,9 +64,12 @@ fn mel_to_hz(mel: f64) -> f64 {
     700.0 * (10f64.powf(mel / 2595.0) - 1.0)
 }
 
-/// Triangular mel filters over the `N_FFT / 2 + 1` bins: for each band, its first bin and
-/// weights. Also the number of low bands and the centre of each band.
-fn mel_filters(rate: f64) -> (Vec<(usize, Vec<f32>)>, usize, Vec<f64>) {
+/// One mel band: its first FFT bin and the weights of the bins from there.
+type Filter = (usize, Vec<f32>);
+
+/// Triangular mel filters over the `N_FFT / 2 + 1` bins. Also the number of low bands and
+/// the centre of each band.
+fn mel_filters(rate: f64) -> (Vec<Filter>, usize, Vec<f64>) {
     let bins = N_FFT / 2 + 1;
     let f_max = F_MAX.min(rate / 2.0 * 0.95);
     let (m_lo, m_hi) = (hz_to_mel(F_MIN), hz_to_mel(f_max));
@@ -211,7 +214,7 @@ mod tests {
         for rate in [8_000.0, 11_025.0, 12_000.0, 16_000.0] {
             let (filters, low, centres) = mel_filters(rate);
             assert_eq!(filters.len(), N_MELS);
-            assert!(low >= 1 && low < N_MELS);
+            assert!((1..N_MELS).contains(&low));
             assert!(centres.windows(2).all(|w| w[0] < w[1]));
             for (b, (_, w)) in filters.iter().enumerate() {
                 assert!(

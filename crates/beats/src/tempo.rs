@@ -2,6 +2,8 @@
 //! globally and over sliding windows; a Viterbi pass over the windows gives a tempo curve
 //! that changes only where the music does.
 
+/// Multiples of a lag the comb adds up (weighted 1/k).
+const TEETH: usize = 4;
 /// Slowest and fastest tempo considered, in BPM.
 pub(crate) const MIN_BPM: f64 = 50.0;
 pub(crate) const MAX_BPM: f64 = 220.0;
@@ -53,8 +55,16 @@ fn salience(ac: &[f64], frame_rate: f64) -> Vec<f64> {
     let at = |l: usize| ac.get(l).copied().unwrap_or(0.0);
     (min..=max)
         .map(|lag| {
-            let double = at(2 * lag - 1).max(at(2 * lag)).max(at(2 * lag + 1));
-            let s = at(lag) + 0.5 * double;
+            let s: f64 = (1..=TEETH)
+                .map(|k| {
+                    let l = k * lag;
+                    let near = (k - 1).max(1);
+                    let peak = (l.saturating_sub(near)..=l + near)
+                        .map(at)
+                        .fold(f64::MIN, f64::max);
+                    peak / k as f64
+                })
+                .sum();
             s.max(0.0) * prior(lag, frame_rate)
         })
         .collect()
@@ -64,7 +74,7 @@ fn salience(ac: &[f64], frame_rate: f64) -> Vec<f64> {
 /// periodicity at all.
 pub(crate) fn global_period(env: &[f32], frame_rate: f64) -> Option<f64> {
     let (min, max) = lag_range(frame_rate);
-    let ac = autocorrelation(env, 2 * max + 1);
+    let ac = autocorrelation(env, TEETH * max + TEETH);
     let sal = salience(&ac, frame_rate);
     best_lag(&sal, min)
 }
@@ -102,7 +112,7 @@ pub(crate) fn period_curve(env: &[f32], frame_rate: f64, global: f64) -> Vec<f64
     let obs: Vec<Vec<f64>> = starts
         .iter()
         .map(|&s| {
-            let ac = autocorrelation(&env[s..s + win], 2 * max + 1);
+            let ac = autocorrelation(&env[s..s + win], TEETH * max + TEETH);
             let sal = salience(&ac, frame_rate);
             let top = sal.iter().copied().fold(0.0, f64::max);
             sal.iter()

@@ -56,9 +56,10 @@ pub(crate) fn track(local: &[f64], period: &[f64]) -> Vec<usize> {
         let mut best = f64::NEG_INFINITY;
         let mut from = None;
         if hi > lo || (hi == lo && t > hi) {
-            for q in lo..=hi.min(t.saturating_sub(1)) {
+            let end = hi.min(t.saturating_sub(1));
+            for (q, &prev) in score.iter().enumerate().take(end + 1).skip(lo) {
                 let ratio = (t - q) as f64 / p;
-                let v = score[q] - TIGHTNESS * ratio.ln().powi(2);
+                let v = prev - TIGHTNESS * ratio.ln().powi(2);
                 if v > best {
                     best = v;
                     from = Some(q);

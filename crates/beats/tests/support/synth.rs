@@ -262,8 +262,8 @@ pub fn render(song: &Song) -> Rendered {
         let bpm = song
             .tempo
             .iter()
-            .filter(|(from, _)| *from <= bar)
-            .last()
+            .rev()
+            .find(|(from, _)| *from <= bar)
             .map_or(120.0, |(_, b)| *b);
         let ibi = 60.0 / bpm;
         for pos in 1..=bpb {
@@ -520,5 +520,45 @@ pub fn test_set(sample_rate: u32, bars_scale: f64) -> Vec<Song> {
     song("rock-112-noisy", Style::Rock, 112.0, 28.0, &|s| {
         s.noise = 1.5
     });
+    set
+}
+
+/// A sweep of six styles at six tempos, with other seeds, swing on every other style and
+/// noise on every third tempo: `bars` bars each.
+pub fn sweep(sample_rate: u32, bars: u32) -> Vec<Song> {
+    let styles = [
+        Style::Pop,
+        Style::FourOnFloor,
+        Style::Syncopated,
+        Style::Jazz,
+        Style::Rock,
+        Style::Waltz,
+    ];
+    let mut set = Vec::new();
+    for (i, bpm) in [72.0, 92.0, 116.0, 133.0, 155.0, 175.0]
+        .into_iter()
+        .enumerate()
+    {
+        for (j, style) in styles.into_iter().enumerate() {
+            // Four on the floor is dance music: 110 BPM and up.
+            if style == Style::FourOnFloor && bpm < 110.0 {
+                continue;
+            }
+            let name = format!("sweep-{}-{bpm:03}", format!("{style:?}").to_lowercase());
+            let mut song = Song::new(&name, style, bpm, bars);
+            song.sample_rate = sample_rate;
+            song.seed = 100 + (i * 10 + j) as u64;
+            if j % 2 == 1 {
+                song.swing16 = 0.58;
+            }
+            if style == Style::Jazz {
+                song.swing8 = 0.64;
+            }
+            if i % 3 == 0 {
+                song.noise = 0.8;
+            }
+            set.push(song);
+        }
+    }
     set
 }
