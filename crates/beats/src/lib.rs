@@ -27,7 +27,9 @@
 //! 3. **Beats** (`track`): Ellis's dynamic programme over the Gaussian-smoothed onset
 //!    envelope, `score[t] = onset[t] + max_p(score[p] − 100·ln((t−p)/τ(t))²)`, with the
 //!    period `τ(t)` read from the tempo curve, and the backtrace from the last strong
-//!    maximum of the cumulative score. The metrical level and phase are then checked
+//!    maximum of the cumulative score. Beats whose grid explains little of the onsets (a
+//!    swung or dotted figure fooled the tempo) are tracked again at ⅔, 3/2, ½ and 2 times the
+//!    period, and the grid that explains the most goes on. The metrical level and phase are then checked
 //!    against the drums (`meter::correct_level`): the level whose beats alternate kick
 //!    and snare (the backbeat, Goto's drum-pattern rule: Goto, "An audio-based real-time beat
 //!    tracking system for music with or without drum-sounds", JNMR 30(2), 2001) among double,
@@ -77,6 +79,12 @@ const END_PEAK_RATIO: f32 = 3.0;
 /// onsets around it.
 const END_FAINT: f32 = 0.1;
 const END_FAINT_RATIO: f32 = 30.0;
+
+/// Beats whose grid explains less of the onsets than this ([`confidence`]) are tracked
+/// again at two thirds, three halves and half the period; another grid wins if its
+/// confidence is higher by [`RETRY_MARGIN`].
+const RETRY_CONFIDENCE: f64 = 0.45;
+const RETRY_MARGIN: f64 = 0.15;
 
 /// The result of [`analyse`]. Times are ms from the start of the samples.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -139,9 +147,35 @@ fn analyse_inner(samples: &[f32], sample_rate: u32, report: &mut dyn FnMut(f32))
         return Analysis::default();
     };
     report(0.65);
-    let curve = tempo::period_curve(env, fr, global);
+    let mut curve = tempo::period_curve(env, fr, global);
     report(0.8);
-    let beats = track::track(&track::local_score(env, global), &curve);
+    let mut beats = track::track(&track::local_score(env, global), &curve);
+    // A grid that explains little of the onsets may run at two thirds or three halves of the
+    // pulse (a swung or dotted figure fooled the tempo): track again at those periods and at
+    // double and half, and go on with the grid that explains the most, by a margin. The
+    // level and phase are checked after this.
+    let mut global = global;
+    let here = confidence(&beats, env, global);
+    if here < RETRY_CONFIDENCE {
+        let mut best = (here + RETRY_MARGIN, None);
+        for factor in [2.0 / 3.0, 1.5, 0.5, 2.0] {
+            let period = global * factor;
+            if !(tempo::MIN_BPM..=tempo::MAX_BPM).contains(&(60.0 * fr / period)) {
+                continue;
+            }
+            let scaled: Vec<f64> = curve.iter().map(|p| p * factor).collect();
+            let other = track::track(&track::local_score(env, period), &scaled);
+            let c = confidence(&other, env, period);
+            if c > best.0 {
+                best = (c, Some((other, factor)));
+            }
+        }
+        if let (_, Some((other, factor))) = best {
+            beats = other;
+            global *= factor;
+            curve.iter_mut().for_each(|p| *p *= factor);
+        }
+    }
     // The metrical level and phase: re-tracked at another period when the music says so.
     let mut chosen = 1.0;
     let mut retrack = |factor: f64| {

@@ -208,19 +208,23 @@ fn a_quiet_intro_keeps_its_beats_and_a_noisy_end_gets_none() {
 }
 
 #[test]
-fn a_sweep_of_styles_and_tempos_scores_at_least_0_95_on_average() {
+fn a_sweep_of_styles_and_tempos_scores_0_95_on_average_and_0_9_on_every_song() {
     // Tempos, seeds, swing and noise other than the test set's: where the metrical level,
     // the phase and a dotted-eighth period went wrong before.
     let mut scores = Vec::new();
     for song in synth::sweep(22_050, 14) {
         let (f, a, _) = score(&song);
         assert_finite(&a);
+        println!(
+            "{:28} F {f:.3}  bpm {:6.1}  conf {:.2}",
+            song.name, a.bpm, a.confidence
+        );
         scores.push((song.name.clone(), f));
     }
     let mean = scores.iter().map(|s| s.1).sum::<f64>() / scores.len() as f64;
     let poor: Vec<_> = scores.iter().filter(|s| s.1 < 0.9).collect();
     assert!(
-        mean >= 0.95 && poor.len() <= 2,
+        mean >= 0.95 && poor.is_empty(),
         "mean {mean:.3}, poor: {poor:?}"
     );
 }
