@@ -300,7 +300,7 @@ fn trim_silent_ends(beats: &mut Vec<usize>, env: &[f32], period: f64, frame_rate
 /// The share of the onset energy within a sixteenth of a beat of the beat grid (the beats
 /// and the off-beats halfway between them), above the share that evenly spread energy would
 /// give there, scaled to 0..1.
-fn confidence(beats: &[usize], env: &[f32], period: f64) -> f64 {
+pub(crate) fn confidence(beats: &[usize], env: &[f32], period: f64) -> f64 {
     let (Some(&first), Some(&last)) = (beats.first(), beats.last()) else {
         return 0.0;
     };

@@ -130,6 +130,9 @@ const LEVEL_MIN: f64 = 0.15;
 const OFFBEAT_RATIO: f64 = 1.1;
 /// Midpoints rising at least this share of the beats' rise (low bands and all) are beats.
 const MIDPOINT_RATIO: f64 = 0.75;
+/// A dotted (¾ or 4/3) period wins only if its grid explains the onsets
+/// ([`crate::confidence`]) at least as well as the tracked one, less this.
+const TERNARY_EXPLAINS: f64 = 0.1;
 
 /// How much the linear energy of `bands` rises at frame `at`: the mean over the 50 ms after
 /// against the 50 ms before.
@@ -229,7 +232,8 @@ fn to_midpoints(beats: &[usize], frames: usize) -> Vec<usize> {
 /// 3. **Too slow**: midpoints that rise nearly as much as the beats ([`MIDPOINT_RATIO`], low
 ///    bands and all) are beats too: the tempo doubles.
 /// 4. **Dotted period**: a tresillo kick (3+3+2 sixteenths) makes the dotted eighth a strong
-///    period; ¾ and 4/3 of the tempo are re-tracked and win if they show a backbeat.
+///    period; ¾ and 4/3 of the tempo are re-tracked and win if they show a backbeat and
+///    their grid explains the onsets about as well ([`TERNARY_EXPLAINS`]).
 ///
 /// No level outside `range` (BPM) is chosen. Returns the beats; the last call of `retrack`
 /// is at the chosen factor.
@@ -291,11 +295,17 @@ pub(crate) fn correct_level(
         return doubled;
     }
     let mut ternary: Option<(f64, Vec<usize>)> = None;
+    let period = 60.0 * feats.frame_rate / bpm;
+    let explained = crate::confidence(&beats, &feats.onset, period);
     for factor in [0.75, 4.0 / 3.0] {
         if in_range(bpm / factor) {
             let other = retrack(factor);
             let score = backbeat(&other, feats);
-            if score > bar && ternary.as_ref().is_none_or(|t| score > t.0) {
+            // A grid that crosses the onsets instead of following them (4/3 of the period
+            // over a kick on every beat alternates kick and off-beat tick) is no backbeat.
+            let follows = crate::confidence(&other, &feats.onset, period * factor)
+                >= explained - TERNARY_EXPLAINS;
+            if score > bar && follows && ternary.as_ref().is_none_or(|t| score > t.0) {
                 ternary = Some((score, other));
             }
         }
