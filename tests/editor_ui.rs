@@ -2802,3 +2802,39 @@ fn the_tempo_panel_sets_sections_by_hand() {
     ed.undo();
     assert_eq!(tempo(&ed).len(), 2);
 }
+
+#[test]
+fn halve_and_double_fix_a_tempo_at_the_wrong_octave_in_one_undo_step_each() {
+    use egui_kittest::kittest::NodeT;
+    let mut ed = editor();
+    let path = grid_show(&ed);
+    ed.open(path);
+    click_button(&mut ed, "×2");
+    ed.harness.run_steps(2);
+    assert_eq!(tempo(&ed), [(1_000, 240.0, "4/4".to_owned())]);
+    assert_eq!(ed.harness.state().doc.undo_label(), Some("Edit tempo"));
+    click_button(&mut ed, "÷2");
+    ed.harness.run_steps(2);
+    click_button(&mut ed, "÷2");
+    ed.harness.run_steps(2);
+    assert_eq!(
+        tempo(&ed),
+        [(1_000, 60.0, "4/4".to_owned())],
+        "start and meter kept"
+    );
+    assert_eq!(ed.harness.state().doc.history_labels().0.len(), 3);
+    ed.undo();
+    ed.undo();
+    assert_eq!(tempo(&ed)[0].1, 240.0);
+    ed.undo();
+    assert_eq!(tempo(&ed)[0].1, 120.0);
+    // Out of the tempo range (20 to 400 BPM) the button is off.
+    fill(&mut ed, "BPM", "300");
+    let double = ed
+        .harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "×2");
+    assert!(double.accesskit_node().is_disabled());
+    click_button(&mut ed, "÷2");
+    ed.harness.run_steps(2);
+    assert_eq!(tempo(&ed)[0].1, 150.0);
+}

@@ -156,17 +156,41 @@ fn section_ui(
             }
             ui.end_row();
             let label = ui.label("BPM");
-            let typed = bpm.show(
-                ui,
-                &label,
-                |t| egui::TextEdit::singleline(t).desired_width(90.0),
-                gesture,
-                actions,
-                parse_bpm,
-            );
-            if let Some((bpm, merge)) = typed.value {
-                actions.push(set(TempoSection { bpm, ..*section }, merge));
-            }
+            ui.horizontal(|ui| {
+                let typed = bpm.show(
+                    ui,
+                    &label,
+                    |t| egui::TextEdit::singleline(t).desired_width(90.0),
+                    gesture,
+                    actions,
+                    parse_bpm,
+                );
+                if let Some((bpm, merge)) = typed.value {
+                    actions.push(set(TempoSection { bpm, ..*section }, merge));
+                }
+                // A beat tracker's (or a tapper's) tempo is often half or double the one
+                // the music is felt in: one click fixes it, the start and meter kept.
+                for (text, factor, what) in [("÷2", 0.5, "Halve"), ("×2", 2.0, "Double")] {
+                    let to = TempoSection::round_bpm(section.bpm * factor);
+                    let button = ui
+                        .add_enabled(TempoSection::bpm_ok(to), egui::Button::new(text).small())
+                        .on_hover_text(format!(
+                            "{what} the tempo of section {}: {} BPM",
+                            index + 1,
+                            super::time_map::bpm_text(to)
+                        ));
+                    if button.clicked() {
+                        actions.push(Action::Edit(Edit::SetTempoSection {
+                            index,
+                            section: TempoSection {
+                                bpm: to,
+                                ..*section
+                            },
+                            merge: None,
+                        }));
+                    }
+                }
+            });
             ui.end_row();
             let label = ui.label("Meter");
             let typed = meter.show(
