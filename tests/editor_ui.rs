@@ -2838,3 +2838,84 @@ fn halve_and_double_fix_a_tempo_at_the_wrong_octave_in_one_undo_step_each() {
     ed.harness.run_steps(2);
     assert_eq!(tempo(&ed)[0].1, 150.0);
 }
+
+#[test]
+fn an_xtiming_files_tracks_come_in_as_lanes_of_their_own_unless_unticked() {
+    let mut ed = editor();
+    ed.open(sample());
+    let n = ed.harness.state().doc.show().cues.len();
+    let dir = tempfile::tempdir().unwrap();
+    let x = dir.path().join("song.xtiming");
+    std::fs::write(
+        &x,
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<timings>
+  <timing name="Lights" SourceVersion="2024.01">
+    <EffectLayer>
+      <Effect label="flash" starttime="1000" endtime="1000" />
+      <Effect label="flash" starttime="3000" endtime="3000" />
+    </EffectLayer>
+  </timing>
+  <timing name="歌詞" SourceVersion="2024.01">
+    <EffectLayer>
+      <Effect label="きらきら" starttime="2000" endtime="2500" />
+    </EffectLayer>
+  </timing>
+</timings>"#,
+    )
+    .unwrap();
+    preview_timing(&mut ed, &x);
+    ed.harness
+        .get_by_label("Keep the file's 2 lanes: “Lights”, “歌詞”");
+    assert!(
+        ed.harness.query_by_label("New lane").is_none(),
+        "every cue names its lane: no new lane to name"
+    );
+    // The preview's lane column: the lanes the cues come in in.
+    assert_eq!(ed.harness.get_all_by_label("Lights 2").count(), 2);
+    assert_eq!(ed.harness.get_all_by_label("歌詞").count(), 1);
+    click_button(&mut ed, "Import 3 cues");
+    ed.harness.run_steps(3);
+    let app = ed.harness.state();
+    let added = added_after(app, n);
+    let got: Vec<(i64, Option<&str>)> = added
+        .iter()
+        .map(|(_, c)| (c.time, c.lane.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (1000, Some("Lights 2")),
+            (3000, Some("Lights 2")),
+            (2000, Some("歌詞"))
+        ],
+        "the show has a Lights lane: the file's is made new"
+    );
+    let lanes = app.doc.lanes();
+    assert_eq!(lanes[lanes.len() - 2..], ["Lights 2", "歌詞"]);
+    assert_eq!(
+        app.doc.undo_label(),
+        Some("Import 3 cues from song.xtiming")
+    );
+    ed.harness
+        .get_by_label("Imported 3 cues from song.xtiming as the lanes “Lights 2”, “歌詞”");
+    ed.undo();
+    assert!(!ed.harness.state().doc.lanes().iter().any(|l| l == "歌詞"));
+
+    // Unticked, the cues come in in the one lane named in the dialog.
+    preview_timing(&mut ed, &x);
+    ed.harness
+        .get_by_label("Keep the file's 2 lanes: “Lights”, “歌詞”")
+        .click();
+    ed.harness.run_steps(2);
+    retype(&mut ed, "New lane", "Timing");
+    click_button(&mut ed, "Import 3 cues");
+    ed.harness.run_steps(3);
+    let app = ed.harness.state();
+    assert!(
+        added_after(app, n)
+            .iter()
+            .all(|(_, c)| c.lane.as_deref() == Some("Timing"))
+    );
+    assert_eq!(app.doc.lanes().last().map(String::as_str), Some("Timing"));
+}

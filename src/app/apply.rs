@@ -76,19 +76,19 @@ impl CuestudioApp {
             Action::ParseTiming { file, format } => self.parse_timing(file, format),
             Action::ImportTiming {
                 source,
-                lane,
+                lanes,
                 cues,
                 tempo,
-            } => self.import_timing(source, lane, cues, tempo),
+            } => self.import_timing(source, lanes, cues, tempo),
         }
     }
 
-    /// Adds a timing file's cues as a new lane, in one undo step; they become the
-    /// selection and the view fits them.
+    /// Adds a timing file's cues in new lanes, in one undo step; they become the selection
+    /// and the view fits them.
     fn import_timing(
         &mut self,
         source: String,
-        lane: String,
+        lanes: Vec<String>,
         cues: Vec<cuesheet::Cue>,
         tempo: Option<Vec<cuesheet::TempoSection>>,
     ) {
@@ -101,9 +101,20 @@ impl CuestudioApp {
         }
         let n = cues.len();
         let span = commands::span_of(&cues);
+        let named = match lanes.as_slice() {
+            [lane] => format!("as the lane “{lane}”"),
+            lanes => format!(
+                "as the lanes {}",
+                lanes
+                    .iter()
+                    .map(|l| format!("“{l}”"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
         self.apply_edit(Edit::ImportCues {
             source: source.clone(),
-            lane: lane.clone(),
+            lanes,
             cues,
             tempo,
         });
@@ -116,10 +127,7 @@ impl CuestudioApp {
         } else {
             format!("{n} cues")
         };
-        self.notify(
-            format!("Imported {cues} from {source} as the lane “{lane}”"),
-            false,
-        );
+        self.notify(format!("Imported {cues} from {source} {named}"), false);
     }
 
     /// Applies an edit unless the document is read-only (live); the cues it creates

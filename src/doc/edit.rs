@@ -113,11 +113,12 @@ pub enum Edit {
         from: String,
         to: String,
     },
-    /// Import a file's cues as the lane `lane`, added at the end of the lane list (joined
-    /// if the name is taken): one undo step named after `source`, the file.
+    /// Import a file's cues, each in the lane it names: `lanes` are added at the end of the
+    /// lane list, in order (joined where the name is taken). One undo step named after
+    /// `source`, the file.
     ImportCues {
         source: String,
-        lane: String,
+        lanes: Vec<String>,
         cues: Vec<Cue>,
         /// A MIDI file's tempo map: replaces the show's tempo grid in the same step.
         tempo: Option<Vec<TempoSection>>,
@@ -314,22 +315,22 @@ pub(super) fn apply(doc: &mut Document, edit: Edit) -> Vec<CueId> {
         Edit::SetEffects { effects, .. } => doc.show.effects = effects,
         Edit::RenameLane { from, to } => rename_lane(doc, &from, &to),
         Edit::ImportCues {
-            lane, cues, tempo, ..
+            lanes, cues, tempo, ..
         } => {
             if let Some(sections) = tempo {
                 doc.show.tempo = in_time_order(sections);
             }
             list_every_lane(doc);
-            if !doc.show.lanes.iter().any(|l| l.name == lane) {
-                doc.show.lanes.push(cuesheet::Lane {
-                    name: lane.clone(),
-                    ..cuesheet::Lane::default()
-                });
+            for lane in lanes {
+                if !doc.show.lanes.iter().any(|l| l.name == lane) {
+                    doc.show.lanes.push(cuesheet::Lane {
+                        name: lane,
+                        ..cuesheet::Lane::default()
+                    });
+                }
             }
-            let in_lane = (!lane.is_empty()).then_some(lane);
             for mut cue in cues {
                 cue.time = cue.time.max(0);
-                cue.lane.clone_from(&in_lane);
                 let id = doc.fresh_id();
                 doc.show.cues.push(cue);
                 doc.ids.push(id);

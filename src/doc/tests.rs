@@ -502,13 +502,16 @@ fn an_import_adds_its_lane_and_cues_in_one_undo_step() {
     assert_eq!(lane, "A 2");
     let created = doc.apply(Edit::ImportCues {
         source: "song.lrc".into(),
-        lane: lane.clone(),
+        lanes: vec![lane.clone()],
         cues: vec![
             Cue {
-                lane: Some("from the file".into()),
+                lane: Some(lane.clone()),
                 ..cue(500, "textFade")
             },
-            cue(-20, "textFade"),
+            Cue {
+                lane: Some(lane.clone()),
+                ..cue(-20, "textFade")
+            },
         ],
         tempo: None,
     });
@@ -529,7 +532,7 @@ fn an_import_adds_its_lane_and_cues_in_one_undo_step() {
     // A MIDI file's tempo map comes in with its notes, in the same step.
     doc.apply(Edit::ImportCues {
         source: "drums.mid".into(),
-        lane: "drums".into(),
+        lanes: vec!["drums".into()],
         cues: vec![cue(0, "marker")],
         tempo: Some(vec![section(2000, 60.0, 4), section(0, 120.0, 4)]),
     });

@@ -63,11 +63,11 @@ pub enum Action {
         file: TimingFile,
         format: Format,
     },
-    /// Add a timing file's cues as the new lane `lane`, in one undo step named after
-    /// `source`, the file's name.
+    /// Add a timing file's cues, each in its lane, as the new lanes `lanes`, in one undo
+    /// step named after `source`, the file's name.
     ImportTiming {
         source: String,
-        lane: String,
+        lanes: Vec<String>,
         cues: Vec<Cue>,
         /// A MIDI file's tempo map, when it is to become the show's tempo grid.
         tempo: Option<Vec<cuesheet::TempoSection>>,

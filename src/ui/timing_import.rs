@@ -51,8 +51,12 @@ pub struct TimingImport {
     pub parsed: Parsed,
     /// The MIDI track whose notes come in.
     pub track: usize,
-    /// The new lane's name.
+    /// The new lane's name: every cue's, or, when the file's own lanes are kept, the lane
+    /// of the cues that name none.
     pub lane: String,
+    /// Whether cues that name a lane in the file (an xLights file's timing tracks, a CSV's
+    /// `lane` column) come in in lanes of those names (made new where the show has them).
+    pub keep_lanes: bool,
     /// An action for every cue; blank keeps each cue's own. Only for formats that do not
     /// name actions ([`Format::names_actions`]).
     pub action: String,
@@ -69,6 +73,7 @@ impl TimingImport {
             parsed: Parsed::Parsing,
             track: 0,
             lane,
+            keep_lanes: true,
             action: String::new(),
             use_tempo: None,
         };
@@ -127,17 +132,80 @@ impl TimingImport {
         }
     }
 
-    /// The cues as they come in: in the new lane, with the action if one is given.
-    pub fn cues(&self) -> Vec<Cue> {
-        let mut cues = self.file_cues().to_vec();
-        timing::assign(&mut cues, self.action_override(), Some(self.lane.trim()));
-        cues
+    /// The lanes the file's cues name, in the order they first appear.
+    pub fn file_lanes(&self) -> Vec<&str> {
+        let mut lanes: Vec<&str> = Vec::new();
+        for lane in self.file_cues().iter().filter_map(|c| c.lane.as_deref()) {
+            let lane = lane.trim();
+            if !lane.is_empty() && !lanes.contains(&lane) {
+                lanes.push(lane);
+            }
+        }
+        lanes
     }
 
-    /// Why the lane name cannot be used, if it cannot.
+    /// Whether the cues come in in the file's own lanes.
+    fn keeps_lanes(&self) -> bool {
+        self.keep_lanes && !self.file_lanes().is_empty()
+    }
+
+    /// Whether the "New lane" name is used: for every cue, or for those that name no lane.
+    fn needs_lane(&self) -> bool {
+        !self.keeps_lanes()
+            || self
+                .file_cues()
+                .iter()
+                .any(|c| c.lane.as_deref().is_none_or(|l| l.trim().is_empty()))
+    }
+
+    /// The cues as they come in, with the action if one is given, and the new lanes they
+    /// are in, in order. Either every cue is in the new lane, or (the file's lanes kept)
+    /// each in its own: named as in the file, with a number added where `existing` (the
+    /// show's lanes) or the new lane has the name; cues that name none go to the new lane.
+    pub fn lanes_and_cues(&self, existing: &[String]) -> (Vec<String>, Vec<Cue>) {
+        let mut cues = self.file_cues().to_vec();
+        timing::assign(&mut cues, self.action_override(), None);
+        let new_lane = self.lane.trim().to_owned();
+        if !self.keeps_lanes() {
+            timing::assign(&mut cues, None, Some(&new_lane));
+            return (vec![new_lane], cues);
+        }
+        let mut taken: Vec<String> = existing.to_vec();
+        if self.needs_lane() {
+            taken.push(new_lane.clone());
+        }
+        let mut renamed: Vec<(String, String)> = Vec::new();
+        let mut lanes: Vec<String> = Vec::new();
+        for cue in &mut cues {
+            let to = match cue.lane.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
+                None => new_lane.clone(),
+                Some(from) => match renamed.iter().find(|(f, _)| f == from) {
+                    Some((_, to)) => to.clone(),
+                    None => {
+                        let to = std::iter::once(from.to_owned())
+                            .chain((2..).map(|n| format!("{from} {n}")))
+                            .find(|name| !taken.contains(name))
+                            .unwrap_or_default();
+                        taken.push(to.clone());
+                        renamed.push((from.to_owned(), to.clone()));
+                        to
+                    }
+                },
+            };
+            if !lanes.contains(&to) {
+                lanes.push(to.clone());
+            }
+            cue.lane = Some(to);
+        }
+        (lanes, cues)
+    }
+
+    /// Why the lane name cannot be used, if it cannot (and is needed).
     fn lane_problem(&self, lanes: &[String]) -> Option<String> {
         let lane = self.lane.trim();
-        if lane.is_empty() {
+        if !self.needs_lane() {
+            None
+        } else if lane.is_empty() {
             Some("Name the new lane.".into())
         } else if lanes.iter().any(|l| l == lane) {
             Some(format!("A lane named “{lane}” exists: choose a new name."))
@@ -214,19 +282,46 @@ fn preview_ui(
             ui.label("The file's name does not say its format: choose one above.");
         }
         Parsed::Failed(lines) => problems_ui(ui, p.format, lines),
-        Parsed::Cues(_) | Parsed::Midi(_) => summary_ui(ui, p),
+        Parsed::Cues(_) | Parsed::Midi(_) => summary_ui(ui, p, &doc.lanes()),
     }
     ui.add_space(4.0);
     let lanes = doc.lanes();
+    let file_lanes = p.file_lanes();
+    if !file_lanes.is_empty() {
+        let text = match file_lanes.as_slice() {
+            [one] => format!("Keep the file's lane “{one}”"),
+            many => format!(
+                "Keep the file's {} lanes: {}",
+                many.len(),
+                many.iter()
+                    .map(|l| format!("“{l}”"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        ui.checkbox(&mut p.keep_lanes, text).on_hover_text(
+            "Each cue comes in in the lane the file gives it (an xLights timing track, a CSV's \
+             lane column), as a new lane: a name the show has gets a number. Off, every cue \
+             comes in in the one new lane named below.",
+        );
+    }
     let lane_problem = p.lane_problem(&lanes);
+    let needs_lane = p.needs_lane();
     egui::Grid::new("timing-import-fields")
         .num_columns(2)
         .spacing([8.0, 6.0])
         .show(ui, |ui| {
-            let label = ui.label("New lane");
-            ui.add(egui::TextEdit::singleline(&mut p.lane).desired_width(260.0))
-                .labelled_by(label.id);
-            ui.end_row();
+            if needs_lane {
+                let text = if p.keeps_lanes() {
+                    "Lane for cues without one"
+                } else {
+                    "New lane"
+                };
+                let label = ui.label(text);
+                ui.add(egui::TextEdit::singleline(&mut p.lane).desired_width(260.0))
+                    .labelled_by(label.id);
+                ui.end_row();
+            }
             if p.format.is_some_and(|f| !f.names_actions()) {
                 let label = ui.label("Action for every cue");
                 ui.add(
@@ -257,10 +352,11 @@ fn preview_ui(
             n => format!("Import {n} cues"),
         };
         if ui.add_enabled(ready, egui::Button::new(label)).clicked() {
+            let (lanes, cues) = p.lanes_and_cues(&lanes);
             actions.push(Action::ImportTiming {
                 source: p.file.name(),
-                lane: p.lane.trim().to_owned(),
-                cues: p.cues(),
+                lanes,
+                cues,
                 tempo: p.tempo(!doc.tempo().is_empty()),
             });
             answered = true;
@@ -353,7 +449,7 @@ fn problems_ui(ui: &mut egui::Ui, format: Option<Format>, lines: &[String]) {
 }
 
 /// How many cues, their span and actions, then every cue in a table.
-fn summary_ui(ui: &mut egui::Ui, p: &TimingImport) {
+fn summary_ui(ui: &mut egui::Ui, p: &TimingImport, existing: &[String]) {
     let cues = p.file_cues();
     let Some((start, end)) = commands::span_of(cues) else {
         ui.label("The file holds no cues: nothing to import.");
@@ -371,18 +467,35 @@ fn summary_ui(ui: &mut egui::Ui, p: &TimingImport) {
     ));
     let action = p.action_override();
     let is_midi = matches!(p.parsed, Parsed::Midi(_));
-    TableBuilder::new(ui)
+    // The lane each cue comes in in, when they keep the file's (renamed where taken).
+    let lanes = p.keeps_lanes();
+    let lane_of: Vec<Option<String>> = if lanes {
+        let (_, cues) = p.lanes_and_cues(existing);
+        cues.into_iter().map(|c| c.lane).collect()
+    } else {
+        Vec::new()
+    };
+    let mut table = TableBuilder::new(ui)
         .id_salt("timing-import-cues")
         .striped(true)
         .max_scroll_height(260.0)
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
         .column(Column::exact(84.0))
-        .column(Column::initial(110.0).at_least(60.0).clip(true))
+        .column(Column::initial(110.0).at_least(60.0).clip(true));
+    if lanes {
+        table = table.column(Column::initial(90.0).at_least(50.0).clip(true));
+    }
+    table
         .column(Column::remainder().at_least(80.0).clip(true))
         .column(Column::exact(76.0))
         .header(18.0, |mut h| {
             let detail = if is_midi { "Note" } else { "Text" };
-            for t in ["Time", "Action", detail, "Duration"] {
+            let lane = lanes.then_some("Lane");
+            for t in ["Time", "Action"]
+                .into_iter()
+                .chain(lane)
+                .chain([detail, "Duration"])
+            {
                 h.col(|ui| {
                     ui.strong(t);
                 });
@@ -390,7 +503,8 @@ fn summary_ui(ui: &mut egui::Ui, p: &TimingImport) {
         })
         .body(|body| {
             body.rows(18.0, cues.len(), |mut row| {
-                let Some(cue) = cues.get(row.index()) else {
+                let row_index = row.index();
+                let Some(cue) = cues.get(row_index) else {
                     return;
                 };
                 row.col(|ui| {
@@ -399,6 +513,12 @@ fn summary_ui(ui: &mut egui::Ui, p: &TimingImport) {
                 row.col(|ui| {
                     ui.label(action.unwrap_or(&cue.action));
                 });
+                if lanes {
+                    row.col(|ui| {
+                        let lane = lane_of.get(row_index).cloned().flatten();
+                        ui.label(lane.unwrap_or_default());
+                    });
+                }
                 row.col(|ui| {
                     ui.label(detail(cue));
                 });
@@ -452,7 +572,9 @@ mod tests {
         let mut p = TimingImport::new(lrc, Some(Format::Lrc), parsed, "song".into());
         assert_eq!(p.file_cues().len(), 2);
         p.action = " lyric ".into();
-        let cues = p.cues();
+        assert!(p.file_lanes().is_empty());
+        let (lanes, cues) = p.lanes_and_cues(&[]);
+        assert_eq!(lanes, ["song"]);
         assert_eq!(cues[1].time, 2500);
         assert_eq!(cues[1].action, "lyric");
         assert_eq!(cues[1].lane.as_deref(), Some("song"));
@@ -464,7 +586,7 @@ mod tests {
         let parsed = parse(&csv, Format::Csv);
         let mut p = TimingImport::new(csv, Some(Format::Csv), parsed, "cues".into());
         p.action = "lyric".into();
-        assert_eq!(p.cues()[0].action, "kick");
+        assert_eq!(p.lanes_and_cues(&[]).1[0].action, "kick");
         assert_eq!(
             p.lane_problem(&["cues".into()]).as_deref(),
             Some("A lane named “cues” exists: choose a new name.")
@@ -484,7 +606,62 @@ mod tests {
         let mut p = TimingImport::new(f, Some(Format::Srt), Parsed::Parsing, "x".into());
         p.parsed_as(Format::Lrc, Parsed::Cues(vec![Cue::default()]));
         assert_eq!(p.parsed, Parsed::Parsing, "not the chosen format");
-        assert!(p.cues().is_empty());
+        assert!(p.lanes_and_cues(&[]).1.is_empty());
+    }
+
+    #[test]
+    fn the_files_own_lanes_come_in_as_new_lanes_unless_the_user_says_one() {
+        let x = file(
+            "show.xtiming",
+            r#"<timings>
+<timing name="Beats"><EffectLayer>
+<Effect label="1" starttime="0" endtime="0"/><Effect label="2" starttime="500" endtime="500"/>
+</EffectLayer></timing>
+<timing name="Lyrics"><EffectLayer>
+<Effect label="la" starttime="250" endtime="750"/>
+</EffectLayer></timing>
+</timings>"#,
+        );
+        let parsed = parse(&x, Format::Xtiming);
+        let mut p = TimingImport::new(x, Some(Format::Xtiming), parsed, "show".into());
+        assert_eq!(p.file_lanes(), ["Beats", "Lyrics"]);
+        assert!(!p.needs_lane(), "every cue names its lane");
+        assert_eq!(
+            p.lane_problem(&["show".into()]),
+            None,
+            "the name is not used"
+        );
+        // The show has a lane "Beats": the file's becomes "Beats 2".
+        let (lanes, cues) = p.lanes_and_cues(&["Beats".into()]);
+        assert_eq!(lanes, ["Beats 2", "Lyrics"]);
+        let by_lane: Vec<(i64, Option<&str>)> =
+            cues.iter().map(|c| (c.time, c.lane.as_deref())).collect();
+        assert!(by_lane.contains(&(500, Some("Beats 2"))), "{by_lane:?}");
+        assert!(by_lane.contains(&(250, Some("Lyrics"))), "{by_lane:?}");
+        // Off: all in the one new lane.
+        p.keep_lanes = false;
+        assert!(p.needs_lane());
+        let (lanes, cues) = p.lanes_and_cues(&["Beats".into()]);
+        assert_eq!(lanes, ["show"]);
+        assert!(cues.iter().all(|c| c.lane.as_deref() == Some("show")));
+
+        // A CSV whose lane column is blank on some rows: those go to the new lane, which
+        // the file's lanes do not take.
+        let csv = file(
+            "c.csv",
+            "time,action,lane
+0,kick,c
+10,snare,
+20,kick,c
+",
+        );
+        let parsed = parse(&csv, Format::Csv);
+        let p = TimingImport::new(csv, Some(Format::Csv), parsed, "c".into());
+        assert!(p.needs_lane());
+        let (lanes, cues) = p.lanes_and_cues(&[]);
+        assert_eq!(lanes, ["c 2", "c"]);
+        let got: Vec<Option<&str>> = cues.iter().map(|c| c.lane.as_deref()).collect();
+        assert_eq!(got, [Some("c 2"), Some("c"), Some("c 2")]);
     }
 
     #[test]
