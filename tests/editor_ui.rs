@@ -2307,11 +2307,13 @@ fn a_wrong_format_guess_is_corrected_from_the_list_and_midi_offers_its_tracks() 
             .toggled(),
         Some(egui::accesskit::Toggled::True)
     );
+    // The track's name is the lane's, unless the user says otherwise.
+    ed.harness.get_by_label("Keep the file's lane “Drums”");
     click_button(&mut ed, "Import 3 cues");
     ed.harness.run_steps(3);
     let app = ed.harness.state();
     assert_eq!(app.doc.undo_label(), Some("Import 3 cues from drums.mid"));
-    assert_eq!(app.doc.lanes().last().map(String::as_str), Some("drums"));
+    assert_eq!(app.doc.lanes().last().map(String::as_str), Some("Drums"));
     let grid: Vec<(i64, f64)> = app.doc.tempo().iter().map(|s| (s.time, s.bpm)).collect();
     assert_eq!(grid, [(0, 120.0), (2000, 60.0)]);
     ed.harness.state_mut().doc.undo();

@@ -143,29 +143,13 @@ fn section_ui(
         .show(ui, |ui| {
             let [start, bpm, meter] = row;
             let label = ui.label("Start");
-            let typed = start.show(
-                ui,
-                &label,
-                |t| egui::TextEdit::singleline(t).desired_width(90.0),
-                gesture,
-                actions,
-                parse_start,
-            );
-            if let Some((time, merge)) = typed.value {
+            if let Some((time, merge)) = typed(ui, start, &label, gesture, actions, parse_start) {
                 actions.push(set(TempoSection { time, ..*section }, merge));
             }
             ui.end_row();
             let label = ui.label("BPM");
             ui.horizontal(|ui| {
-                let typed = bpm.show(
-                    ui,
-                    &label,
-                    |t| egui::TextEdit::singleline(t).desired_width(90.0),
-                    gesture,
-                    actions,
-                    parse_bpm,
-                );
-                if let Some((bpm, merge)) = typed.value {
+                if let Some((bpm, merge)) = typed(ui, bpm, &label, gesture, actions, parse_bpm) {
                     actions.push(set(TempoSection { bpm, ..*section }, merge));
                 }
                 // A beat tracker's (or a tapper's) tempo is often half or double the one
@@ -193,15 +177,8 @@ fn section_ui(
             });
             ui.end_row();
             let label = ui.label("Meter");
-            let typed = meter.show(
-                ui,
-                &label,
-                |t| egui::TextEdit::singleline(t).desired_width(90.0),
-                gesture,
-                actions,
-                parse_meter,
-            );
-            if let Some(((beats_per_bar, beat_unit), merge)) = typed.value {
+            let typed = typed(ui, meter, &label, gesture, actions, parse_meter);
+            if let Some(((beats_per_bar, beat_unit), merge)) = typed {
                 let section = TempoSection {
                     beats_per_bar,
                     beat_unit,
@@ -211,6 +188,27 @@ fn section_ui(
             }
             ui.end_row();
         });
+}
+
+/// One of a section's fields: the value typed, once it parses, with its typing session.
+fn typed<T>(
+    ui: &mut egui::Ui,
+    field: &mut TypedField,
+    label: &egui::Response,
+    gesture: u64,
+    actions: &mut Vec<Action>,
+    parse: fn(&str) -> Result<T, String>,
+) -> Option<(T, u64)> {
+    field
+        .show(
+            ui,
+            label,
+            |t| egui::TextEdit::singleline(t).desired_width(90.0),
+            gesture,
+            actions,
+            parse,
+        )
+        .value
 }
 
 #[cfg(test)]
