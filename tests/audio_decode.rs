@@ -5,6 +5,8 @@
 //! Needs `sox` (with MP3 and Vorbis support) and `ffmpeg` (with libx264, libvpx,
 //! libvorbis and libopus, as Debian's has); a missing tool fails the test.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -568,4 +570,30 @@ fn a_video_longer_than_its_sound_ends_with_the_sound() {
             "{name}: {left} frames after 29 s"
         );
     }
+}
+
+#[test]
+fn decode_mono_decimates_as_the_beat_analysis_does_and_the_analysis_is_the_same() {
+    use cuestudio::audio::decode::decode_mono;
+    let dir = tempfile::tempdir().unwrap();
+    let wav = dir.path().join("clicks.wav");
+    let reference = support::click_wav(&wav, 125.0, 12.0);
+    let (full, rate) = decode_mono(&wav, 2, |_| 1).unwrap();
+    assert_eq!(rate, 44_100);
+    assert_eq!(beats::decimation(rate), 4);
+    let (quarter, quarter_rate) = decode_mono(&wav, 2, beats::decimation).unwrap();
+    assert_eq!(quarter_rate, 11_025);
+    assert_eq!(quarter.len(), full.len().div_ceil(4));
+    for (i, run) in full.chunks(4).enumerate() {
+        let mean = run.iter().sum::<f32>() / run.len() as f32;
+        assert_eq!(quarter[i], mean, "run {i}");
+    }
+    // The analysis does the same reduction first: the same beats either way.
+    let a = beats::analyse(&full, rate, &mut |_| {});
+    let b = beats::analyse(&quarter, quarter_rate, &mut |_| {});
+    assert_eq!(a, b);
+    assert_eq!(a.beats.len(), reference.len());
+    // A factor that does not divide the rate decodes at the full rate.
+    let (same, same_rate) = decode_mono(&wav, 2, |_| 11).unwrap();
+    assert_eq!((same.len(), same_rate), (full.len(), 44_100));
 }

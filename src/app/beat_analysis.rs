@@ -84,7 +84,7 @@ impl CuestudioApp {
                 let _ = tx.send(report);
                 ctx.request_repaint();
             };
-            let result = decode::decode_mono(&path, decode::default_threads())
+            let result = decode::decode_mono(&path, decode::default_threads(), beats::decimation)
                 .map_err(|e| e.to_string())
                 .map(|(samples, rate)| {
                     send(Report::Progress(0.1));

@@ -508,37 +508,68 @@ pub fn decode_buckets(
     finish(total, &sources)
 }
 
-/// The whole mono mix of `path` (the mean of its channels, as the waveform sees it) and the
-/// track's sample rate: [`decode_buckets`] with buckets of one frame, on `threads` threads.
-/// What beat analysis reads.
-pub fn decode_mono(path: &Path, threads: usize) -> Result<(Vec<f32>, u32), AudioError> {
+/// The whole mono mix of `path` (the mean of its channels, as the waveform sees it), at the
+/// track's sample rate divided by `decimation(rate)`, and that rate: [`decode_buckets`] with
+/// buckets of one frame, on `threads` threads. What beat analysis reads.
+///
+/// Decimating averages each run of that many frames from the first (the last run may be
+/// shorter), non-finite samples counted as 0: what [`beats::analyse`] does to its input
+/// first, so `decimation = beats::decimation` gives the same analysis in a fraction of the
+/// memory (an hour at 44.1 kHz: 159 MB instead of 635 MB). A factor that does not divide the
+/// rate, or 0, decodes at the full rate.
+pub fn decode_mono(
+    path: &Path,
+    threads: usize,
+    decimation: impl Fn(u32) -> usize,
+) -> Result<(Vec<f32>, u32), AudioError> {
     let mut rate = 0;
+    let factor = std::cell::Cell::new(1usize);
     let length = std::cell::Cell::new(None);
     let mut samples: Vec<f32> = Vec::new();
+    // Frames taken in so far, and the run being averaged.
+    let mut frames = 0u64;
+    let (mut sum, mut count) = (0f32, 0usize);
     decode_buckets(
         path,
         1,
         threads,
         |info| {
             rate = info.sample_rate;
+            factor.set(match decimation(rate) {
+                f if f > 1 && u32::try_from(f).is_ok_and(|f| rate % f == 0) => f,
+                _ => 1,
+            });
             length.set(info.total_frames.and_then(|n| usize::try_from(n).ok()));
         },
         |chunk| {
             // A hint only: headers may claim any length.
+            let factor = factor.get();
             if let Some(n) = length.take() {
-                let _ = samples.try_reserve(n.min(1 << 28));
+                let _ = samples.try_reserve((n / factor).min(1 << 28));
             }
-            // Chunks arrive in order and meet end to end; place each at its start anyway.
-            let start = usize::try_from(chunk.start).unwrap_or(usize::MAX);
-            if samples.len() < start {
-                samples.resize(start, 0.0);
+            // Chunks arrive in order and meet end to end: a gap is silence, and frames
+            // already taken in are not taken again.
+            let gap = chunk.start.saturating_sub(frames);
+            let skip = usize::try_from(frames.saturating_sub(chunk.start)).unwrap_or(usize::MAX);
+            let values = std::iter::repeat_n(0f32, usize::try_from(gap).unwrap_or(0))
+                .chain(chunk.buckets.iter().skip(skip).map(|&(lo, _)| lo));
+            for v in values {
+                frames += 1;
+                sum += if v.is_finite() { v } else { 0.0 };
+                count += 1;
+                if count == factor {
+                    samples.push(sum / factor as f32);
+                    (sum, count) = (0.0, 0);
+                }
             }
-            samples.truncate(start);
-            samples.extend(chunk.buckets.iter().map(|&(lo, _)| lo));
             ControlFlow::Continue(())
         },
     )?;
-    Ok((samples, rate))
+    if count > 0 {
+        samples.push(sum / count as f32);
+    }
+    let factor = u32::try_from(factor.get()).unwrap_or(1).max(1);
+    Ok((samples, rate / factor))
 }
 
 /// An empty result is an error when packets failed to decode (the file is damaged).

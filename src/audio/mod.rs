@@ -2,8 +2,9 @@
 //!
 //! - [`decode`] reads the [`FORMATS`] through symphonia (the audio track of a video too)
 //!   and reduces them to min/max buckets of a mono mix, decoding independent chunks of the
-//!   file on every core and handing the chunks back in order; `decode_mono` keeps every
-//!   frame of the mix (buckets of one) for beat analysis.
+//!   file on every core and handing the chunks back in order; `decode_mono` keeps the mix
+//!   (buckets of one frame) for beat analysis, averaged down as the analysis would while it
+//!   decodes.
 //! - [`peaks`] is the min/max pyramid the timeline draws from at any zoom, growable while
 //!   a file decodes; the PCM itself is never kept.
 //! - [`load`] runs a decode on a background thread and reports progress.

@@ -102,13 +102,14 @@ pub struct BeatsArgs {
 /// Runs `cuestudio beats`: 0 on success (also when no beat is found: silence), 2 on an I/O
 /// or decode error (reported on stderr as "FILE: message").
 pub fn beats(args: &BeatsArgs) -> ExitCode {
-    let (samples, rate) = match decode::decode_mono(&args.audio, decode::default_threads()) {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(EXIT_IO);
-        }
-    };
+    let (samples, rate) =
+        match decode::decode_mono(&args.audio, decode::default_threads(), beats::decimation) {
+            Ok(d) => d,
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::from(EXIT_IO);
+            }
+        };
     let analysis = beats::analyse(&samples, rate, &mut |_| {});
     if args.json {
         outln!("{}", beats_json(&analysis));

@@ -112,6 +112,14 @@ pub struct Section {
     pub beats_per_bar: u32,
 }
 
+/// The factor [`analyse`] first reduces a signal at `sample_rate` Hz by (the mean of each
+/// run of that many samples from the first, non-finite ones as 0). A caller that holds long
+/// audio can do it while decoding and pass the result at `sample_rate / factor` Hz when the
+/// factor divides the rate: the analysis is the same, in a fraction of the memory.
+pub fn decimation(sample_rate: u32) -> usize {
+    onset::decimation(f64::from(sample_rate))
+}
+
 /// Analyses mono `samples` at `sample_rate` Hz. `progress` is called with the fraction done
 /// (0 to 1, non-decreasing). Input shorter than [`MIN_DURATION_MS`], silent, or at a sample
 /// rate of 0 gives an empty analysis (no beats, bpm 0); non-finite samples count as silence.

@@ -45,6 +45,11 @@ pub(crate) fn linear(v: f32) -> f64 {
 
 /// Mean of each run of `factor` samples: a box low-pass and decimation in one step. Non-finite
 /// samples count as silence.
+/// The integer factor that brings `rate` closest to [`TARGET_RATE`].
+pub(crate) fn decimation(rate: f64) -> usize {
+    ((rate / TARGET_RATE).round() as usize).max(1)
+}
+
 fn downsample(samples: &[f32], factor: usize) -> Vec<f32> {
     let factor = factor.max(1);
     samples
@@ -112,7 +117,7 @@ pub(crate) fn features(
     progress: &mut dyn FnMut(f32),
 ) -> Features {
     let rate_in = f64::from(sample_rate);
-    let factor = ((rate_in / TARGET_RATE).round() as usize).max(1);
+    let factor = decimation(rate_in);
     let rate = rate_in / factor as f64;
     let mut x = downsample(samples, factor);
     let peak = x.iter().fold(0f32, |m, &s| m.max(s.abs()));
