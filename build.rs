@@ -6,7 +6,10 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
-    let web = Path::new(env!("CARGO_MANIFEST_DIR")).join("web");
+    // Read when the script runs, not when it was compiled: a build script binary reused
+    // from another checkout at the same target dir must still read this one's web/.
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default();
+    let web = Path::new(&manifest).join("web");
     println!("cargo:rerun-if-changed={}", web.display());
     let mut files: Vec<(String, String)> = Vec::new();
     if let Ok(entries) = std::fs::read_dir(&web) {
