@@ -240,15 +240,7 @@ impl Edit {
 pub(super) fn apply(doc: &mut Document, edit: Edit) -> Vec<CueId> {
     let mut created = Vec::new();
     match edit {
-        Edit::AddCues { cues } => {
-            for mut cue in cues {
-                cue.time = cue.time.max(0);
-                let id = doc.fresh_id();
-                doc.show.cues.push(cue);
-                doc.ids.push(id);
-                created.push(id);
-            }
-        }
+        Edit::AddCues { cues } => add_cues(doc, cues, &mut created),
         Edit::DeleteCues { ids } => {
             let mut i = 0;
             while i < doc.ids.len() {
@@ -322,29 +314,13 @@ pub(super) fn apply(doc: &mut Document, edit: Edit) -> Vec<CueId> {
             }
             list_every_lane(doc);
             for lane in lanes {
-                if !doc.show.lanes.iter().any(|l| l.name == lane) {
-                    doc.show.lanes.push(cuesheet::Lane {
-                        name: lane,
-                        ..cuesheet::Lane::default()
-                    });
-                }
+                add_lane(doc, lane);
             }
-            for mut cue in cues {
-                cue.time = cue.time.max(0);
-                let id = doc.fresh_id();
-                doc.show.cues.push(cue);
-                doc.ids.push(id);
-                created.push(id);
-            }
+            add_cues(doc, cues, &mut created);
         }
         Edit::AddLane { name } => {
             list_every_lane(doc);
-            if !doc.show.lanes.iter().any(|l| l.name == name) {
-                doc.show.lanes.push(cuesheet::Lane {
-                    name,
-                    ..cuesheet::Lane::default()
-                });
-            }
+            add_lane(doc, name);
         }
         Edit::MoveLane { from, to } => {
             list_every_lane(doc);
@@ -442,6 +418,27 @@ fn set_tempo_section(doc: &mut Document, index: usize, new: TempoSection) {
 /// place, a flag) keeps the order of the others.
 fn list_every_lane(doc: &mut Document) {
     doc.show.lanes = doc.lane_list();
+}
+
+/// Adds the lane `name` at the end of the show's list, unless it is listed already.
+fn add_lane(doc: &mut Document, name: String) {
+    if !doc.show.lanes.iter().any(|l| l.name == name) {
+        doc.show.lanes.push(cuesheet::Lane {
+            name,
+            ..cuesheet::Lane::default()
+        });
+    }
+}
+
+/// Adds `cues` (a negative time becomes 0), each with a fresh id pushed to `created`.
+fn add_cues(doc: &mut Document, cues: Vec<Cue>, created: &mut Vec<CueId>) {
+    for mut cue in cues {
+        cue.time = cue.time.max(0);
+        let id = doc.fresh_id();
+        doc.show.cues.push(cue);
+        doc.ids.push(id);
+        created.push(id);
+    }
 }
 
 fn rename_lane(doc: &mut Document, from: &str, to: &str) {
