@@ -171,8 +171,7 @@ fn analyse_inner(samples: &[f32], sample_rate: u32, report: &mut dyn FnMut(f32))
             if !(tempo::MIN_BPM..=tempo::MAX_BPM).contains(&(60.0 * fr / period)) {
                 continue;
             }
-            let scaled: Vec<f64> = curve.iter().map(|p| p * factor).collect();
-            let other = track::track(&track::local_score(env, period), &scaled);
+            let other = track_scaled(env, global, &curve, factor);
             let c = confidence(&other, env, period);
             if c > best.0 {
                 best = (c, Some((other, factor)));
@@ -191,8 +190,7 @@ fn analyse_inner(samples: &[f32], sample_rate: u32, report: &mut dyn FnMut(f32))
         if factor == 1.0 {
             return Vec::new();
         }
-        let scaled: Vec<f64> = curve.iter().map(|p| p * factor).collect();
-        track::track(&track::local_score(env, global * factor), &scaled)
+        track_scaled(env, global, &curve, factor)
     };
     let mut beats = meter::correct_level(
         beats,
@@ -261,6 +259,13 @@ fn analyse_inner(samples: &[f32], sample_rate: u32, report: &mut dyn FnMut(f32))
         confidence,
         sections,
     }
+}
+
+/// Beats tracked with the global period and every period of the tempo `curve` times
+/// `factor`.
+fn track_scaled(env: &[f32], global: f64, curve: &[f64], factor: f64) -> Vec<usize> {
+    let scaled: Vec<f64> = curve.iter().map(|p| p * factor).collect();
+    track::track(&track::local_score(env, global * factor), &scaled)
 }
 
 /// Drops beats at either end that do not stand out of their surroundings: the tracker keeps
