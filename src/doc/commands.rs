@@ -147,10 +147,14 @@ pub fn unique_lane(doc: &Document, base: &str) -> String {
         "" => "Imported",
         b => b,
     };
-    let lanes = doc.lanes();
+    unique_among(base, &doc.lanes())
+}
+
+/// `base`, or `base 2`, `base 3`, …: the first that is not in `taken`.
+pub fn unique_among(base: &str, taken: &[String]) -> String {
     std::iter::once(base.to_owned())
         .chain((2..).map(|n| format!("{base} {n}")))
-        .find(|name| !lanes.contains(name))
+        .find(|name| !taken.contains(name))
         .unwrap_or_default()
 }
 

@@ -165,39 +165,51 @@ impl TimingImport {
     pub fn lanes_and_cues(&self, existing: &[String]) -> (Vec<String>, Vec<Cue>) {
         let mut cues = self.file_cues().to_vec();
         timing::assign(&mut cues, self.action_override(), None);
-        let new_lane = self.lane.trim().to_owned();
         if !self.keeps_lanes() {
-            timing::assign(&mut cues, None, Some(&new_lane));
-            return (vec![new_lane], cues);
+            let lane = self.lane.trim();
+            timing::assign(&mut cues, None, Some(lane));
+            return (vec![lane.to_owned()], cues);
         }
-        let mut taken: Vec<String> = existing.to_vec();
-        if self.needs_lane() {
-            taken.push(new_lane.clone());
-        }
-        let mut renamed: Vec<(String, String)> = Vec::new();
+        let renamed = self.renamed_lanes(existing);
         let mut lanes: Vec<String> = Vec::new();
         for cue in &mut cues {
-            let to = match cue.lane.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
-                None => new_lane.clone(),
-                Some(from) => match renamed.iter().find(|(f, _)| f == from) {
-                    Some((_, to)) => to.clone(),
-                    None => {
-                        let to = std::iter::once(from.to_owned())
-                            .chain((2..).map(|n| format!("{from} {n}")))
-                            .find(|name| !taken.contains(name))
-                            .unwrap_or_default();
-                        taken.push(to.clone());
-                        renamed.push((from.to_owned(), to.clone()));
-                        to
-                    }
-                },
-            };
+            let to = self.lane_in_show(&renamed, cue.lane.as_deref()).to_owned();
             if !lanes.contains(&to) {
                 lanes.push(to.clone());
             }
             cue.lane = Some(to);
         }
         (lanes, cues)
+    }
+
+    /// The file's lanes and the names they come in under, when they are kept: a name in
+    /// `existing` (the show's lanes) or the new lane's gets a number. Empty otherwise.
+    fn renamed_lanes(&self, existing: &[String]) -> Vec<(String, String)> {
+        if !self.keeps_lanes() {
+            return Vec::new();
+        }
+        let mut taken: Vec<String> = existing.to_vec();
+        if self.needs_lane() {
+            taken.push(self.lane.trim().to_owned());
+        }
+        self.file_lanes()
+            .into_iter()
+            .map(|from| {
+                let to = commands::unique_among(from, &taken);
+                taken.push(to.clone());
+                (from.to_owned(), to)
+            })
+            .collect()
+    }
+
+    /// The lane a cue of the file's `lane` comes in in, given [`Self::renamed_lanes`]: its
+    /// renamed lane, or the new lane.
+    fn lane_in_show<'a>(&'a self, renamed: &'a [(String, String)], lane: Option<&str>) -> &'a str {
+        let lane = lane.map(str::trim);
+        renamed
+            .iter()
+            .find(|(from, _)| Some(from.as_str()) == lane)
+            .map_or(self.lane.trim(), |(_, to)| to.as_str())
     }
 
     /// Why the lane name cannot be used, if it cannot (and is needed).
@@ -469,12 +481,7 @@ fn summary_ui(ui: &mut egui::Ui, p: &TimingImport, existing: &[String]) {
     let is_midi = matches!(p.parsed, Parsed::Midi(_));
     // The lane each cue comes in in, when they keep the file's (renamed where taken).
     let lanes = p.keeps_lanes();
-    let lane_of: Vec<Option<String>> = if lanes {
-        let (_, cues) = p.lanes_and_cues(existing);
-        cues.into_iter().map(|c| c.lane).collect()
-    } else {
-        Vec::new()
-    };
+    let renamed = p.renamed_lanes(existing);
     let mut table = TableBuilder::new(ui)
         .id_salt("timing-import-cues")
         .striped(true)
@@ -503,8 +510,7 @@ fn summary_ui(ui: &mut egui::Ui, p: &TimingImport, existing: &[String]) {
         })
         .body(|body| {
             body.rows(18.0, cues.len(), |mut row| {
-                let row_index = row.index();
-                let Some(cue) = cues.get(row_index) else {
+                let Some(cue) = cues.get(row.index()) else {
                     return;
                 };
                 row.col(|ui| {
@@ -515,8 +521,7 @@ fn summary_ui(ui: &mut egui::Ui, p: &TimingImport, existing: &[String]) {
                 });
                 if lanes {
                     row.col(|ui| {
-                        let lane = lane_of.get(row_index).cloned().flatten();
-                        ui.label(lane.unwrap_or_default());
+                        ui.label(p.lane_in_show(&renamed, cue.lane.as_deref()));
                     });
                 }
                 row.col(|ui| {
